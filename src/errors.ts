@@ -1,0 +1,69 @@
+/**
+ * The few error classes of the product. Each carries a fixed `code` so callers and
+ * tests can tell failures apart without parsing messages; `main` alone turns them
+ * into exit statuses. Messages are full sentences that name the input and the fix,
+ * and never contain a token string.
+ */
+
+export type UsageCode = 'EUSAGE';
+export type FileCode =
+  | 'EINVALIDFILE' // the existing file is not JSON, fails the schema, or breaks a rule
+  | 'EWRONGKIND' // admin file where a permission tokens file is expected, or the reverse
+  | 'ENAMETAKEN' // a token of that name is already in the file
+  | 'EADMINEXISTS' // an admin token file exists and --force was not given
+  | 'ETOOLARGE' // the existing file is larger than any tokens file should be
+  | 'ENOTFILE'; // the output path is a directory, FIFO, device...
+export type LockCode = 'ELOCKED' | 'ECOMPROMISED';
+export type IoCode = 'EIO';
+
+/** Bad command line: unknown flag, missing flag, bad permission, duration or name. */
+export class UsageError extends Error {
+  readonly code: UsageCode = 'EUSAGE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UsageError';
+  }
+}
+
+/** The file on disk (or about to be written) is not acceptable. */
+export class FileError extends Error {
+  constructor(
+    readonly code: FileCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'FileError';
+  }
+}
+
+/** The inter-process lock could not be taken in time, or was lost while held. */
+export class LockError extends Error {
+  constructor(
+    readonly code: LockCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'LockError';
+  }
+}
+
+/** A system call failed; `cause` is the original error, `syscallCode` its errno name. */
+export class IoError extends Error {
+  readonly code: IoCode = 'EIO';
+  readonly syscallCode: string | undefined;
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'IoError';
+    this.syscallCode = (cause as NodeJS.ErrnoException | undefined)?.code;
+  }
+}
+
+export type ToolError = UsageError | FileError | LockError | IoError;
+
+export function isToolError(e: unknown): e is ToolError {
+  return (
+    e instanceof UsageError || e instanceof FileError || e instanceof LockError || e instanceof IoError
+  );
+}
