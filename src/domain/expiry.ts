@@ -1,0 +1,54 @@
+/**
+ * From --expiry / --expires-at to expiry_millis. Pure: `nowMs` is passed in.
+ * expiry_millis = now + whole seconds of the duration * 1000; the sub-second part is
+ * dropped, as the server CLI does.
+ */
+import { UsageError } from '../errors';
+import type { HumanDuration } from './duration';
+
+export type ExpirySpec =
+  | { readonly kind: 'duration'; readonly flag: string; readonly text: string; readonly duration: HumanDuration }
+  | { readonly kind: 'instant'; readonly flag: string; readonly text: string; readonly millis: number };
+
+export function expiryMillis(spec: ExpirySpec, nowMs: number): number {
+  if (spec.kind === 'instant') {
+    if (spec.millis <= nowMs) {
+      throw new UsageError(`${spec.flag} ${spec.text} is in the past; give a future instant such as ${new Date(nowMs + 7 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z')}.`);
+    }
+    return spec.millis;
+  }
+  const { secs } = spec.duration;
+  if (secs === 0n) {
+    throw new UsageError(`${spec.flag} ${JSON.stringify(spec.text)} is shorter than one second, so the token would be born expired; give at least 1s.`);
+  }
+  const millis = BigInt(nowMs) + secs * 1000n;
+  if (millis > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new UsageError(`${spec.flag} ${JSON.stringify(spec.text)} puts the expiry beyond ${Number.MAX_SAFE_INTEGER} ms since 1970, which cannot be written exactly; give a shorter duration or omit ${spec.flag} for a token that does not expire.`);
+  }
+  return Number(millis);
+}
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
+
+/**
+ * RFC 3339 date-time, as influxctl's --expires-at takes. The colon of the offset is
+ * optional because influxctl's own docs build the value with `date +%z` (+0000).
+ */
+export function parseInstant(text: string, flag: string): number {
+  const m = RFC3339.exec(text);
+  const bad = (why: string): UsageError =>
+    new UsageError(`${flag} ${JSON.stringify(text)} is not an RFC 3339 date-time (${why}); write it like 2030-01-01T00:00:00Z.`);
+  if (!m) throw bad('expected YYYY-MM-DDTHH:MM:SS with Z or an offset such as +02:00');
+  const [, y, mo, d, h, mi, s, frac, z, sign, oh, om] = m as unknown as string[];
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) throw bad('no such date');
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 60) throw bad('no such time of day');
+  if (!z && (Number(oh) > 23 || Number(om) > 59)) throw bad('no such offset');
+  const offsetMin = z ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
+  const ms = frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0;
+  // A leap second (:60) is folded into the next second, as most parsers do.
+  return Date.UTC(year, month - 1, day, Number(h), Number(mi), Number(s), ms) - offsetMin * 60_000;
+}

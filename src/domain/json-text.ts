@@ -1,0 +1,145 @@
+/**
+ * JSON.parse with an error that is safe to show. V8's SyntaxError messages can quote the
+ * input ("Unexpected token 'x', "apiv3_..." is not valid JSON"), and the input holds
+ * secrets, so on failure a small scanner finds the line and column itself and the V8
+ * message is dropped.
+ */
+export type JsonParse =
+  | { ok: true; value: unknown }
+  | { ok: false; line: number; column: number; reason: string };
+
+export function parseJsonText(text: string): JsonParse {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    // The V8 message is deliberately not kept: it may contain part of a token.
+    const { offset, reason } = firstSyntaxError(text);
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < offset && i < text.length; i++) {
+      if (text.charCodeAt(i) === 10) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return { ok: false, line, column: offset - lineStart + 1, reason };
+  }
+}
+
+class Stop {
+  constructor(
+    readonly offset: number,
+    readonly reason: string,
+  ) {}
+}
+
+/** Recursive-descent JSON (RFC 8259) recogniser that reports where the input first breaks. */
+export function firstSyntaxError(text: string): { offset: number; reason: string } {
+  let i = 0;
+  const ws = (): void => {
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++;
+      else break;
+    }
+  };
+  const describeHere = (): string => (i >= text.length ? 'unexpected end of input' : 'unexpected character');
+  const expectLiteral = (word: string): void => {
+    if (text.startsWith(word, i)) i += word.length;
+    else throw new Stop(i, describeHere());
+  };
+  const string = (): void => {
+    i++; // opening quote
+    for (;;) {
+      if (i >= text.length) throw new Stop(i, 'unterminated string');
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        return;
+      }
+      if (c < 0x20) throw new Stop(i, 'control character in a string');
+      if (c === 0x5c) {
+        const e = text[i + 1];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) throw new Stop(i, 'bad \\u escape in a string');
+          i += 6;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
+        else throw new Stop(i, 'bad escape in a string');
+      } else i++;
+    }
+  };
+  const number = (): void => {
+    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m) throw new Stop(i, 'bad number');
+    i += m[0].length;
+  };
+  const value = (depth: number): void => {
+    if (depth > 10_000) throw new Stop(i, 'nesting too deep');
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') throw new Stop(i, i >= text.length ? 'unexpected end of input' : 'expected a property name in double quotes');
+        string();
+        ws();
+        if (text[i] !== ':') throw new Stop(i, i >= text.length ? 'unexpected end of input' : 'expected ":" after a property name');
+        i++;
+        value(depth + 1);
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return;
+        }
+        throw new Stop(i, i >= text.length ? 'unexpected end of input' : 'expected "," or "}"');
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        value(depth + 1);
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return;
+        }
+        throw new Stop(i, i >= text.length ? 'unexpected end of input' : 'expected "," or "]"');
+      }
+    }
+    if (c === '"') return string();
+    if (c === 't') return expectLiteral('true');
+    if (c === 'f') return expectLiteral('false');
+    if (c === 'n') return expectLiteral('null');
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return number();
+    throw new Stop(i, describeHere());
+  };
+  try {
+    value(0);
+    ws();
+    if (i < text.length) throw new Stop(i, 'unexpected text after the JSON value');
+  } catch (e) {
+    if (e instanceof Stop) return { offset: e.offset, reason: e.reason };
+    throw e;
+  }
+  // JSON.parse refused what this scanner accepts (e.g. a lone surrogate); point at the start.
+  return { offset: 0, reason: 'invalid JSON' };
+}

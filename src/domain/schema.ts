@@ -1,0 +1,63 @@
+/**
+ * Typed access to the validators that scripts/build.mjs generates from schemas/ at build
+ * time (ajv standalone), so no schema is ever compiled while the CLI runs.
+ */
+import * as generated from '../generated/validators';
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+type Validator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
+
+export type SchemaName = 'admin' | 'permission' | 'tokenEntry';
+const VALIDATORS: Record<SchemaName, Validator> = {
+  admin: generated.validateAdminFile as Validator,
+  permission: generated.validatePermissionFile as Validator,
+  tokenEntry: generated.validateTokenEntry as Validator,
+};
+
+export interface Problem {
+  /** JSON pointer (RFC 6901) into the document; "" is the whole document. */
+  readonly pointer: string;
+  readonly message: string;
+  /** The JSON Schema keyword that failed, for schema problems. */
+  readonly keyword?: string;
+}
+
+export function escapePointerToken(token: string | number): string {
+  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function describe(e: AjvError): Problem {
+  switch (e.keyword) {
+    case 'required': {
+      const field = String(e.params.missingProperty);
+      return { pointer: `${e.instancePath}/${escapePointerToken(field)}`, keyword: e.keyword, message: `the required field "${field}" is missing` };
+    }
+    case 'type':
+      return { pointer: e.instancePath, keyword: e.keyword, message: `must be ${/^[aeiou]/.test(String(e.params.type)) ? 'an' : 'a'} ${String(e.params.type)}` };
+    case 'pattern':
+      if (e.params.pattern === '^apiv3_') return { pointer: e.instancePath, keyword: e.keyword, message: 'the token must begin with apiv3_' };
+      return { pointer: e.instancePath, keyword: e.keyword, message: `does not match the pattern ${String(e.params.pattern)}` };
+    case 'minItems':
+      return { pointer: e.instancePath, keyword: e.keyword, message: `must have at least ${String(e.params.limit)} item(s)` };
+    case 'minLength':
+      return { pointer: e.instancePath, keyword: e.keyword, message: 'must not be empty' };
+    default:
+      // Ajv's own messages never quote the data (verbose is off), so no secret can leak here.
+      return { pointer: e.instancePath, keyword: e.keyword, message: e.message ?? `fails the schema keyword ${e.keyword}` };
+  }
+}
+
+/** Every schema problem of `data` against the named schema; [] when it conforms. */
+export function schemaProblems(name: SchemaName, data: unknown, pointerPrefix = ''): Problem[] {
+  const validate = VALIDATORS[name];
+  if (validate(data)) return [];
+  return (validate.errors ?? []).map((e) => {
+    const p = describe(e);
+    return { ...p, pointer: pointerPrefix + p.pointer };
+  });
+}

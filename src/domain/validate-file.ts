@@ -1,0 +1,119 @@
+/**
+ * Would the server load this document? Schema problems plus the rules the schema cannot
+ * say (unique names, the permission grammar, database names), and warnings for what loads
+ * but deserves attention. Pure: `now` is passed in; the file mode is checked by the store.
+ */
+import { databaseNameProblem } from './database-name';
+import { databasesOf, parsePermission } from './permissions';
+import { type Problem, schemaProblems } from './schema';
+import { tokenWeakness } from './token';
+import { type FileKind, detectKind } from './token-file';
+
+export type { Problem } from './schema';
+
+export interface Report {
+  kind: FileKind | undefined;
+  errors: Problem[];
+  warnings: Problem[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Semantic errors replace the schema's pattern error at the same place: "the database name
+ * is empty" says more than "does not match ^(?=...". Other schema errors stay.
+ */
+function merge(schema: Problem[], semantic: Problem[]): Problem[] {
+  const precise = new Set(semantic.map((p) => p.pointer));
+  return [...schema.filter((p) => !(p.keyword === 'pattern' && precise.has(p.pointer))), ...semantic];
+}
+
+function checkExpiry(value: unknown, pointer: string, now: number, warnings: Problem[]): void {
+  if (typeof value === 'number' && Number.isInteger(value) && value <= now) {
+    warnings.push({ pointer, message: `the token expired at ${new Date(value).toISOString()}` });
+  }
+}
+
+function checkTokenString(value: unknown, pointer: string, warnings: Problem[]): void {
+  if (typeof value !== 'string' || !value.startsWith('apiv3_')) return; // the schema reports it
+  const weakness = tokenWeakness(value);
+  if (weakness) warnings.push({ pointer, message: `the token string looks weak: ${weakness}` });
+}
+
+function checkPermissionFile(doc: Record<string, unknown>, now: number, errors: Problem[], warnings: Problem[] | undefined): void {
+  const declared = new Set<string>();
+  if (Array.isArray(doc.create_databases)) {
+    doc.create_databases.forEach((db, i) => {
+      if (typeof db !== 'string') return;
+      const pointer = `/create_databases/${i}`;
+      const problem = databaseNameProblem(db);
+      if (problem) errors.push({ pointer, message: `the database name ${JSON.stringify(db)} is invalid: ${problem}` });
+      else if (declared.has(db)) warnings?.push({ pointer, message: `the database ${JSON.stringify(db)} is listed twice` });
+      declared.add(db);
+    });
+  }
+  if (!Array.isArray(doc.tokens)) return;
+  const names = new Map<string, number>();
+  const secrets = new Map<string, number>();
+  doc.tokens.forEach((entry, i) => {
+    if (!isObject(entry)) return;
+    const at = `/tokens/${i}`;
+    if (typeof entry.name === 'string') {
+      const first = names.get(entry.name);
+      if (first !== undefined) {
+        errors.push({ pointer: `${at}/name`, message: `the token name ${JSON.stringify(entry.name)} is also used at /tokens/${first}/name; names must be unique` });
+      } else names.set(entry.name, i);
+    }
+    if (warnings) {
+      if (typeof entry.token === 'string') {
+        const first = secrets.get(entry.token);
+        if (first !== undefined) {
+          warnings.push({ pointer: `${at}/token`, message: `the same token string is also used at /tokens/${first}/token` });
+        } else secrets.set(entry.token, i);
+      }
+      checkTokenString(entry.token, `${at}/token`, warnings);
+      checkExpiry(entry.expiry_millis, `${at}/expiry_millis`, now, warnings);
+    }
+    if (!Array.isArray(entry.permissions)) return;
+    entry.permissions.forEach((perm, k) => {
+      if (typeof perm !== 'string') return;
+      const pointer = `${at}/permissions/${k}`;
+      const parsed = parsePermission(perm);
+      if (!parsed.ok) {
+        errors.push({ pointer, message: `the permission ${JSON.stringify(perm)} is invalid: ${parsed.reason}` });
+        return;
+      }
+      if (!warnings) return;
+      for (const db of databasesOf(parsed.value)) {
+        if (!declared.has(db)) {
+          warnings.push({ pointer, message: `the database ${JSON.stringify(db)} is not in create_databases; the token only works once it exists` });
+        }
+      }
+    });
+  });
+}
+
+export interface CheckOptions {
+  /** false skips the warnings, for appends that only need to know the file would load. */
+  warnings: boolean;
+}
+
+export function checkDocument(doc: unknown, now: number, opts: CheckOptions = { warnings: true }): Report {
+  const kind = detectKind(doc);
+  if (kind === undefined || !isObject(doc)) {
+    return {
+      kind,
+      errors: [{ pointer: '', message: 'this is neither a permission tokens file (an object with "tokens") nor an admin token file (an object with "token" and "name")' }],
+      warnings: [],
+    };
+  }
+  const semantic: Problem[] = [];
+  const warnings: Problem[] = [];
+  if (kind === 'permission') checkPermissionFile(doc, now, semantic, opts.warnings ? warnings : undefined);
+  else if (opts.warnings) {
+    checkTokenString(doc.token, '/token', warnings);
+    checkExpiry(doc.expiry_millis, '/expiry_millis', now, warnings);
+  }
+  return { kind, errors: merge(schemaProblems(kind, doc), semantic), warnings };
+}
+

@@ -1,0 +1,70 @@
+/**
+ * Every file-system call the store makes goes through this seam, so tests can make any
+ * single step fail (ENOSPC on write, EIO on fsync, EXDEV on rename...) and check that the
+ * original error is the one reported and nothing is left behind.
+ */
+import * as fs from 'node:fs';
+import * as lockfile from 'proper-lockfile';
+
+export type Release = () => Promise<void>;
+
+export interface LockOptions {
+  lockfilePath: string;
+  /** A lock whose directory mtime is older than this is taken over. */
+  staleMs: number;
+  /** How often the holder refreshes the mtime. */
+  updateMs: number;
+  onCompromised: (err: Error) => void;
+}
+
+export interface FsSeam {
+  lstat(path: string): fs.Stats;
+  realpath(path: string): string;
+  readlink(path: string): string;
+  mkdir(path: string, mode: number): string | undefined;
+  chmod(path: string, mode: number): void;
+  readdir(path: string): string[];
+  open(path: string, flags: number, mode?: number): number;
+  fstat(fd: number): fs.Stats;
+  readAll(fd: number): Buffer;
+  write(fd: number, data: Uint8Array, offset: number): number;
+  fsync(fd: number): void;
+  fchmod(fd: number, mode: number): void;
+  fchown(fd: number, uid: number, gid: number): void;
+  close(fd: number): void;
+  rename(from: string, to: string): void;
+  unlink(path: string): void;
+  /** Takes the inter-process lock once, without retrying; rejects with code ELOCKED if held. */
+  lock(file: string, options: LockOptions): Promise<Release>;
+}
+
+export const nodeFs: FsSeam = {
+  lstat: (p) => fs.lstatSync(p),
+  realpath: (p) => fs.realpathSync(p),
+  readlink: (p) => fs.readlinkSync(p),
+  mkdir: (p, mode) => fs.mkdirSync(p, { recursive: true, mode }),
+  chmod: (p, mode) => fs.chmodSync(p, mode),
+  readdir: (p) => fs.readdirSync(p),
+  open: (p, flags, mode) => fs.openSync(p, flags, mode),
+  fstat: (fd) => fs.fstatSync(fd),
+  readAll: (fd) => fs.readFileSync(fd),
+  write: (fd, data, offset) => fs.writeSync(fd, data, offset, data.length - offset),
+  fsync: (fd) => fs.fsyncSync(fd),
+  fchmod: (fd, mode) => fs.fchmodSync(fd, mode),
+  fchown: (fd, uid, gid) => fs.fchownSync(fd, uid, gid),
+  close: (fd) => fs.closeSync(fd),
+  rename: (from, to) => fs.renameSync(from, to),
+  unlink: (p) => fs.unlinkSync(p),
+  lock: (file, o) =>
+    lockfile.lock(file, {
+      // The file may not exist yet: the very first writer must hold the lock too.
+      realpath: false,
+      lockfilePath: o.lockfilePath,
+      stale: o.staleMs,
+      update: o.updateMs,
+      retries: 0,
+      onCompromised: o.onCompromised,
+      // Plain fs rather than graceful-fs's queueing: the store already bounds its retries.
+      fs,
+    }),
+};

@@ -1,0 +1,354 @@
+/**
+ * The one module that touches token files: lock, read, hand the text to a transform that
+ * validates and modifies it, write the result atomically, release. Every fs call goes
+ * through the FsSeam. The order of the steps is what guarantees the SPEC's promises:
+ *
+ *  - the lock is held by the very first writer too (it does not need the file to exist);
+ *  - the new content goes to a uniquely named temp file created exclusively with its final
+ *    mode, fsynced, then renamed over the target, and the directory fsynced, so a reader
+ *    or the server sees the old file or the new one, never a torn one;
+ *  - right before the rename the target is compared with what was read, so a writer that
+ *    lost its lock (paused past the stale time) fails instead of clobbering newer work;
+ *  - any failure removes the temp file and reports the original error.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants, type Stats } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { FileError, IoError, LockError } from '../errors';
+import { type FsSeam, type Release, nodeFs } from './fs-seam';
+
+/** A lock not refreshed for this long belongs to a dead (or frozen) writer and is taken over. */
+export const STALE_MS = 5_000;
+const UPDATE_MS = 1_000;
+/** Far above any real tokens file (a million tokens is ~250 MB less than this... see README). */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+const MAX_SYMLINK_HOPS = 40;
+export const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+
+export interface ExistingFile {
+  readonly text: string;
+  readonly mode: number;
+}
+
+export interface UpdateRequest<R> {
+  /** The output path as the user gave it. */
+  path: string;
+  lockTimeoutMs: number;
+  /**
+   * Validates the current content (undefined when there is no file) and returns the new
+   * text, or `write: false` to leave the file as it is. Runs while the lock is held.
+   */
+  transform(existing: ExistingFile | undefined): { write: true; text: string; result: R } | { write: false; result: R };
+  seam?: FsSeam;
+}
+
+export interface UpdateOutcome<R> {
+  result: R;
+  written: boolean;
+  /** The regular file actually written (symlinks resolved). */
+  target: string;
+  /** Set when an existing file's looser mode was tightened to 0600. */
+  modeTightened?: { from: number; to: number };
+  /** Set when the work succeeded but the lock could not be released (it goes stale). */
+  releaseFailure?: string;
+}
+
+const errnoOf = (e: unknown): string | undefined => (e as NodeJS.ErrnoException | null)?.code;
+
+function io(what: string, e: unknown): IoError {
+  const code = errnoOf(e);
+  const detail = e instanceof Error ? e.message : String(e);
+  const hint =
+    code === 'EACCES' || code === 'EPERM'
+      ? ' Check the permissions of the file and its directory.'
+      : code === 'ENOSPC' || code === 'EDQUOT'
+        ? ' Free some disk space and run the command again.'
+        : code === 'EROFS'
+          ? ' The file system is read-only; choose another --output-file.'
+          : '';
+  return new IoError(`Cannot ${what}: ${detail}.${hint}`, e);
+}
+
+/** Where the bytes really go: symlinks followed (a dangling one to its target), loops refused. */
+export function resolveTarget(path: string, seam: FsSeam = nodeFs): string {
+  let current = resolve(path);
+  for (let hop = 0; hop <= MAX_SYMLINK_HOPS; hop++) {
+    let st: Stats;
+    try {
+      st = seam.lstat(current);
+    } catch (e) {
+      if (errnoOf(e) === 'ENOENT') return canonicalMissing(current, seam);
+      if (errnoOf(e) === 'ENOTDIR') {
+        throw new FileError('ENOTFILE', `${path} cannot be created: a component of its directory is not a directory.`, { cause: e });
+      }
+      throw io(`inspect ${path}`, e);
+    }
+    if (!st.isSymbolicLink()) {
+      try {
+        return seam.realpath(current);
+      } catch (e) {
+        throw io(`resolve ${path}`, e);
+      }
+    }
+    current = resolve(dirname(current), seam.readlink(current));
+  }
+  throw new FileError('ENOTFILE', `${path} is a symbolic link loop (more than ${MAX_SYMLINK_HOPS} links); point it at a regular file.`);
+}
+
+/** A path that does not exist yet, with its deepest existing ancestor canonicalised. */
+function canonicalMissing(abs: string, seam: FsSeam): string {
+  const parent = dirname(abs);
+  if (parent === abs) return abs;
+  try {
+    return join(seam.realpath(parent), basename(abs));
+  } catch (e) {
+    if (errnoOf(e) === 'ENOENT') return join(canonicalMissing(parent, seam), basename(abs));
+    if (errnoOf(e) === 'ENOTDIR') {
+      throw new FileError('ENOTFILE', `${abs} cannot be created: ${parent} is not a directory.`, { cause: e });
+    }
+    throw io(`resolve ${parent}`, e);
+  }
+}
+
+function ensureDirectory(dir: string, seam: FsSeam): void {
+  let first: string | undefined;
+  try {
+    first = seam.mkdir(dir, DIR_MODE);
+  } catch (e) {
+    if (errnoOf(e) === 'ENOTDIR' || errnoOf(e) === 'EEXIST') {
+      throw new FileError('ENOTFILE', `Cannot create the directory ${dir}: a component of it is not a directory.`, { cause: e });
+    }
+    throw io(`create the directory ${dir}`, e);
+  }
+  if (first === undefined) return;
+  // mkdir's mode passes through the umask; the directories we made must be 0700 whatever it is.
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      seam.chmod(d, DIR_MODE);
+    } catch (e) {
+      throw io(`set the mode of the directory ${d}`, e);
+    }
+    if (d === first || dirname(d) === d) break;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+interface HeldLock {
+  release: Release;
+  compromised: () => Error | undefined;
+}
+
+async function acquire(target: string, timeoutMs: number, seam: FsSeam): Promise<HeldLock> {
+  const lockfilePath = `${target}.lock`;
+  const deadline = Date.now() + timeoutMs;
+  let compromised: Error | undefined;
+  for (;;) {
+    try {
+      const release = await seam.lock(target, {
+        lockfilePath,
+        staleMs: STALE_MS,
+        updateMs: UPDATE_MS,
+        onCompromised: (err) => {
+          compromised = err;
+        },
+      });
+      return { release, compromised: () => compromised };
+    } catch (e) {
+      if (errnoOf(e) !== 'ELOCKED') throw io(`lock ${target} (lock directory ${lockfilePath})`, e);
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new LockError(
+          'ELOCKED',
+          `Timed out after ${timeoutMs} ms waiting for the lock ${lockfilePath}: another writer holds it. Run again, raise --lock-timeout, or remove ${lockfilePath} if no writer is running.`,
+          { cause: e },
+        );
+      }
+      // Short randomised waits: with proper-lockfile's exponential back-off, 64 writers
+      // were measured taking minutes; 1-20 ms keeps the queue moving.
+      await sleep(Math.min(left, 1 + Math.floor(Math.random() * 20)));
+    }
+  }
+}
+
+const TEMP_INFIX = '.otk-';
+const TEMP_SUFFIX = '.tmp';
+
+function tempPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}${TEMP_INFIX}${process.pid}-${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+}
+
+/**
+ * Temp files of this tool's own naming scheme left by a writer that was killed. We hold
+ * the lock, so any such file older than the stale time cannot belong to a live writer.
+ */
+function removeAbandonedTemps(target: string, seam: FsSeam): void {
+  const dir = dirname(target);
+  const prefix = `.${basename(target)}${TEMP_INFIX}`;
+  let names: string[];
+  try {
+    names = seam.readdir(dir);
+  } catch {
+    return; // only housekeeping: the write itself will report a real problem with the directory
+  }
+  const cutoff = Date.now() - STALE_MS;
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith(TEMP_SUFFIX)) continue;
+    const p = join(dir, name);
+    try {
+      const st = seam.lstat(p);
+      if (st.isFile() && st.mtimeMs < cutoff) seam.unlink(p);
+    } catch {
+      // Another writer removed it first, or it is not ours to remove: leave it.
+    }
+  }
+}
+
+interface Snapshot {
+  existing: ExistingFile | undefined;
+  stat: Stats | undefined;
+}
+
+function readExisting(target: string, path: string, seam: FsSeam): Snapshot {
+  let fd: number;
+  try {
+    // O_NONBLOCK so that a FIFO at the output path cannot hang the command on open.
+    fd = seam.open(target, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (e) {
+    if (errnoOf(e) === 'ENOENT') return { existing: undefined, stat: undefined };
+    if (errnoOf(e) === 'ELOOP') throw new FileError('ENOTFILE', `${path} changed into a symbolic link while being read; run the command again.`, { cause: e });
+    throw io(`read ${path}`, e);
+  }
+  try {
+    const stat = seam.fstat(fd);
+    if (!stat.isFile()) {
+      const what = stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a FIFO' : stat.isSocket() ? 'a socket' : 'a device';
+      throw new FileError('ENOTFILE', `${path} is ${what}, not a regular file; give --output-file the path of a file.`);
+    }
+    if (stat.size > MAX_FILE_BYTES) {
+      throw new FileError('ETOOLARGE', `${path} is ${stat.size} bytes, larger than the ${MAX_FILE_BYTES} bytes a tokens file may have; it is not a tokens file this tool will rewrite.`);
+    }
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(seam.readAll(fd));
+    } catch (e) {
+      if (e instanceof TypeError) throw new FileError('EINVALIDFILE', `${path} is not valid UTF-8 text, so it is not a tokens file; fix or remove it.`, { cause: e });
+      throw io(`read ${path}`, e);
+    }
+    return { existing: { text, mode: stat.mode & 0o7777 }, stat };
+  } finally {
+    seam.close(fd);
+  }
+}
+
+function sameFile(before: Stats | undefined, now: Stats | undefined): boolean {
+  if (!before || !now) return before === now;
+  return before.ino === now.ino && before.dev === now.dev && before.size === now.size && before.mtimeMs === now.mtimeMs && before.ctimeMs === now.ctimeMs;
+}
+
+function writeTemp(temp: string, text: string, mode: number, owner: Stats | undefined, seam: FsSeam): void {
+  const fd = seam.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+  try {
+    // open()'s mode is filtered by the umask; the file must end up with exactly `mode`.
+    seam.fchmod(fd, mode);
+    // Keep the owner of a file we rewrite as root (an init container writing for the server's uid).
+    if (owner && process.getuid?.() === 0 && (owner.uid !== 0 || owner.gid !== 0)) seam.fchown(fd, owner.uid, owner.gid);
+    const data = Buffer.from(text, 'utf8');
+    for (let off = 0; off < data.length; ) off += seam.write(fd, data, off);
+    seam.fsync(fd);
+  } finally {
+    seam.close(fd);
+  }
+}
+
+function fsyncDirectory(dir: string, seam: FsSeam): void {
+  const fd = seam.open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    seam.fsync(fd);
+  } finally {
+    seam.close(fd);
+  }
+}
+
+export async function updateFile<R>(req: UpdateRequest<R>): Promise<UpdateOutcome<R>> {
+  const seam = req.seam ?? nodeFs;
+  const target = resolveTarget(req.path, seam);
+  ensureDirectory(dirname(target), seam);
+  const lock = await acquire(target, req.lockTimeoutMs, seam);
+  let outcome: UpdateOutcome<R> | undefined;
+  try {
+    removeAbandonedTemps(target, seam);
+    const before = readExisting(target, req.path, seam);
+    const change = req.transform(before.existing);
+    if (!change.write) {
+      outcome = { result: change.result, written: false, target };
+      return outcome;
+    }
+
+    const oldMode = before.existing?.mode;
+    const mode = oldMode === undefined || (oldMode & ~FILE_MODE) !== 0 ? FILE_MODE : oldMode;
+    const temp = tempPathFor(target);
+    try {
+      writeTemp(temp, change.text, mode, before.stat, seam);
+      const compromised = lock.compromised();
+      if (compromised) {
+        throw new LockError('ECOMPROMISED', `The lock on ${req.path} was taken over while this command held it (it was paused or too slow); nothing was written. Run the command again.`, { cause: compromised });
+      }
+      let current: Stats | undefined;
+      try {
+        current = seam.lstat(target);
+      } catch (e) {
+        if (errnoOf(e) !== 'ENOENT') throw e;
+      }
+      if (!sameFile(before.stat, current)) {
+        throw new LockError('ECOMPROMISED', `${req.path} was changed by another writer while this command held the lock; nothing was written. Run the command again.`);
+      }
+      seam.rename(temp, target);
+    } catch (e) {
+      try {
+        seam.unlink(temp);
+      } catch {
+        // The temp file may never have been created; the original error is what matters.
+      }
+      if (e instanceof LockError || e instanceof FileError) throw e;
+      throw io(`write ${req.path}`, e);
+    }
+    try {
+      fsyncDirectory(dirname(target), seam);
+    } catch (e) {
+      throw io(`flush the directory of ${req.path} (the new file is in place but may not survive a power loss)`, e);
+    }
+    outcome = { result: change.result, written: true, target };
+    if (oldMode !== undefined && mode !== oldMode) outcome.modeTightened = { from: oldMode, to: mode };
+    return outcome;
+  } finally {
+    if (!lock.compromised()) {
+      try {
+        await lock.release();
+      } catch (e) {
+        // A release failure must not replace the error that stopped the command; on
+        // success the token is written and the lock is taken over once stale, so the
+        // caller only reports it.
+        if (outcome) outcome.releaseFailure = `Could not release the lock ${target}.lock (${errnoOf(e) ?? 'error'}); it is taken over once stale.`;
+      }
+    }
+  }
+}
+
+/** Reads a file for `validate`: no lock (a rename makes every read see a whole file). */
+export function readFile(path: string, seam: FsSeam = nodeFs): ExistingFile {
+  let target: string;
+  try {
+    target = seam.realpath(path);
+  } catch (e) {
+    if (errnoOf(e) === 'ENOENT') throw new FileError('ENOTFILE', `${path} does not exist; check the path.`, { cause: e });
+    if (errnoOf(e) === 'ELOOP') throw new FileError('ENOTFILE', `${path} is a symbolic link loop; point it at a regular file.`, { cause: e });
+    throw io(`read ${path}`, e);
+  }
+  const snap = readExisting(target, path, seam);
+  if (!snap.existing) throw new FileError('ENOTFILE', `${path} does not exist; check the path.`);
+  return snap.existing;
+}
