@@ -1,0 +1,88 @@
+// npm run bench: wall-clock medians of the built CLI, as ratios to `node -e 0` measured in
+// the same run. Sizes can be lowered for a quick look: BENCH_RUNS=5 BENCH_BIG=0 npm run bench.
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+const cli = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
+const RUNS = Number(process.env.BENCH_RUNS ?? 21);
+const BIG = process.env.BENCH_BIG !== '0';
+const WRITERS = Number(process.env.BENCH_WRITERS ?? 64);
+const dir = mkdtempSync(join(tmpdir(), 'otk-bench-'));
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+function timeOnce(args, before) {
+  if (before) before();
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+/** Interleaves the baseline with the case so both see the same machine load. */
+function compare(label, args, before) {
+  const base = [];
+  const cur = [];
+  for (let i = 0; i < RUNS; i++) {
+    base.push(timeOnce(['-e', '0']));
+    cur.push(timeOnce(args, before));
+  }
+  const b = median(base);
+  const c = median(cur);
+  console.log(`${label.padEnd(44)} median ${c.toFixed(1).padStart(7)} ms   node -e 0 ${b.toFixed(1).padStart(6)} ms   ratio ${(c / b).toFixed(2)}x`);
+  return { b, c };
+}
+const create = (file, name) => [cli, 'create', 'token', '--permission', 'db:mydb:read,write', '--name', name, '--output-file', file];
+
+function tokensFile(n) {
+  const tokens = [];
+  for (let i = 0; i < n; i++) {
+    tokens.push({ token: `apiv3_${randomBytes(64).toString('base64url')}`, name: `token-${i}`, expiry_millis: 1956400061529, permissions: ['db:db1,db2:read,write', 'system:health:read'] });
+  }
+  return `${JSON.stringify({ create_databases: ['db1', 'db2'], tokens }, null, 2)}\n`;
+}
+
+async function concurrent(file, n) {
+  const t0 = process.hrtime.bigint();
+  const codes = await Promise.all(
+    Array.from({ length: n }, (_, i) => new Promise((res) => spawn(process.execPath, create(file, `w${i}`), { stdio: 'ignore' }).on('exit', res))),
+  );
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const kept = JSON.parse(readFileSync(file, 'utf8')).tokens.length;
+  return { ms, kept, failed: codes.filter((c) => c !== 0).length };
+}
+
+console.log(`node ${process.version}, ${RUNS} runs per case, medians\n`);
+let k = 0;
+const fresh = () => join(dir, `new-${k++}.json`);
+compare('create token into a new file', create(join(dir, 'x.json'), 'app'), () => rmSync(join(dir, 'x.json'), { force: true }));
+
+if (BIG) {
+  for (const n of [10_000, 100_000]) {
+    const seed = join(dir, `seed-${n}.json`);
+    writeFileSync(seed, tokensFile(n), { mode: 0o600 });
+    const target = join(dir, `big-${n}.json`);
+    compare(`append to a file of ${n.toLocaleString('en')} tokens`, create(target, 'extra'), () => copyFileSync(seed, target));
+  }
+}
+
+const seqStart = process.hrtime.bigint();
+const seqFile = fresh();
+for (let i = 0; i < WRITERS; i++) timeOnce(create(seqFile, `w${i}`));
+const seqMs = Number(process.hrtime.bigint() - seqStart) / 1e6;
+const par = [];
+for (let i = 0; i < 3; i++) par.push(await concurrent(fresh(), WRITERS));
+const parMs = median(par.map((p) => p.ms));
+console.log(`${WRITERS} appends one after another                  wall ${seqMs.toFixed(0)} ms`);
+console.log(`${WRITERS} concurrent appends to one new file (x3)    wall median ${parMs.toFixed(0)} ms   ratio ${(parMs / seqMs).toFixed(2)}x   kept ${par.map((p) => `${p.kept}/${WRITERS}`).join(' ')}   failed ${par.map((p) => p.failed).join(' ')}`);
+rmSync(dir, { recursive: true, force: true });
+if (par.some((p) => p.kept !== WRITERS || p.failed !== 0)) {
+  console.error('error: concurrent appends lost tokens or failed');
+  process.exitCode = 1;
+}
