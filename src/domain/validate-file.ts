@@ -55,6 +55,8 @@ function checkPermissionFile(doc: Record<string, unknown>, now: number, errors: 
   if (!Array.isArray(doc.tokens)) return;
   const names = new Map<string, number>();
   const secrets = new Map<string, number>();
+  // Files repeat the same few permission strings across thousands of tokens.
+  const parsedPermissions = new Map<string, ReturnType<typeof parsePermission>>();
   doc.tokens.forEach((entry, i) => {
     if (!isObject(entry)) return;
     const at = `/tokens/${i}`;
@@ -78,7 +80,11 @@ function checkPermissionFile(doc: Record<string, unknown>, now: number, errors: 
     entry.permissions.forEach((perm, k) => {
       if (typeof perm !== 'string') return;
       const pointer = `${at}/permissions/${k}`;
-      const parsed = parsePermission(perm);
+      let parsed = parsedPermissions.get(perm);
+      if (parsed === undefined) {
+        parsed = parsePermission(perm);
+        parsedPermissions.set(perm, parsed);
+      }
       if (!parsed.ok) {
         errors.push({ pointer, message: `the permission ${JSON.stringify(perm)} is invalid: ${parsed.reason}` });
         return;

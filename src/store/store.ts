@@ -11,6 +11,7 @@
  *    lost its lock (paused past the stale time) fails instead of clobbering newer work;
  *  - any failure removes the temp file and reports the original error.
  */
+import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -231,14 +232,15 @@ function readExisting(target: string, path: string, seam: FsSeam): Snapshot {
     if (stat.size > MAX_FILE_BYTES) {
       throw new FileError('ETOOLARGE', `${path} is ${stat.size} bytes, larger than the ${MAX_FILE_BYTES} bytes a tokens file may have; it is not a tokens file this tool will rewrite.`);
     }
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(seam.readAll(fd));
+      bytes = seam.readAll(fd);
     } catch (e) {
-      if (e instanceof TypeError) throw new FileError('EINVALIDFILE', `${path} is not valid UTF-8 text, so it is not a tokens file; fix or remove it.`, { cause: e });
       throw io(`read ${path}`, e);
     }
-    return { existing: { text, mode: stat.mode & 0o7777 }, stat };
+    // The server parses bytes as UTF-8 and refuses invalid sequences; so do we.
+    if (!isUtf8(bytes)) throw new FileError('EINVALIDFILE', `${path} is not valid UTF-8 text, so it is not a tokens file; fix or remove it.`);
+    return { existing: { text: bytes.toString('utf8'), mode: stat.mode & 0o7777 }, stat };
   } finally {
     seam.close(fd);
   }
