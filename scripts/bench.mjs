@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
-const cli = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
+const cli = fileURLToPath(new URL('../bin/influxdb3-offline-tokens.cjs', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 const BIG = process.env.BENCH_BIG !== '0';
 const WRITERS = Number(process.env.BENCH_WRITERS ?? 64);

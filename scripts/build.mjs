@@ -1,8 +1,8 @@
 // Build: JSON Schemas -> standalone ajv validators (so the CLI never compiles a schema at
-// run time), then one minified CommonJS bundle for the binary. `--tests` also runs tsc,
+// run time), then one minified CommonJS bundle and its V8 code cache for the launcher. `--tests` also runs tsc,
 // which type-checks everything and emits src/ and test/ to build/ for `node --test`.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,17 +33,18 @@ function bundle() {
   const esbuild = require('esbuild');
   esbuild.buildSync({
     entryPoints: [join(root, 'src/cli.ts')],
-    outfile: join(root, 'dist/cli.cjs'),
+    outfile: join(root, 'dist/app.cjs'),
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
     minify: true,
     legalComments: 'none',
-    banner: { js: '#!/usr/bin/env node' },
+    alias: { 'graceful-fs': join(root, 'src/shims/graceful-fs.ts') },
     logLevel: 'warning',
   });
-  chmodSync(join(root, 'dist/cli.cjs'), 0o755);
+  // bin/influxdb3-offline-tokens.cjs loads the bundle with this cache (see there why).
+  execFileSync(process.execPath, [join(root, 'scripts/make-code-cache.cjs'), join(root, 'dist/app.cjs')], { stdio: 'inherit' });
 }
 
 generateValidators();

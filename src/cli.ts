@@ -33,6 +33,8 @@ const parser = yargs(process.argv.slice(2))
   .alias('help', 'h')
   .version(version)
   .wrap(null)
+  // Messages stay in English, and no locale file is looked for at start-up.
+  .detectLocale(false)
   .exitProcess(false)
   .fail((msg, err) => {
     throw err ?? new UsageError(`${msg.replace(/\.?$/, '.')} Run with --help for usage.`);

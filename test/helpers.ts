@@ -9,7 +9,7 @@ import fse from 'fs-extra';
 /** The repository root (tests run from build/test/...). */
 export const ROOT = resolve(__dirname, '..', '..');
 /** The bundled binary, exactly what users run. */
-export const CLI = join(ROOT, 'dist', 'cli.cjs');
+export const CLI = join(ROOT, 'bin', 'influxdb3-offline-tokens.cjs');
 export const FIXTURES = join(ROOT, 'fixtures');
 
 const dirs: string[] = [];

@@ -53,50 +53,53 @@ function checkPermissionFile(doc: Record<string, unknown>, now: number, errors: 
     });
   }
   if (!Array.isArray(doc.tokens)) return;
+  const tokens: unknown[] = doc.tokens;
   const names = new Map<string, number>();
   const secrets = new Map<string, number>();
   // Files repeat the same few permission strings across thousands of tokens.
   const parsedPermissions = new Map<string, ReturnType<typeof parsePermission>>();
-  doc.tokens.forEach((entry, i) => {
-    if (!isObject(entry)) return;
-    const at = `/tokens/${i}`;
+  // Plain loops, and pointers built only for problems: appends run this over every token.
+  for (let i = 0; i < tokens.length; i++) {
+    const entry = tokens[i];
+    if (!isObject(entry)) continue;
     if (typeof entry.name === 'string') {
       const first = names.get(entry.name);
       if (first !== undefined) {
-        errors.push({ pointer: `${at}/name`, message: `the token name ${JSON.stringify(entry.name)} is also used at /tokens/${first}/name; names must be unique` });
+        errors.push({ pointer: `/tokens/${i}/name`, message: `the token name ${JSON.stringify(entry.name)} is also used at /tokens/${first}/name; names must be unique` });
       } else names.set(entry.name, i);
     }
     if (warnings) {
       if (typeof entry.token === 'string') {
         const first = secrets.get(entry.token);
         if (first !== undefined) {
-          warnings.push({ pointer: `${at}/token`, message: `the same token string is also used at /tokens/${first}/token` });
+          warnings.push({ pointer: `/tokens/${i}/token`, message: `the same token string is also used at /tokens/${first}/token` });
         } else secrets.set(entry.token, i);
       }
-      checkTokenString(entry.token, `${at}/token`, warnings);
-      checkExpiry(entry.expiry_millis, `${at}/expiry_millis`, now, warnings);
+      checkTokenString(entry.token, `/tokens/${i}/token`, warnings);
+      checkExpiry(entry.expiry_millis, `/tokens/${i}/expiry_millis`, now, warnings);
     }
-    if (!Array.isArray(entry.permissions)) return;
-    entry.permissions.forEach((perm, k) => {
-      if (typeof perm !== 'string') return;
-      const pointer = `${at}/permissions/${k}`;
+    const permissions = entry.permissions;
+    if (!Array.isArray(permissions)) continue;
+    for (let k = 0; k < permissions.length; k++) {
+      const perm: unknown = permissions[k];
+      if (typeof perm !== 'string') continue;
       let parsed = parsedPermissions.get(perm);
       if (parsed === undefined) {
         parsed = parsePermission(perm);
         parsedPermissions.set(perm, parsed);
       }
       if (!parsed.ok) {
-        errors.push({ pointer, message: `the permission ${JSON.stringify(perm)} is invalid: ${parsed.reason}` });
-        return;
+        errors.push({ pointer: `/tokens/${i}/permissions/${k}`, message: `the permission ${JSON.stringify(perm)} is invalid: ${parsed.reason}` });
+        continue;
       }
-      if (!warnings) return;
+      if (!warnings) continue;
       for (const db of databasesOf(parsed.value)) {
         if (!declared.has(db)) {
-          warnings.push({ pointer, message: `the database ${JSON.stringify(db)} is not in create_databases; the token only works once it exists` });
+          warnings.push({ pointer: `/tokens/${i}/permissions/${k}`, message: `the database ${JSON.stringify(db)} is not in create_databases; the token only works once it exists` });
         }
       }
-    });
-  });
+    }
+  }
 }
 
 export interface CheckOptions {
