@@ -7,7 +7,7 @@ import yargs from 'yargs/yargs';
 import * as createToken from './commands/create-token';
 import * as validate from './commands/validate';
 import { UsageError } from './errors';
-import { type Action, main } from './main';
+import { type Action, exitOnSignals, main } from './main';
 import { version } from '../package.json';
 
 let action: Action | undefined;
@@ -40,6 +40,7 @@ const parser = yargs(process.argv.slice(2))
     throw err ?? new UsageError(`${msg.replace(/\.?$/, '.')} Run with --help for usage.`);
   });
 
+exitOnSignals((code) => process.exit(code));
 void main(async () => {
   await parser.parseAsync();
   return action;

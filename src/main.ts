@@ -32,6 +32,17 @@ function oneLine(text: string): string {
 }
 
 /**
+ * SIGINT and SIGTERM end the command with the conventional 128+n status. The store's
+ * critical section (read, write temp, rename) is synchronous, so a signal is handled only
+ * between steps: the file is the old or the new one, no temp file exists at that point,
+ * and proper-lockfile's exit hook removes a lock still held.
+ */
+export function exitOnSignals(exit: (code: number) => void): void {
+  process.once('SIGINT', () => exit(130));
+  process.once('SIGTERM', () => exit(143));
+}
+
+/**
  * `parse` reads the command line and returns what to run, or undefined when it has
  * already done all there is to do (--help, --version).
  */
