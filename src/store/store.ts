@@ -134,6 +134,17 @@ function ensureDirectory(dir: string, seam: FsSeam): void {
   }
 }
 
+/**
+ * Randomised waits that start at a few milliseconds and are capped at 100 ms. proper-
+ * lockfile's own back-off (1 s and doubling) made 64 writers take minutes; a fixed 1-20 ms
+ * poll keeps a short queue moving but, with dozens of waiters polling, burns the CPU the
+ * holder needs. With many waiters one of them still retries soon after any release.
+ */
+export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
+  const cap = Math.min(100, 4 * 2 ** Math.min(attempt, 5));
+  return 1 + Math.floor(random() * cap);
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -147,7 +158,7 @@ async function acquire(target: string, timeoutMs: number, seam: FsSeam): Promise
   const lockfilePath = `${target}.lock`;
   const deadline = Date.now() + timeoutMs;
   let compromised: Error | undefined;
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
     try {
       const release = await seam.lock(target, {
         lockfilePath,
@@ -168,9 +179,7 @@ async function acquire(target: string, timeoutMs: number, seam: FsSeam): Promise
           { cause: e },
         );
       }
-      // Short randomised waits: with proper-lockfile's exponential back-off, 64 writers
-      // were measured taking minutes; 1-20 ms keeps the queue moving.
-      await sleep(Math.min(left, 1 + Math.floor(Math.random() * 20)));
+      await sleep(Math.min(left, retryDelayMs(attempt)));
     }
   }
 }
