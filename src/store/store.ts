@@ -151,7 +151,11 @@ function sleep(ms: number): Promise<void> {
 
 interface HeldLock {
   release: Release;
+  /** Set by proper-lockfile's refresh timer when it finds the lock taken over. */
   compromised: () => Error | undefined;
+  path: string;
+  /** The lock directory as created; a takeover removes it and makes a new one. */
+  identity: Stats;
 }
 
 async function acquire(target: string, timeoutMs: number, seam: FsSeam): Promise<HeldLock> {
@@ -168,8 +172,17 @@ async function acquire(target: string, timeoutMs: number, seam: FsSeam): Promise
           compromised = err;
         },
       });
-      return { release, compromised: () => compromised };
+      let identity: Stats;
+      try {
+        identity = seam.lstat(lockfilePath);
+      } catch (e) {
+        // Report why the lock vanished at once; a failing release would only hide that.
+        await release().catch(() => undefined);
+        throw io(`inspect the lock directory ${lockfilePath}`, e);
+      }
+      return { release, compromised: () => compromised, path: lockfilePath, identity };
     } catch (e) {
+      if (e instanceof IoError) throw e;
       if (errnoOf(e) !== 'ELOCKED') throw io(`lock ${target} (lock directory ${lockfilePath})`, e);
       const left = deadline - Date.now();
       if (left <= 0) {
@@ -217,6 +230,40 @@ function removeAbandonedTemps(target: string, seam: FsSeam): void {
   }
 }
 
+/**
+ * Right before the rename: is the lock still ours, and is the file still the one we read?
+ * The refresh timer cannot run inside the synchronous write section, so a writer that was
+ * paused past the stale time learns it here, from the lock directory and the file itself.
+ */
+function assertStillOwner(lock: HeldLock, target: string, before: Stats | undefined, path: string, seam: FsSeam): void {
+  const lost = (why: string, cause?: unknown): LockError =>
+    new LockError('ECOMPROMISED', `${why}; nothing was written. Run the command again.`, { cause });
+  const compromised = lock.compromised();
+  if (compromised) throw lost(`The lock ${lock.path} was taken over while this command held it (it was paused or too slow)`, compromised);
+  let now: Stats | undefined;
+  try {
+    now = seam.lstat(lock.path);
+  } catch (e) {
+    if (errnoOf(e) !== 'ENOENT') throw e;
+  }
+  if (!now || now.ino !== lock.identity.ino || now.mtimeMs !== lock.identity.mtimeMs) {
+    throw lost(`The lock ${lock.path} was taken over while this command held it (it was paused or too slow)`);
+  }
+  let current: Stats | undefined;
+  try {
+    current = seam.lstat(target);
+  } catch (e) {
+    if (errnoOf(e) !== 'ENOENT') throw e;
+  }
+  if (!sameFile(before, current)) throw lost(`${path} was changed by another writer while this command held the lock`);
+}
+
+function refuseIfNotRegular(stat: Stats, path: string): void {
+  if (stat.isFile()) return;
+  const what = stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a FIFO' : stat.isSocket() ? 'a socket' : 'a device';
+  throw new FileError('ENOTFILE', `${path} is ${what}, not a regular file; give the path of a token file.`);
+}
+
 interface Snapshot {
   existing: ExistingFile | undefined;
   stat: Stats | undefined;
@@ -234,10 +281,7 @@ function readExisting(target: string, path: string, seam: FsSeam): Snapshot {
   }
   try {
     const stat = seam.fstat(fd);
-    if (!stat.isFile()) {
-      const what = stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a FIFO' : stat.isSocket() ? 'a socket' : 'a device';
-      throw new FileError('ENOTFILE', `${path} is ${what}, not a regular file; give --output-file the path of a file.`);
-    }
+    refuseIfNotRegular(stat, path);
     if (stat.size > MAX_FILE_BYTES) {
       throw new FileError('ETOOLARGE', `${path} is ${stat.size} bytes, larger than the ${MAX_FILE_BYTES} bytes a tokens file may have; it is not a tokens file this tool will rewrite.`);
     }
@@ -307,6 +351,12 @@ function fsyncDirectory(dir: string, seam: FsSeam): void {
 export async function updateFile<R>(req: UpdateRequest<R>): Promise<UpdateOutcome<R>> {
   const seam = req.seam ?? nodeFs;
   const target = resolveTarget(req.path, seam);
+  // A directory, FIFO or device is refused before a lock directory is made beside it.
+  try {
+    refuseIfNotRegular(seam.lstat(target), req.path);
+  } catch (e) {
+    if (errnoOf(e) !== 'ENOENT') throw e instanceof FileError ? e : io(`inspect ${req.path}`, e);
+  }
   ensureDirectory(dirname(target), seam);
   const lock = await acquire(target, req.lockTimeoutMs, seam);
   let outcome: UpdateOutcome<R> | undefined;
@@ -324,19 +374,7 @@ export async function updateFile<R>(req: UpdateRequest<R>): Promise<UpdateOutcom
     const temp = tempPathFor(target);
     try {
       writeTemp(temp, change.text, mode, before.stat, seam);
-      const compromised = lock.compromised();
-      if (compromised) {
-        throw new LockError('ECOMPROMISED', `The lock on ${req.path} was taken over while this command held it (it was paused or too slow); nothing was written. Run the command again.`, { cause: compromised });
-      }
-      let current: Stats | undefined;
-      try {
-        current = seam.lstat(target);
-      } catch (e) {
-        if (errnoOf(e) !== 'ENOENT') throw e;
-      }
-      if (!sameFile(before.stat, current)) {
-        throw new LockError('ECOMPROMISED', `${req.path} was changed by another writer while this command held the lock; nothing was written. Run the command again.`);
-      }
+      assertStillOwner(lock, target, before.stat, req.path, seam);
       seam.rename(temp, target);
     } catch (e) {
       try {
