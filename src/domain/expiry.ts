@@ -28,6 +28,8 @@ export function expiryMillis(spec: ExpirySpec, nowMs: number): number {
   return Number(millis);
 }
 
+const GREGORIAN_CYCLE_MS = 146_097 * 86_400_000;
+
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
 
 /**
@@ -43,12 +45,16 @@ export function parseInstant(text: string, flag: string): number {
   const year = Number(y);
   const month = Number(mo);
   const day = Number(d);
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  // Date.UTC reads years 0-99 as 1900-1999; 400 Gregorian years later the calendar is
+  // the same, so compute there and step back.
+  const utc = (mo0: number, dd: number, hh = 0, mm = 0, ss = 0, ms = 0): number =>
+    Date.UTC(year + 400, mo0, dd, hh, mm, ss, ms) - GREGORIAN_CYCLE_MS;
+  const daysInMonth = new Date(utc(month, 0)).getUTCDate();
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth) throw bad('no such date');
   if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 60) throw bad('no such time of day');
   if (!z && (Number(oh) > 23 || Number(om) > 59)) throw bad('no such offset');
   const offsetMin = z ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
   const ms = frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0;
   // A leap second (:60) is folded into the next second, as most parsers do.
-  return Date.UTC(year, month - 1, day, Number(h), Number(mi), Number(s), ms) - offsetMin * 60_000;
+  return utc(month - 1, day, Number(h), Number(mi), Number(s), ms) - offsetMin * 60_000;
 }

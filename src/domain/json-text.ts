@@ -33,6 +33,9 @@ class Stop {
   ) {}
 }
 
+/** Far deeper than any token file, and well inside the call stack the recursion needs. */
+const MAX_DEPTH = 1000;
+
 /** Recursive-descent JSON (RFC 8259) recogniser that reports where the input first breaks. */
 export function firstSyntaxError(text: string): { offset: number; reason: string } {
   let i = 0;
@@ -68,13 +71,15 @@ export function firstSyntaxError(text: string): { offset: number; reason: string
       } else i++;
     }
   };
+  const numberPattern = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
   const number = (): void => {
-    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    numberPattern.lastIndex = i;
+    const m = numberPattern.exec(text);
     if (!m) throw new Stop(i, 'bad number');
     i += m[0].length;
   };
   const value = (depth: number): void => {
-    if (depth > 10_000) throw new Stop(i, 'nesting too deep');
+    if (depth > MAX_DEPTH) throw new Stop(i, 'nesting too deep');
     ws();
     const c = text[i];
     if (c === '{') {

@@ -37,10 +37,10 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** A permission tokens file is recognised by `tokens`, an admin file by `token`. */
+/** A permission tokens file is recognised by `tokens` (or `create_databases`), an admin file by `token`. */
 export function detectKind(doc: unknown): FileKind | undefined {
   if (!isObject(doc)) return undefined;
-  if ('tokens' in doc) return 'permission';
+  if ('tokens' in doc || 'create_databases' in doc) return 'permission';
   if ('token' in doc) return 'admin';
   return undefined;
 }
@@ -113,15 +113,19 @@ export function appendToken(
  * such as a description in their place.
  */
 export function replaceAdminToken(existing: AdminTokenFile, replacement: AdminTokenFile): AdminTokenFile {
-  const out: AdminTokenFile = { ...existing, token: replacement.token, name: replacement.name };
-  if (replacement.expiry_millis === undefined) delete out.expiry_millis;
-  else out.expiry_millis = replacement.expiry_millis;
-  if (!('expiry_millis' in existing) && replacement.expiry_millis !== undefined) {
-    // A field new to this file goes where the server's own writer puts it: after name.
-    const { token, name, expiry_millis, ...rest } = out;
-    return { token, name, expiry_millis, ...rest };
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(existing)) {
+    if (key === 'expiry_millis') {
+      if (replacement.expiry_millis !== undefined) out.expiry_millis = replacement.expiry_millis;
+    } else if (key === 'token' || key === 'name') {
+      out[key] = replacement[key];
+      // An expiry new to this file goes where the server's own writer puts it: after name.
+      if (key === 'name' && !('expiry_millis' in existing) && replacement.expiry_millis !== undefined) {
+        out.expiry_millis = replacement.expiry_millis;
+      }
+    } else out[key] = existing[key];
   }
-  return out;
+  return out as AdminTokenFile;
 }
 
 /** Two-space pretty printing with a trailing newline, as the server's writer does. */

@@ -30,7 +30,10 @@ function merge(schema: Problem[], semantic: Problem[]): Problem[] {
 
 function checkExpiry(value: unknown, pointer: string, now: number, warnings: Problem[]): void {
   if (typeof value === 'number' && Number.isInteger(value) && value <= now) {
-    warnings.push({ pointer, message: `the token expired at ${new Date(value).toISOString()}` });
+    const when = new Date(value);
+    // Dates beyond ±8.64e15 ms have no ISO form; show the raw number then.
+    const shown = Number.isNaN(when.getTime()) ? `${value} ms since 1970` : when.toISOString();
+    warnings.push({ pointer, message: `the token expired at ${shown}` });
   }
 }
 
