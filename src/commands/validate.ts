@@ -1,12 +1,12 @@
 /** `validate FILE`: maps argv to ValidateOptions, one call into validateTokenFile, renders the report. */
 import type { Argv } from 'yargs';
 import { type ValidateResult, validateTokenFile } from '../actions/validate-file';
-import { FileError } from '../errors';
+import { FileError, UsageError } from '../errors';
 import { KIND_LABEL } from '../domain/token-file';
 import type { RunEnv } from '../main';
 import { single } from './args';
 
-export const command = 'validate <file>';
+export const command = 'validate [file]';
 export const describe = 'Tell whether `influxdb3 serve` would load a token file, and report every problem';
 
 export function builder(y: Argv): Argv {
@@ -29,7 +29,8 @@ function renderJson(r: ValidateResult, valid: boolean): string {
 }
 
 export async function run(args: ValidateArgs, env: RunEnv): Promise<void> {
-  const file = single(args.file, 'FILE') ?? '';
+  const file = single(args.file, 'FILE');
+  if (!file) throw new UsageError('validate needs the FILE to check, as in: influxdb3-offline-tokens validate tokens.json');
   const result = validateTokenFile({ file }, env);
   const strict = args.strict === true;
   const valid = result.errors.length === 0 && !(strict && result.warnings.length > 0);
