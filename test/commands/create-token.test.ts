@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { CreateTokenResult } from '../../src/actions/create-token';
+import { type CreateTokenArgs, render, toOptions } from '../../src/commands/create-token';
+import { UsageError } from '../../src/errors';
+
+// toOptions is the whole mapping from yargs' argv to typed options: every usage error is
+// decided here, before any file is touched.
+
+const base: CreateTokenArgs = { outputFile: 't.json', name: 'app', permission: 'db:a:read', lockTimeout: '30s' };
+
+const ok: Array<[string, CreateTokenArgs, Record<string, unknown>]> = [
+  ['one permission', {}, { kind: 'permission', permissions: ['db:a:read'], createDatabases: [], lockTimeoutMs: 30_000, ifNotExists: false }],
+  ['repeated permissions, normalised and de-duplicated', { permission: ['db:a,a:write,read', 'db:a:read,write', 'system:health:read'] }, { permissions: ['db:a:read,write', 'system:health:read'] }],
+  ['bare --permission with positional strings', { permission: '', permissions: ['db:b:write'] }, { permissions: ['db:b:write'] }],
+  ['create-databases lists, repeated', { createDatabases: ['a,b', 'c'] }, { createDatabases: ['a', 'b', 'c'] }],
+  ['lock timeout as a duration', { lockTimeout: '1m 30s' }, { lockTimeoutMs: 90_000 }],
+  ['if-not-exists', { ifNotExists: true }, { ifNotExists: true }],
+  ['admin defaults its name', { admin: true, name: undefined, permission: undefined }, { kind: 'admin', name: '_admin', force: false }],
+  ['admin with --force', { admin: true, permission: undefined, force: true }, { kind: 'admin', name: 'app', force: true }],
+];
+
+for (const [label, extra, expected] of ok) {
+  test(`toOptions: ${label}`, () => {
+    const opts = toOptions({ ...base, ...extra }) as unknown as Record<string, unknown>;
+    for (const [k, v] of Object.entries(expected)) assert.deepEqual(opts[k], v, k);
+  });
+}
+
+test('toOptions: --expiry becomes a duration spec, --expires-at an instant', () => {
+  const d = toOptions({ ...base, expiry: '7d' });
+  assert.deepEqual(d.expiry, { kind: 'duration', flag: '--expiry', text: '7d', duration: { secs: 604_800n, nanos: 0 } });
+  const i = toOptions({ ...base, expiresAt: '2030-01-01T00:00:00Z' });
+  assert.deepEqual(i.expiry, { kind: 'instant', flag: '--expires-at', text: '2030-01-01T00:00:00Z', millis: Date.UTC(2030, 0, 1) });
+});
+
+const usage: Array<[string, CreateTokenArgs, RegExp]> = [
+  ['missing --output-file', { outputFile: undefined }, /--output-file is required/],
+  ['--output-file twice', { outputFile: ['a', 'b'] }, /--output-file was given 2 times/],
+  ['missing --name', { name: undefined }, /--name is required/],
+  ['empty --name', { name: '' }, /--name is empty/],
+  ['no permission', { permission: undefined }, /at least one permission is required/],
+  ['only a bare --permission', { permission: '' }, /at least one permission is required/],
+  ['bad permission', { permission: 'db:a:fly' }, /--permission "db:a:fly" is invalid: unknown db action "fly"/],
+  ['bad positional permission', { permission: '', permissions: ['nope'] }, /--permission "nope" is invalid/],
+  ['bad database in --create-databases', { createDatabases: 'ok,bad name' }, /invalid database "bad name"/],
+  ['empty item in --create-databases', { createDatabases: 'a,,b' }, /invalid database "": the name is empty/],
+  ['bad --expiry', { expiry: '3x' }, /--expiry: "3x" is not a valid duration/],
+  ['--expiry and --expires-at', { expiry: '1d', expiresAt: '2030-01-01T00:00:00Z' }, /both set the expiry/],
+  ['bad --expires-at', { expiresAt: 'tomorrow' }, /--expires-at "tomorrow" is not an RFC 3339 date-time/],
+  ['bad --lock-timeout', { lockTimeout: 'soon' }, /--lock-timeout: "soon" is not a valid duration/],
+  ['--force without --admin', { force: true }, /--force only applies to --admin/],
+  ['--admin with --permission', { admin: true }, /--admin cannot be combined with --permission/],
+  ['--admin with --create-databases', { admin: true, permission: undefined, createDatabases: 'a' }, /--admin cannot be combined with --create-databases/],
+  ['--admin with --force and --if-not-exists', { admin: true, permission: undefined, force: true, ifNotExists: true }, /contradict/],
+];
+
+for (const [label, extra, message] of usage) {
+  test(`toOptions refuses ${label} with a usage error`, () => {
+    assert.throws(() => toOptions({ ...base, ...extra }), (e: unknown) => e instanceof UsageError && message.test(e.message));
+  });
+}
+
+const result: CreateTokenResult = {
+  kind: 'permission',
+  created: true,
+  token: 'apiv3_secret-token-value-that-must-not-be-printed-in-text',
+  name: 'app',
+  expiryMillis: 1_000_000 + 7 * 86_400_000,
+  permissions: ['db:a:read,write'],
+  createDatabases: ['a'],
+  newDatabases: ['a'],
+  outputFile: 'out/t.json',
+  modeTightened: undefined,
+  releaseFailure: undefined,
+};
+
+test('render text: first line names the file, no secret, expiry in words', () => {
+  const text = render(result, 'text', 1_000_000);
+  assert.equal(text.split('\n')[0], 'Token saved to: out/t.json');
+  assert.ok(!text.includes(result.token));
+  assert.match(text, /^Expires: 1970-01-08T00:16:40\.000Z \(in 1 week\)$/m);
+  assert.match(text, /^Databases to create: a \(added\)$/m);
+  assert.match(text, /^Load it with: influxdb3 serve --permission-tokens-file out\/t\.json$/m);
+});
+
+test('render json: the documented fields, expiry_millis null without expiry, no permissions for admin', () => {
+  assert.deepEqual(JSON.parse(render(result, 'json', 0)), {
+    token: result.token,
+    name: 'app',
+    expiry_millis: result.expiryMillis,
+    permissions: ['db:a:read,write'],
+    output_file: 'out/t.json',
+    kind: 'permission',
+    created: true,
+    create_databases: ['a'],
+  });
+  const admin = JSON.parse(render({ ...result, kind: 'admin', expiryMillis: undefined, permissions: undefined }, 'json', 0));
+  assert.equal(admin.expiry_millis, null);
+  assert.equal('permissions' in admin, false);
+  assert.equal('create_databases' in admin, false);
+});
