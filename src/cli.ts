@@ -10,6 +10,20 @@ import { UsageError } from './errors';
 import { type Action, exitOnSignals, main } from './main';
 import { version } from '../package.json';
 
+/**
+ * yargs lists an unknown --some-flag twice, as typed and camel-cased (someFlag). The copy
+ * adds nothing, and for a pasted token it defeats the redaction of apiv3_ strings.
+ */
+function withoutCamelCaseCopies(msg: string): string {
+  const m = /^(Unknown arguments?): (.*)$/s.exec(msg);
+  if (!m) return msg;
+  const items = m[2]!.split(', ');
+  const squash = (s: string): string => s.replace(/[-_]/g, '').toLowerCase();
+  const typed = new Set(items.filter((i) => /[-_]/.test(i)).map(squash));
+  const kept = items.filter((i) => /[-_]/.test(i) || !typed.has(squash(i)));
+  return `${kept.length === 1 ? 'Unknown argument' : 'Unknown arguments'}: ${kept.join(', ')}`;
+}
+
 let action: Action | undefined;
 const select = (run: (args: never, env: Parameters<Action>[0]) => Promise<void>) => (args: unknown) => {
   action = (env) => run(args as never, env);
@@ -37,7 +51,7 @@ const parser = yargs(process.argv.slice(2))
   .detectLocale(false)
   .exitProcess(false)
   .fail((msg, err) => {
-    throw err ?? new UsageError(`${msg.replace(/\.?$/, '.')} Run with --help for usage.`);
+    throw err ?? new UsageError(`${withoutCamelCaseCopies(msg).replace(/\.?$/, '.')} Run with --help for usage.`);
   });
 
 exitOnSignals((code) => process.exit(code));

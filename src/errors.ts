@@ -60,10 +60,23 @@ export class IoError extends Error {
   }
 }
 
-export type ToolError = UsageError | FileError | LockError | IoError;
+/** SIGINT or SIGTERM arrived while the store held the lock; it stopped at a safe point. */
+export class InterruptedError extends Error {
+  readonly code = 'EINTERRUPTED';
+  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
+    super(`Interrupted by ${signal} before the file was changed; nothing was written.`);
+    this.name = 'InterruptedError';
+  }
+}
+
+export type ToolError = UsageError | FileError | LockError | IoError | InterruptedError;
 
 export function isToolError(e: unknown): e is ToolError {
   return (
-    e instanceof UsageError || e instanceof FileError || e instanceof LockError || e instanceof IoError
+    e instanceof UsageError ||
+    e instanceof FileError ||
+    e instanceof LockError ||
+    e instanceof IoError ||
+    e instanceof InterruptedError
   );
 }

@@ -2,7 +2,8 @@
  * The one place that catches: every failure becomes one line on stderr and an exit
  * status, 2 for usage errors and 1 for anything else. Nothing here runs at import time.
  */
-import { UsageError, isToolError } from './errors';
+import { InterruptedError, UsageError, isToolError } from './errors';
+import { deferSignal, lateSignal } from './store/interrupts';
 import type { RandomBytes } from './domain/token';
 
 export interface Io {
@@ -24,22 +25,28 @@ export const EXIT_USAGE = 2;
 
 /** Belt and braces: no message may carry a token string, whatever produced it. */
 export function redactSecrets(text: string): string {
-  return text.replace(/apiv3_[A-Za-z0-9_\-.]*/g, 'apiv3_<redacted>');
+  return text.replace(/apiv3_[A-Za-z0-9_\-.]+/g, 'apiv3_<redacted>');
 }
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
+/** 128 + the signal number, as shells report a process ended by that signal. */
+const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
+
 /**
- * SIGINT and SIGTERM end the command with the conventional 128+n status. The store's
- * critical section (read, write temp, rename) is synchronous, so a signal is handled only
- * between steps: the file is the old or the new one, no temp file exists at that point,
- * and proper-lockfile's exit hook removes a lock still held.
+ * SIGINT and SIGTERM end the command with the conventional status. While the store is
+ * taking, holding or releasing the lock the signal waits for its next safe point (see
+ * store/interrupts.ts), which ends the command through InterruptedError below; the write
+ * itself is synchronous, so the file is always the old one or the new one.
  */
 export function exitOnSignals(exit: (code: number) => void): void {
-  process.once('SIGINT', () => exit(130));
-  process.once('SIGTERM', () => exit(143));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (!deferSignal(signal)) exit(SIGNAL_EXIT[signal]);
+    });
+  }
 }
 
 /**
@@ -47,14 +54,26 @@ export function exitOnSignals(exit: (code: number) => void): void {
  * already done all there is to do (--help, --version).
  */
 export async function main(parse: () => Promise<Action | undefined>, env: RunEnv): Promise<number> {
+  // stderr never carries a secret, whatever a message quotes (a token pasted into a
+  // permission, a name or a database list is quoted back by the problem that names it).
+  const stderr = (text: string): void => env.io.stderr(redactSecrets(text));
+  const safeEnv: RunEnv = { ...env, io: { stdout: env.io.stdout, stderr } };
   try {
     const action = await parse();
-    if (action) await action(env);
+    if (action) await action(safeEnv);
+    // A signal that came while the lock was held, too late to stop the write: the work
+    // is done, but whoever sent it is told, with the status a signal gives.
+    const late = lateSignal();
+    if (late) {
+      stderr(`notice: ${late} arrived while the file was being written; the write completed.\n`);
+      return SIGNAL_EXIT[late];
+    }
     return EXIT_OK;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     const prefix = isToolError(e) ? 'error' : 'internal error';
-    env.io.stderr(`${prefix}: ${redactSecrets(oneLine(message))}\n`);
+    stderr(`${prefix}: ${oneLine(message)}\n`);
+    if (e instanceof InterruptedError) return SIGNAL_EXIT[e.signal];
     return e instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
   }
 }

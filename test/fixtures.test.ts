@@ -183,7 +183,8 @@ for (const file of jsonFiles('docs')) {
 
 test('fixtures/docs/docker-compose.yml runs the tool, then influxdb3 serve with both token files', () => {
   const text = readFileSync(join(FIXTURES, 'docs', 'docker-compose.yml'), 'utf8');
-  assert.match(text, /influxdb3-offline-tokens create token/);
+  assert.match(text, /influxdb3-offline-tokens\.cjs/);
+  assert.match(text, /^\s+t create token --admin/m);
   assert.match(text, /--admin-token-file/);
   assert.match(text, /--permission-tokens-file/);
   assert.doesNotMatch(text, /\t/, 'YAML forbids tabs for indentation');

@@ -12,6 +12,7 @@ import {
   type FileKind,
   KIND_LABEL,
   type PermissionTokensFile,
+  appendToText,
   appendToken,
   detectKind,
   newAdminFile,
@@ -77,7 +78,7 @@ function loadExisting<K extends FileKind>(existing: ExistingFile, kind: K, path:
   if (found !== undefined && found !== kind) {
     throw new FileError('EWRONGKIND', `${path} is ${KIND_LABEL[found]}, not ${KIND_LABEL[kind]}; choose another --output-file. It was left unchanged.`);
   }
-  const { errors } = checkDocument(parsed.value, now, { warnings: false });
+  const { errors } = checkDocument(parsed.value, now, { warnings: false, text: existing.text });
   if (errors.length > 0) {
     const first = errors[0]!;
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
@@ -103,7 +104,7 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
     transform: (existing) => {
       if (opts.kind === 'admin') {
         const fresh = newAdminFile(token, opts.name, expiry);
-        let doc = fresh;
+        let text = serializeTokenFile(fresh);
         if (existing) {
           const current = loadExisting(existing, 'admin', opts.outputFile, now);
           if (opts.ifNotExists) {
@@ -113,11 +114,11 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
           if (!opts.force) {
             throw new FileError('EADMINEXISTS', `${opts.outputFile} already holds an admin token (named ${JSON.stringify(current.name)}); it was left unchanged. Pass --force to replace it, --if-not-exists to keep it, or choose another --output-file.`);
           }
-          doc = replaceAdminToken(current, fresh);
+          text = replaceAdminToken(existing.text, fresh);
         }
-        assertSchema('admin', doc);
+        assertSchema('admin', fresh);
         const result = { ...base, created: true, token, expiryMillis: expiry, permissions: undefined, createDatabases: undefined, newDatabases: [] };
-        return { write: true, text: serializeTokenFile(doc), result };
+        return { write: true, text, result };
       }
       const current = existing ? loadExisting(existing, 'permission', opts.outputFile, now) : undefined;
       const entry = newTokenEntry(token, opts.name, expiry, opts.permissions);
@@ -135,7 +136,11 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
         createDatabases: doc?.create_databases,
         newDatabases: appended.newDatabases,
       };
-      return appended.doc ? { write: true, text: serializeTokenFile(appended.doc), result } : { write: false, result };
+      if (!appended.doc) return { write: false, result };
+      const text = existing
+        ? appendToText(existing.text, appended.added ? entry : undefined, appended.newDatabases)
+        : serializeTokenFile(appended.doc);
+      return { write: true, text, result };
     },
   });
   return { ...outcome.result, modeTightened: outcome.modeTightened, releaseFailure: outcome.releaseFailure };

@@ -140,7 +140,9 @@ function octal(mode: number): string {
 function describeExpiry(expiryMillis: number | undefined, now: number): string {
   if (expiryMillis === undefined) return 'never';
   const left = expiryMillis - now;
-  const when = new Date(expiryMillis).toISOString();
+  const date = new Date(expiryMillis);
+  // Beyond ±8.64e15 ms a Date has no ISO form (a 280,000-year expiry is still writable).
+  const when = Number.isNaN(date.getTime()) ? `${expiryMillis} ms since 1970` : date.toISOString();
   return left > 0 ? `${when} (in ${humanizeDuration(left, { largest: 2, round: true })})` : `${when} (expired)`;
 }
 
@@ -173,12 +175,13 @@ export function render(result: CreateTokenResult, format: string, now: number): 
 }
 
 export async function run(args: CreateTokenArgs, env: RunEnv): Promise<void> {
-  const ignored = ONLINE_ONLY.filter((flag) => args[flag] !== undefined);
   const opts = toOptions(args);
+  const result = await createToken(opts, env);
+  // Only on success: a failure prints exactly one line.
+  const ignored = ONLINE_ONLY.filter((flag) => args[flag] !== undefined);
   if (ignored.length > 0) {
     env.io.stderr(`notice: ${ignored.map((f) => `--${f}`).join(', ')} ignored: this tool writes files and never contacts a server.\n`);
   }
-  const result = await createToken(opts, env);
   if (result.modeTightened) {
     env.io.stderr(`notice: ${opts.outputFile} had mode ${octal(result.modeTightened.from)}; it was written back as ${octal(result.modeTightened.to)}.\n`);
   }

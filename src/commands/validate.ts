@@ -3,7 +3,8 @@ import type { Argv } from 'yargs';
 import { type ValidateResult, validateTokenFile } from '../actions/validate-file';
 import { FileError, UsageError } from '../errors';
 import { KIND_LABEL } from '../domain/token-file';
-import type { RunEnv } from '../main';
+import { type RunEnv, redactSecrets } from '../main';
+import type { Problem } from '../domain/validate-file';
 import { single } from './args';
 
 export const command = 'validate [file]';
@@ -25,7 +26,9 @@ export interface ValidateArgs {
 }
 
 function renderJson(r: ValidateResult, valid: boolean): string {
-  return `${JSON.stringify({ file: r.file, kind: r.kind ?? null, valid, tokens: r.tokenCount ?? null, errors: r.errors, warnings: r.warnings }, null, 2)}\n`;
+  // Problems quote the offending value, which may be a pasted token: the report never does.
+  const safe = (ps: readonly Problem[]): Problem[] => ps.map((p) => ({ ...p, message: redactSecrets(p.message) }));
+  return `${JSON.stringify({ file: r.file, kind: r.kind ?? null, valid, tokens: r.tokenCount ?? null, errors: safe(r.errors), warnings: safe(r.warnings) }, null, 2)}\n`;
 }
 
 export async function run(args: ValidateArgs, env: RunEnv): Promise<void> {

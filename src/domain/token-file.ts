@@ -4,6 +4,7 @@
  * signatures so that nothing a file held is lost when it is written back.
  */
 import { FileError } from '../errors';
+import { appendToArray, layoutAt, renderMembers, topLevelMembers } from './json-layout';
 
 export interface TokenEntry {
   token: string;
@@ -109,23 +110,44 @@ export function appendToken(
 }
 
 /**
- * Replaces the token of an admin file (only ever with --force), keeping unknown fields
- * such as a description in their place.
+ * The text of an existing permission tokens file with `entry` (if any) appended to its
+ * tokens and `newDatabases` to its create_databases (which comes first when it is new).
+ * Everything else keeps its bytes and its place; see json-layout.ts for why this works on
+ * text. `existingText` has been validated; JSON.parse's last-wins rule picks the member
+ * that changes when a key is repeated.
  */
-export function replaceAdminToken(existing: AdminTokenFile, replacement: AdminTokenFile): AdminTokenFile {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(existing)) {
-    if (key === 'expiry_millis') {
-      if (replacement.expiry_millis !== undefined) out.expiry_millis = replacement.expiry_millis;
-    } else if (key === 'token' || key === 'name') {
-      out[key] = replacement[key];
-      // An expiry new to this file goes where the server's own writer puts it: after name.
-      if (key === 'name' && !('expiry_millis' in existing) && replacement.expiry_millis !== undefined) {
-        out.expiry_millis = replacement.expiry_millis;
-      }
-    } else out[key] = existing[key];
+export function appendToText(existingText: string, entry: TokenEntry | undefined, newDatabases: readonly string[]): string[] {
+  const members = topLevelMembers(existingText).map((m) => ({ ...m }));
+  const lastOf = (key: string): number => members.map((m) => m.key).lastIndexOf(key);
+  const tokens = lastOf('tokens');
+  if (entry && tokens !== -1) members[tokens]!.value = appendToArray(members[tokens]!.value, [layoutAt(entry, 2)], 1);
+  if (newDatabases.length > 0) {
+    const dbs = lastOf('create_databases');
+    if (dbs === -1) members.unshift({ rawKey: '"create_databases"', key: 'create_databases', value: layoutAt(newDatabases, 1) });
+    else members[dbs]!.value = appendToArray(members[dbs]!.value, newDatabases.map((d) => JSON.stringify(d)), 1);
   }
-  return out as AdminTokenFile;
+  return renderMembers(members);
+}
+
+/**
+ * The text of an existing admin token file with its token, name and expiry replaced (only
+ * ever with --force). Unknown fields such as a description keep their bytes and place; a
+ * new expiry_millis goes after name, where the server's own writer puts it.
+ */
+export function replaceAdminToken(existingText: string, replacement: AdminTokenFile): string {
+  const out: Array<{ rawKey: string; value: string }> = [];
+  const expiry = replacement.expiry_millis === undefined ? undefined : JSON.stringify(replacement.expiry_millis);
+  const members = topLevelMembers(existingText);
+  const hasExpiry = members.some((m) => m.key === 'expiry_millis');
+  for (const m of members) {
+    if (m.key === 'token' || m.key === 'name') {
+      out.push({ rawKey: m.rawKey, value: JSON.stringify(replacement[m.key]) });
+      if (m.key === 'name' && !hasExpiry && expiry !== undefined) out.push({ rawKey: '"expiry_millis"', value: expiry });
+    } else if (m.key === 'expiry_millis') {
+      if (expiry !== undefined) out.push({ rawKey: m.rawKey, value: expiry });
+    } else out.push(m);
+  }
+  return renderMembers(out).join('');
 }
 
 /** Two-space pretty printing with a trailing newline, as the server's writer does. */

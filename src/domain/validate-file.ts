@@ -5,6 +5,7 @@
  */
 import { databaseNameProblem } from './database-name';
 import { databasesOf, parsePermission } from './permissions';
+import { nonIntegerLiterals } from './json-layout';
 import { type Problem, schemaProblems } from './schema';
 import { tokenWeakness } from './token';
 import { type FileKind, detectKind } from './token-file';
@@ -108,6 +109,20 @@ function checkPermissionFile(doc: Record<string, unknown>, now: number, errors: 
 export interface CheckOptions {
   /** false skips the warnings, for appends that only need to know the file would load. */
   warnings: boolean;
+  /** The document's text, for what JSON.parse hides (1.0 read as an integer). */
+  text?: string;
+}
+
+/**
+ * expiry_millis written as 1.0 or 1e12: JSON.parse makes it an integer, the server's serde
+ * parser refuses it as a float. A regex over the text keeps the common case cheap.
+ */
+function literalProblems(text: string, kind: FileKind): Problem[] {
+  if (!/"expiry_millis"\s*:\s*-?\d+[.eE]/.test(text)) return [];
+  const place = kind === 'admin' ? /^\/expiry_millis$/ : /^\/tokens\/\d+\/expiry_millis$/;
+  return nonIntegerLiterals(text)
+    .filter((pointer) => place.test(pointer))
+    .map((pointer) => ({ pointer, message: 'must be written as an integer, without a fraction or exponent: the server reads 1.0 or 1e12 as a float and refuses it' }));
 }
 
 export function checkDocument(doc: unknown, now: number, opts: CheckOptions = { warnings: true }): Report {
@@ -126,6 +141,12 @@ export function checkDocument(doc: unknown, now: number, opts: CheckOptions = { 
     checkTokenString(doc.token, '/token', warnings);
     checkExpiry(doc.expiry_millis, '/expiry_millis', now, warnings);
   }
-  return { kind, errors: merge(schemaProblems(kind, doc), semantic), warnings };
+  const schema = schemaProblems(kind, doc);
+  if (opts.text !== undefined) {
+    // A value the schema already refuses (1.5 is no integer at all) is reported once.
+    const refused = new Set(schema.map((p) => p.pointer));
+    semantic.push(...literalProblems(opts.text, kind).filter((p) => !refused.has(p.pointer)));
+  }
+  return { kind, errors: merge(schema, semantic), warnings };
 }
 

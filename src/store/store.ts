@@ -17,6 +17,7 @@ import { constants, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FileError, IoError, LockError } from '../errors';
 import { type FsSeam, type Release, nodeFs } from './fs-seam';
+import { checkInterrupted, whileBusy } from './interrupts';
 
 /** A lock not refreshed for this long belongs to a dead (or frozen) writer and is taken over. */
 export const STALE_MS = 5_000;
@@ -32,6 +33,9 @@ export interface ExistingFile {
   readonly mode: number;
 }
 
+/** The new content: a string, or pieces written one after another (no 28 MB concatenation). */
+export type Text = string | readonly string[];
+
 export interface UpdateRequest<R> {
   /** The output path as the user gave it. */
   path: string;
@@ -40,7 +44,7 @@ export interface UpdateRequest<R> {
    * Validates the current content (undefined when there is no file) and returns the new
    * text, or `write: false` to leave the file as it is. Runs while the lock is held.
    */
-  transform(existing: ExistingFile | undefined): { write: true; text: string; result: R } | { write: false; result: R };
+  transform(existing: ExistingFile | undefined): { write: true; text: Text; result: R } | { write: false; result: R };
   seam?: FsSeam;
 }
 
@@ -92,7 +96,13 @@ export function resolveTarget(path: string, seam: FsSeam = nodeFs): string {
         throw io(`resolve ${path}`, e);
       }
     }
-    current = resolve(dirname(current), seam.readlink(current));
+    let link: string;
+    try {
+      link = seam.readlink(current);
+    } catch (e) {
+      throw io(`read the symbolic link ${current}`, e);
+    }
+    current = resolve(dirname(current), link);
   }
   throw new FileError('ENOTFILE', `${path} is a symbolic link loop (more than ${MAX_SYMLINK_HOPS} links); point it at a regular file.`);
 }
@@ -184,6 +194,7 @@ async function acquire(target: string, timeoutMs: number, seam: FsSeam): Promise
     } catch (e) {
       if (e instanceof IoError) throw e;
       if (errnoOf(e) !== 'ELOCKED') throw io(`lock ${target} (lock directory ${lockfilePath})`, e);
+      checkInterrupted();
       const left = deadline - Date.now();
       if (left <= 0) {
         throw new LockError(
@@ -193,6 +204,7 @@ async function acquire(target: string, timeoutMs: number, seam: FsSeam): Promise
         );
       }
       await sleep(Math.min(left, retryDelayMs(attempt)));
+      checkInterrupted();
     }
   }
 }
@@ -269,6 +281,23 @@ interface Snapshot {
   stat: Stats | undefined;
 }
 
+/** Runs `use` on `fd`, then closes it; a failing close is reported only when `use` succeeded. */
+function withFd<T>(fd: number, seam: FsSeam, use: () => T): T {
+  let result: T;
+  try {
+    result = use();
+  } catch (e) {
+    try {
+      seam.close(fd);
+    } catch {
+      // The first failure is the one to report; this close failing adds nothing to it.
+    }
+    throw e;
+  }
+  seam.close(fd);
+  return result;
+}
+
 function readExisting(target: string, path: string, seam: FsSeam): Snapshot {
   let fd: number;
   try {
@@ -280,22 +309,20 @@ function readExisting(target: string, path: string, seam: FsSeam): Snapshot {
     throw io(`read ${path}`, e);
   }
   try {
-    const stat = seam.fstat(fd);
-    refuseIfNotRegular(stat, path);
-    if (stat.size > MAX_FILE_BYTES) {
-      throw new FileError('ETOOLARGE', `${path} is ${stat.size} bytes, larger than the ${MAX_FILE_BYTES} bytes a tokens file may have; it is not a tokens file this tool will rewrite.`);
-    }
-    let bytes: Buffer;
-    try {
-      bytes = seam.readAll(fd);
-    } catch (e) {
-      throw io(`read ${path}`, e);
-    }
-    // The server parses bytes as UTF-8 and refuses invalid sequences; so do we.
-    if (!isUtf8(bytes)) throw new FileError('EINVALIDFILE', `${path} is not valid UTF-8 text, so it is not a tokens file; fix or remove it.`);
-    return { existing: { text: bytes.toString('utf8'), mode: stat.mode & 0o7777 }, stat };
-  } finally {
-    seam.close(fd);
+    return withFd(fd, seam, () => {
+      const stat = seam.fstat(fd);
+      refuseIfNotRegular(stat, path);
+      if (stat.size > MAX_FILE_BYTES) {
+        throw new FileError('ETOOLARGE', `${path} is ${stat.size} bytes, larger than the ${MAX_FILE_BYTES} bytes a tokens file may have; it is not a tokens file this tool will rewrite.`);
+      }
+      const bytes = seam.readAll(fd);
+      // The server parses bytes as UTF-8 and refuses invalid sequences; so do we.
+      if (!isUtf8(bytes)) throw new FileError('EINVALIDFILE', `${path} is not valid UTF-8 text, so it is not a tokens file; fix or remove it.`);
+      return { existing: { text: bytes.toString('utf8'), mode: stat.mode & 0o7777 }, stat };
+    });
+  } catch (e) {
+    if (e instanceof FileError) throw e;
+    throw io(`read ${path}`, e);
   }
 }
 
@@ -310,9 +337,15 @@ const CHUNK_CHARS = 1 << 20;
  * Encodes and writes in 1 Mi-character chunks through one reused buffer: encoding a
  * 28 MB file in one go spent more time faulting in fresh pages than writing.
  */
-function writeText(fd: number, text: string, seam: FsSeam): void {
+function writeText(fd: number, text: Text, seam: FsSeam): void {
   // Three bytes per UTF-16 unit is the most UTF-8 needs (a surrogate pair takes 4 for 2).
-  const scratch = Buffer.allocUnsafe(Math.min(text.length, CHUNK_CHARS) * 3);
+  const pieces = typeof text === 'string' ? [text] : text;
+  const longest = pieces.reduce((n, p) => Math.max(n, p.length), 0);
+  const scratch = Buffer.allocUnsafe(Math.min(longest, CHUNK_CHARS) * 3);
+  for (const piece of pieces) writePiece(fd, piece, scratch, seam);
+}
+
+function writePiece(fd: number, text: string, scratch: Buffer, seam: FsSeam): void {
   for (let i = 0; i < text.length; ) {
     let end = Math.min(i + CHUNK_CHARS, text.length);
     // Never split a surrogate pair: each half alone would be written as U+FFFD.
@@ -325,30 +358,28 @@ function writeText(fd: number, text: string, seam: FsSeam): void {
   }
 }
 
-function writeTemp(temp: string, text: string, mode: number, owner: Stats | undefined, seam: FsSeam): void {
+function writeTemp(temp: string, text: Text, mode: number, owner: Stats | undefined, seam: FsSeam): void {
   const fd = seam.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
-  try {
+  withFd(fd, seam, () => {
     // open()'s mode is filtered by the umask; the file must end up with exactly `mode`.
     seam.fchmod(fd, mode);
     // Keep the owner of a file we rewrite as root (an init container writing for the server's uid).
     if (owner && process.getuid?.() === 0 && (owner.uid !== 0 || owner.gid !== 0)) seam.fchown(fd, owner.uid, owner.gid);
     writeText(fd, text, seam);
     seam.fsync(fd);
-  } finally {
-    seam.close(fd);
-  }
+  });
 }
 
 function fsyncDirectory(dir: string, seam: FsSeam): void {
   const fd = seam.open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
-  try {
-    seam.fsync(fd);
-  } finally {
-    seam.close(fd);
-  }
+  withFd(fd, seam, () => seam.fsync(fd));
 }
 
-export async function updateFile<R>(req: UpdateRequest<R>): Promise<UpdateOutcome<R>> {
+export function updateFile<R>(req: UpdateRequest<R>): Promise<UpdateOutcome<R>> {
+  return whileBusy(() => update(req));
+}
+
+async function update<R>(req: UpdateRequest<R>): Promise<UpdateOutcome<R>> {
   const seam = req.seam ?? nodeFs;
   const target = resolveTarget(req.path, seam);
   // A directory, FIFO or device is refused before a lock directory is made beside it.
@@ -361,6 +392,7 @@ export async function updateFile<R>(req: UpdateRequest<R>): Promise<UpdateOutcom
   const lock = await acquire(target, req.lockTimeoutMs, seam);
   let outcome: UpdateOutcome<R> | undefined;
   try {
+    checkInterrupted();
     removeAbandonedTemps(target, seam);
     const before = readExisting(target, req.path, seam);
     const change = req.transform(before.existing);

@@ -265,12 +265,15 @@ test('appendToken ifNotExists with a free name adds as usual', () => {
   assert.deepEqual(out.doc!.tokens.map((t) => t.name), ['a', 'b']);
 });
 
-// ---- replaceAdminToken ----
+// ---- replaceAdminToken (works on the file's text) ----
+
+const replaceIn = (existing: AdminTokenFile, replacement: AdminTokenFile): AdminTokenFile =>
+  JSON.parse(replaceAdminToken(serializeTokenFile(existing), replacement)) as AdminTokenFile;
 
 test('replaceAdminToken replaces token and name and keeps unknown fields in place', () => {
   const existing: AdminTokenFile = { token: T1, description: 'bootstrap', name: '_admin', labels: { env: 'prod' } };
   const before = snapshot(existing);
-  const out = replaceAdminToken(existing, newAdminFile(T2, 'root', undefined));
+  const out = replaceIn(existing, newAdminFile(T2, 'root', undefined));
   assert.deepEqual(Object.keys(out), ['token', 'description', 'name', 'labels']);
   assert.deepEqual(out, { token: T2, description: 'bootstrap', name: 'root', labels: { env: 'prod' } });
   assert.deepEqual(existing, before);
@@ -278,24 +281,23 @@ test('replaceAdminToken replaces token and name and keeps unknown fields in plac
 
 test('replaceAdminToken drops the old expiry when the new token does not expire', () => {
   const existing: AdminTokenFile = { token: T1, name: '_admin', expiry_millis: 1756400061529, description: 'd' };
-  const out = replaceAdminToken(existing, newAdminFile(T2, '_admin', undefined));
+  const out = replaceIn(existing, newAdminFile(T2, '_admin', undefined));
   assert.equal('expiry_millis' in out, false);
   assert.deepEqual(Object.keys(out), ['token', 'name', 'description']);
 });
 
 test('replaceAdminToken updates an existing expiry in its place', () => {
   const existing: AdminTokenFile = { description: 'd', expiry_millis: 1, token: T1, name: '_admin' };
-  const out = replaceAdminToken(existing, newAdminFile(T2, '_admin', 2082758400000));
+  const out = replaceIn(existing, newAdminFile(T2, '_admin', 2082758400000));
   assert.deepEqual(Object.keys(out), ['description', 'expiry_millis', 'token', 'name']);
   assert.equal(out.expiry_millis, 2082758400000);
 });
 
 test('replaceAdminToken puts a new expiry after name, as the server writes it', () => {
   const existing: AdminTokenFile = { token: T1, name: '_admin', description: 'd' };
-  const out = replaceAdminToken(existing, newAdminFile(T2, '_admin', 2082758400000));
-  assert.deepEqual(Object.keys(out), ['token', 'name', 'expiry_millis', 'description']);
+  const text = replaceAdminToken(serializeTokenFile(existing), newAdminFile(T2, '_admin', 2082758400000));
   assert.equal(
-    serializeTokenFile(out),
+    text,
     `{\n  "token": "${T2}",\n  "name": "_admin",\n  "expiry_millis": 2082758400000,\n  "description": "d"\n}\n`,
   );
 });
@@ -303,7 +305,7 @@ test('replaceAdminToken puts a new expiry after name, as the server writes it', 
 test('replaceAdminToken adding an expiry does not move unknown fields that came before name', () => {
   // SPEC 2.3: unknown fields keep their place. Only expiry_millis is new, after name.
   const existing: AdminTokenFile = { description: 'first', token: T1, note: 'between', name: '_admin', last: true };
-  const out = replaceAdminToken(existing, newAdminFile(T2, '_admin', 2082758400000));
+  const out = replaceIn(existing, newAdminFile(T2, '_admin', 2082758400000));
   assert.deepEqual(Object.keys(out), ['description', 'token', 'note', 'name', 'expiry_millis', 'last']);
 });
 
