@@ -454,7 +454,7 @@ describe('create token: appending', () => {
 
   // SPEC 2.3: unknown fields are "kept as they were, in their place". JSON.parse moves
   // integer-like keys to the front of an object, so they change place on an append.
-  test('BUG: an unknown field with an integer-like name keeps its place', () => {
+  test('regression: an unknown field with an integer-like name keeps its place', () => {
     const dir = tempDir();
     const file = join(dir, 't.json');
     const a = freshToken();
@@ -471,7 +471,7 @@ describe('create token: appending', () => {
 
   // SPEC 2.3: "Nothing that was in the file is ever lost by an append." A large integer in
   // an unknown field goes through a JS number and loses its low digits.
-  test('BUG: an unknown integer field beyond 2^53 is kept exactly', () => {
+  test('regression: an unknown integer field beyond 2^53 is kept exactly', () => {
     const dir = tempDir();
     const file = join(dir, 't.json');
     const a = freshToken();
@@ -1128,7 +1128,7 @@ describe('create token: every failure leaves every file as it was', () => {
 // about 8.84e15 ms, below it, so the token must be written and the command must succeed.
 // Today the file IS written, then the text summary calls toISOString on a date beyond
 // +-8.64e15 ms and the command exits 1 with "internal error: Invalid time value".
-test('BUG: --expiry 280000y (below MAX_SAFE_INTEGER ms) succeeds in text format', () => {
+test('regression: --expiry 280000y (below MAX_SAFE_INTEGER ms) succeeds in text format', () => {
   const dir = tempDir();
   const before = Date.now();
   const r = runCli(perm('t.json', 'app', '--expiry', '280000y'), { cwd: dir });

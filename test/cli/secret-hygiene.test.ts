@@ -108,7 +108,7 @@ interface FileCase {
   validateStatus: 0 | 1;
   /** Secret material that is not a whole apiv3_ token (a token that lost its prefix). */
   extraSecrets?: string[];
-  /** BUG: validate quotes the offending string, token included, in its problem line (see the report). */
+  /** validate quotes the offending string in its problem line: a pasted token must come out redacted. */
   validateQuotes?: true;
   /** Extra create flags (for admin files: --force or not). */
   createFlags?: string[];
@@ -277,7 +277,7 @@ describe('create on a file holding tokens: refused, one line, no secret', { conc
 // ---------------------------------------------------------------------------------------
 // 2. validate of every file above, text mode and JSON mode
 
-const validateTitle = (c: FileCase): string => (c.validateQuotes ? `BUG: ${c.title} (the problem line quotes the token)` : c.title);
+const validateTitle = (c: FileCase): string => (c.validateQuotes ? `regression: ${c.title} (the problem line quotes the token, redacted)` : c.title);
 
 describe('validate (text) of every file above: no secret, one line per problem, one error: line', { concurrency: 4 }, () => {
   for (const c of fileCases) {
@@ -341,10 +341,10 @@ const argvCases: ArgvCase[] = [
   // yargs failures
   { title: 'a token without "-" as an unknown flag (--TOKEN)', argv: () => perm(`--${plainToken()}`), status: 2, setup: seed },
   { title: 'a token without "-" as an unknown flag with a value (--TOKEN=x)', argv: () => perm(`--${plainToken()}=x`), status: 2, setup: seed },
-  { title: 'BUG: a token with a "-" as an unknown flag (--TOKEN): yargs adds its camel-cased form', argv: () => perm(`--${dashedToken()}`), status: 2, setup: seed },
-  { title: 'BUG: a token with a "-" as an unknown flag of validate (--TOKEN=x)', argv: () => ['validate', 'tokens.json', `--${dashedToken()}=x`], status: 2, setup: seed },
-  { title: 'BUG: a token as the tail of an unknown flag (--my-TOKEN)', argv: () => perm(`--my-${plainToken()}`), status: 2, setup: seed },
-  { title: 'BUG: a token as an unknown --no- flag', argv: () => perm(`--no-${dashedToken()}`), status: 2, setup: seed },
+  { title: 'regression: a token with a "-" as an unknown flag (--TOKEN): yargs adds its camel-cased form', argv: () => perm(`--${dashedToken()}`), status: 2, setup: seed },
+  { title: 'regression: a token with a "-" as an unknown flag of validate (--TOKEN=x)', argv: () => ['validate', 'tokens.json', `--${dashedToken()}=x`], status: 2, setup: seed },
+  { title: 'regression: a token as the tail of an unknown flag (--my-TOKEN)', argv: () => perm(`--my-${plainToken()}`), status: 2, setup: seed },
+  { title: 'regression: a token as an unknown --no- flag', argv: () => perm(`--no-${dashedToken()}`), status: 2, setup: seed },
   { title: 'a token as an unknown positional of validate (validate FILE TOKEN)', argv: () => ['validate', 'tokens.json', freshToken()], status: 2, setup: seed },
   { title: 'a token as the command (create TOKEN)', argv: () => ['create', freshToken()], status: 2 },
   { title: 'a token as the only argument', argv: () => [freshToken()], status: 2 },
@@ -385,8 +385,8 @@ const argvCases: ArgvCase[] = [
   { title: '--token TOKEN with a usage error (no --name)', argv: () => ['create', 'token', '--permission', 'db:a:read', '--token', freshToken(), '--output-file', 'tokens.json'], status: 2 },
   { title: '--token=TOKEN with a bad permission', argv: () => perm('--token=' + freshToken(), '--permission', 'db:a:fly'), status: 2 },
   { title: '--token TOKEN -H TOKEN --tls-ca TOKEN with a bad --expiry', argv: () => perm('--token', freshToken(), '-H', freshToken(), '--tls-ca', freshToken(), '--expiry', 'soon'), status: 2 },
-  { title: 'BUG: --token TOKEN, the name being taken (the notice and the error make two lines)', argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', SEED_NAME, '--token', freshToken(), '--output-file', 'tokens.json'], status: 1, setup: seed },
-  { title: 'BUG: --host and --tls-no-verify, the name being taken (two lines)', argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', SEED_NAME, '--host', 'http://localhost:8181', '--tls-no-verify', '--output-file', 'tokens.json'], status: 1, setup: seed },
+  { title: 'regression: --token TOKEN, the name being taken (the notice and the error make two lines)', argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', SEED_NAME, '--token', freshToken(), '--output-file', 'tokens.json'], status: 1, setup: seed },
+  { title: 'regression: --host and --tls-no-verify, the name being taken (two lines)', argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', SEED_NAME, '--host', 'http://localhost:8181', '--tls-no-verify', '--output-file', 'tokens.json'], status: 1, setup: seed },
 
   // file errors from the store
   { title: 'a token as --name, the output path being a directory', argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', freshToken(), '--output-file', 'd'], status: 1, setup: (dir) => mkdirSync(join(dir, 'd')) },
