@@ -184,6 +184,9 @@ async function acquire(target: string, timeoutMs: number, seam: FsSeam): Promise
       });
       let identity: Stats;
       try {
+        // proper-lockfile's mkdir takes the umask as it is (0777 under umask 000): the lock
+        // directory must not let others drop files in it, which would make it unremovable.
+        seam.chmod(lockfilePath, DIR_MODE);
         identity = seam.lstat(lockfilePath);
       } catch (e) {
         // Report why the lock vanished at once; a failing release would only hide that.
@@ -193,7 +196,11 @@ async function acquire(target: string, timeoutMs: number, seam: FsSeam): Promise
       return { release, compromised: () => compromised, path: lockfilePath, identity };
     } catch (e) {
       if (e instanceof IoError) throw e;
-      if (errnoOf(e) !== 'ELOCKED') throw io(`lock ${target} (lock directory ${lockfilePath})`, e);
+      // A writer paused while proper-lockfile set the lock up finds it taken over when it
+      // resumes (its mtime probe fails with ENOENT, or it is reported compromised): the
+      // lock is someone else's now, so wait for it like any held lock.
+      const lostWhileTaking = errnoOf(e) === 'ECOMPROMISED' || (errnoOf(e) === 'ENOENT' && (e as NodeJS.ErrnoException).syscall === 'utime');
+      if (errnoOf(e) !== 'ELOCKED' && !lostWhileTaking) throw io(`lock ${target} (lock directory ${lockfilePath})`, e);
       checkInterrupted();
       const left = deadline - Date.now();
       if (left <= 0) {

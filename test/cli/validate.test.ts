@@ -227,7 +227,7 @@ describe('validate: files the server would refuse', () => {
   }
 
   // validateTokenFile reads `.tokens` of the parsed value, which throws a TypeError for null.
-  test('BUG: a file holding the JSON literal null -> exit 1 with a clean error, not an internal error', () => {
+  test('regression: a file holding the JSON literal null -> exit 1 with a clean error, not an internal error', () => {
     const dir = fileIn('f.json', 'null\n');
     const r = validate(dir, 'f.json');
     assert.doesNotMatch(r.stderr, /internal error/);
@@ -263,12 +263,12 @@ describe('validate: files the server would refuse', () => {
 
   // serde_json, which the server parses with, refuses 4102444800000.0 for an i64 field
   // ("invalid type: floating point, expected i64"); JSON.parse turns it into an integer.
-  test('BUG: expiry_millis written with a fraction (4102444800000.0) is refused', () => {
+  test('regression: expiry_millis written with a fraction (4102444800000.0) is refused', () => {
     const dir = fileIn('f.json', `{"token": "${freshToken()}", "name": "a", "expiry_millis": 4102444800000.0}`);
     assertRefused(validate(dir, 'f.json'), 'f.json', ['/expiry_millis']);
   });
 
-  test('BUG: expiry_millis written with an exponent (4.1024448e12) is refused', () => {
+  test('regression: expiry_millis written with an exponent (4.1024448e12) is refused', () => {
     const dir = fileIn('f.json', pretty({ tokens: [] }).replace('[]', `[{"token": "${freshToken()}", "name": "a", "expiry_millis": 4.1024448e12, "permissions": ["db:*:read"]}]`));
     assertRefused(validate(dir, 'f.json'), 'f.json', ['/tokens/0/expiry_millis']);
   });

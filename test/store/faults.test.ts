@@ -215,6 +215,7 @@ const STEPS: Step[] = [
   { name: 'chmod of the created directory', method: 'chmod', kind: 'dir', nth: 1, scenarios: ['new-dir'], errnos: ['EROFS', 'EIO'], expect: 'reject' },
   { name: 'chmod of a created ancestor', method: 'chmod', kind: 'ancestor', nth: 1, scenarios: ['new-dir'], errnos: ['EROFS', 'EIO'], expect: 'reject' },
   { name: 'lock (a non-ELOCKED error)', method: 'lock', kind: 'target', nth: 1, scenarios: ['existing', 'new', 'new-dir'], errnos: ['ENOSPC', 'EACCES', 'EROFS', 'EIO'], expect: 'reject' },
+  { name: 'chmod of the lock directory (0700 whatever the umask)', method: 'chmod', kind: 'lock', nth: 1, scenarios: ['existing', 'new'], errnos: ['EROFS', 'EIO'], expect: 'reject' },
   { name: 'lstat of the lock directory (identity)', method: 'lstat', kind: 'lock', nth: 1, scenarios: ['existing', 'new'], errnos: ['EACCES', 'EIO'], expect: 'reject' },
   { name: 'readdir (abandoned temp files)', method: 'readdir', kind: 'dir', nth: 1, scenarios: ['existing', 'new'], errnos: ['EACCES', 'EIO'], expect: 'housekeeping' },
   { name: 'open of the file for reading', method: 'open', kind: 'target', nth: 1, scenarios: ['existing', 'new', 'symlink'], errnos: ['EACCES', 'EIO'], expect: 'reject' },

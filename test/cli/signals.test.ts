@@ -1,0 +1,196 @@
+/**
+ * SIGINT and SIGTERM at any moment (issue: "signals"): the command stops cleanly, with the
+ * conventional status 130 or 143, or 0 when it finished first; the file is the old one or
+ * the new one, whole; no temp file and no lock directory is left.
+ *
+ * The CLI appends to a file of 20,000 tokens so that a run lasts long enough for a signal
+ * to land at random points of it. Two more tests hold the process inside the two moments
+ * where proper-lockfile has an asynchronous step while a lock directory exists (its mtime
+ * probe right after the mkdir, and the rmdir of the release) by slowing those fs calls
+ * down with a `--require` preload, and signal it exactly there.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CLI, type CliResult, tempDir } from '../helpers';
+
+interface Doc {
+  tokens: { token: string; name: string; permissions: string[] }[];
+}
+
+const freshToken = (): string => `apiv3_${randomBytes(64).toString('base64url')}`;
+
+/** A valid permission tokens file of `n` tokens, in the tool's own format. */
+function writeTokenFile(path: string, n: number): void {
+  const tokens = Array.from({ length: n }, (_, i) => ({ token: freshToken(), name: `seed-${i}`, permissions: ['db:mydb:read'] }));
+  writeFileSync(path, `${JSON.stringify({ tokens }, null, 2)}\n`);
+  chmodSync(path, 0o600);
+}
+
+const args = (file: string, name: string): string[] => ['create', 'token', '--name', name, '--permission', 'db:mydb:write', '--output-file', file];
+
+interface Started {
+  child: ChildProcessWithoutNullStreams;
+  done: Promise<CliResult>;
+  stderr: () => string;
+}
+
+function start(argv: string[], nodeArgs: string[] = []): Started {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, ...argv]);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<CliResult>((res, rej) => {
+    child.on('error', rej);
+    child.on('close', (status, signal) => res({ status, signal, stdout, stderr }));
+  });
+  return { child, done, stderr: () => stderr };
+}
+
+const STATUS = { SIGINT: 130, SIGTERM: 143 } as const;
+type Sig = keyof typeof STATUS;
+
+function readDoc(file: string): Doc {
+  const text = readFileSync(file, 'utf8');
+  const doc = JSON.parse(text) as Doc;
+  assert.ok(Array.isArray(doc.tokens));
+  // Whole and in the tool's exact format, never a torn or half-written file.
+  assert.equal(text, `${JSON.stringify(doc, null, 2)}\n`);
+  return doc;
+}
+
+function assertNothingLeft(dir: string, file: string, ctx: string): void {
+  assert.equal(existsSync(`${file}.lock`), false, `the lock directory ${file}.lock was left behind (${ctx})`);
+  assert.deepEqual(readdirSync(dir), ['tokens.json'], `no temp file (nor anything else) may be left (${ctx})`);
+}
+
+describe('SIGINT / SIGTERM at a random instant of an append', () => {
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    test(`${sig} after a random 0-400 ms, 15 rounds: status ${STATUS[sig]} (or 0), old or new file, nothing left`, { timeout: 120_000 }, async (t) => {
+      const dir = tempDir('otk-signals');
+      const file = join(dir, 'tokens.json');
+      writeTokenFile(file, 20_000);
+      const seen: Record<string, number> = {};
+      // One run without a signal tells how long a run lasts here; the signals are then sent
+      // at uniform instants of [0, min(400 ms, 1.25 x that)), so most land while it runs.
+      const t0 = Date.now();
+      const first = await start(args(file, 'unsignalled')).done;
+      assert.equal(first.status, 0, first.stderr);
+      const span = Math.max(20, Math.min(400, Math.round((Date.now() - t0) * 1.25)));
+      let count = readDoc(file).tokens.length;
+      for (let round = 0; round < 15; round++) {
+        const name = `${sig.toLowerCase()}-${round}`;
+        const delay = randomInt(0, span);
+        const run = start(args(file, name));
+        const timer = setTimeout(() => run.child.kill(sig), delay);
+        const r = await run.done;
+        clearTimeout(timer);
+        const ctx = `round ${round}, delay ${delay} ms: status=${r.status} signal=${r.signal} stderr=${JSON.stringify(r.stderr)}`;
+
+        const doc = readDoc(file);
+        const names = doc.tokens.map((x) => x.name);
+        const grew = doc.tokens.length - count;
+        assert.ok(grew === 0 || grew === 1, `${ctx}: token count went from ${count} to ${doc.tokens.length}`);
+        if (grew === 1) assert.equal(names[names.length - 1], name, ctx);
+        else assert.equal(names.includes(name), false, ctx);
+
+        let outcome: string;
+        if (r.status === 0 && r.signal === null) {
+          outcome = 'finished first';
+          assert.equal(grew, 1, `${ctx}: exit 0 but the token is not in the file`);
+        } else if (r.status === STATUS[sig] && r.signal === null) {
+          outcome = grew ? `${STATUS[sig]}, new file` : `${STATUS[sig]}, old file`;
+        } else if (r.status === null && r.signal === sig) {
+          // Killed by the default disposition: the signal came while Node was still starting,
+          // before the CLI installed its handlers (nothing touched yet), or while Node was
+          // already tearing down after the work (everything done). The shell reports this as
+          // 128+n too; the file is checked like any other outcome.
+          outcome = grew ? 'killed by the signal during exit' : 'killed by the signal during start-up';
+        } else {
+          assert.fail(`${ctx}: expected status ${STATUS[sig]} or 0`);
+        }
+        seen[outcome] = (seen[outcome] ?? 0) + 1;
+        assertNothingLeft(dir, file, `${ctx}, ${outcome}`);
+        count = doc.tokens.length;
+      }
+      t.diagnostic(`delays in [0, ${span}) ms; outcomes: ${JSON.stringify(seen)}`);
+    });
+  }
+});
+
+/**
+ * Loaded with `node --require` before the CLI: the first fs.utimes (PROBE) or fs.rmdir
+ * (RELEASE) of a `.lock` path is delayed by 3 s and announced on stderr, so the test can
+ * signal the process while it is there. Everything else is untouched.
+ */
+const PRELOAD = `
+const fs = require('node:fs');
+const which = process.env.OTK_SLOW;
+const method = which === 'PROBE' ? 'utimes' : 'rmdir';
+const real = fs[method];
+let done = false;
+fs[method] = function (p, ...rest) {
+  if (!done && String(p).endsWith('.lock')) {
+    done = true;
+    fs.writeSync(2, 'OTK-' + which + '\\n');
+    setTimeout(() => real.call(fs, p, ...rest), 3000);
+    return;
+  }
+  return real.call(fs, p, ...rest);
+};
+`;
+
+async function signalInside(which: 'PROBE' | 'RELEASE', sig: Sig): Promise<void> {
+  const dir = tempDir('otk-signals');
+  const file = join(dir, 'tokens.json');
+  writeTokenFile(file, 3);
+  const before = readFileSync(file, 'utf8');
+  const preload = join(tempDir('otk-preload'), 'slow.js');
+  writeFileSync(preload, PRELOAD);
+  const child = spawn(process.execPath, ['--require', preload, CLI, ...args(file, 'late')], { env: { ...process.env, OTK_SLOW: which } });
+  let stderr = '';
+  let signalled = false;
+  child.stdout.resume();
+  const done = new Promise<{ status: number | null; signal: NodeJS.Signals | null }>((res, rej) => {
+    child.on('error', rej);
+    child.on('close', (status, signal) => res({ status, signal }));
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    if (!signalled && stderr.includes(`OTK-${which}\n`)) {
+      signalled = true;
+      // The lock directory exists right now: the process is inside the slowed-down call.
+      assert.ok(existsSync(`${file}.lock`), 'the lock directory exists while the process is stopped there');
+      child.kill(sig);
+    }
+  });
+  const r = await done;
+  const ctx = `status=${r.status} signal=${r.signal} stderr=${JSON.stringify(stderr)}`;
+  assert.ok(signalled, `the process never reached the slowed ${which === 'PROBE' ? 'lock probe' : 'release'}: ${ctx}`);
+  assert.equal(r.status, STATUS[sig], ctx);
+  assert.equal(r.signal, null, ctx);
+  const after = readFileSync(file, 'utf8');
+  if (which === 'PROBE') {
+    // Signalled while taking the lock: nothing read or written yet.
+    assert.equal(after, before);
+  } else {
+    // Signalled while releasing: the new file is in place.
+    assert.equal(readDoc(file).tokens.at(-1)?.name, 'late');
+  }
+  assertNothingLeft(dir, file, ctx);
+}
+
+describe('a signal while proper-lockfile is between two steps with the lock directory on disk', () => {
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    test(`${sig} while the lock is being taken (after its mkdir, during the mtime probe): no lock directory left`, { timeout: 30_000 }, async () => {
+      await signalInside('PROBE', sig);
+    });
+    test(`${sig} while the lock is being released (during its rmdir): no lock directory left`, { timeout: 30_000 }, async () => {
+      await signalInside('RELEASE', sig);
+    });
+  }
+});
