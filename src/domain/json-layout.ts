@@ -117,6 +117,36 @@ export function layoutValue(text: string, start: number, depth: number): { text:
   return { text: pieces.join(''), end: i };
 }
 
+/** A string without escapes: every string this tool (or the server) writes in an entry. */
+const PLAIN_STRING = '"[^"\\\\\\n]*"';
+/** One token entry exactly as the canonical layout writes it at depth 2. */
+const CANONICAL_ENTRY = new RegExp(
+  `\\{\\n      "token": ${PLAIN_STRING},\\n      "name": ${PLAIN_STRING},(?:\\n      "expiry_millis": -?\\d+,)?` +
+    `\\n      "permissions": \\[\\n        ${PLAIN_STRING}(?:,\\n        ${PLAIN_STRING})*\\n      \\]\\n    \\}`,
+  'y',
+);
+
+/**
+ * The tokens array, laid out at depth 1. Files this tool wrote are already canonical, and
+ * a regex checks an entry at native speed where the token walk of layoutValue takes twice
+ * as long on 100,000 entries; anything else (unknown fields, other spacing) takes the walk.
+ */
+function layoutTokens(text: string, start: number): { text: string; end: number } {
+  let i = start + 1;
+  if (text.charCodeAt(start) === OPEN_BRACKET && text.startsWith('\n    {', i)) {
+    i += 5;
+    for (;;) {
+      CANONICAL_ENTRY.lastIndex = i;
+      if (!CANONICAL_ENTRY.test(text)) break;
+      i = CANONICAL_ENTRY.lastIndex;
+      if (text.startsWith(',\n    {', i)) i += 6;
+      else if (text.startsWith('\n  ]', i)) return { text: text.slice(start, i + 4), end: i + 4 };
+      else break;
+    }
+  }
+  return layoutValue(text, start, 1);
+}
+
 export interface Member {
   /** The key as written, quotes and escapes included. */
   readonly rawKey: string;
@@ -135,8 +165,10 @@ export function topLevelMembers(text: string): Member[] {
     const keyEnd = skipString(text, i);
     const rawKey = text.slice(i, keyEnd);
     i = skipSpace(text, keyEnd) + 1; // past the colon
-    const value = layoutValue(text, skipSpace(text, i), 1);
-    members.push({ rawKey, key: JSON.parse(rawKey) as string, value: value.text });
+    const key = JSON.parse(rawKey) as string;
+    const start = skipSpace(text, i);
+    const value = key === 'tokens' ? layoutTokens(text, start) : layoutValue(text, start, 1);
+    members.push({ rawKey, key, value: value.text });
     i = skipSpace(text, value.end);
     if (text.charCodeAt(i) === COMMA) i = skipSpace(text, i + 1);
   }

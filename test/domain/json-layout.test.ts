@@ -147,3 +147,18 @@ function isEscaped(text: string, i: number): boolean {
   for (let k = i - 1; text[k] === '\\'; k--) n++;
   return n % 2 === 1;
 }
+
+test('tokens arrays: canonical entries, entries with unknown fields, escapes and odd spacing all lay out canonically', () => {
+  const plain = { token: 'apiv3_a', name: 'a', expiry_millis: 1, permissions: ['db:a:read', 'system:health:read'] };
+  const noExpiry = { token: 'apiv3_b', name: 'b', permissions: ['db:b:write'] };
+  const extra = { token: 'apiv3_c', name: 'c', permissions: ['db:c:read'], note: { k: [1] } };
+  const escaped = { token: 'apiv3_d', name: 'quote " and \\ and é', permissions: ['db:d:read'] };
+  for (const tokens of [[plain], [plain, noExpiry], [plain, extra, noExpiry], [escaped, plain], [noExpiry, escaped]]) {
+    const doc = { create_databases: ['a'], tokens, after: true };
+    assert.equal(relayout(canonical(doc)), canonical(doc), JSON.stringify(tokens));
+    assert.equal(relayout(JSON.stringify(doc)), canonical(doc), JSON.stringify(tokens));
+    // One entry with a stray space: the whole array is laid out by the token walk.
+    const odd = canonical(doc).replace('"name": "a"', '"name" :  "a"');
+    assert.equal(relayout(odd), canonical(doc), JSON.stringify(tokens));
+  }
+});
