@@ -388,6 +388,20 @@ export function updateFile<R>(req: UpdateRequest<R>): Promise<UpdateOutcome<R>> 
 
 async function update<R>(req: UpdateRequest<R>): Promise<UpdateOutcome<R>> {
   const seam = req.seam ?? nodeFs;
+  const outcome = await lockedUpdate(req, seam);
+  if (outcome.written) {
+    // After the release: other writers only need the rename, and 64 concurrent writers
+    // were serialised on this fsync too. Success is still reported only once it is done.
+    try {
+      fsyncDirectory(dirname(outcome.target), seam);
+    } catch (e) {
+      throw io(`flush the directory of ${req.path} (the new file is in place but may not survive a power loss)`, e);
+    }
+  }
+  return outcome;
+}
+
+async function lockedUpdate<R>(req: UpdateRequest<R>, seam: FsSeam): Promise<UpdateOutcome<R>> {
   const target = resolveTarget(req.path, seam);
   // A directory, FIFO or device is refused before a lock directory is made beside it.
   try {
@@ -423,11 +437,6 @@ async function update<R>(req: UpdateRequest<R>): Promise<UpdateOutcome<R>> {
       }
       if (e instanceof LockError || e instanceof FileError) throw e;
       throw io(`write ${req.path}`, e);
-    }
-    try {
-      fsyncDirectory(dirname(target), seam);
-    } catch (e) {
-      throw io(`flush the directory of ${req.path} (the new file is in place but may not survive a power loss)`, e);
     }
     outcome = { result: change.result, written: true, target };
     if (oldMode !== undefined && mode !== oldMode) outcome.modeTightened = { from: oldMode, to: mode };
