@@ -1,9 +1,11 @@
 /** Shared test helpers: a fresh temp dir per test, and the real CLI run as a child process. */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after } from 'node:test';
+import assert from 'node:assert/strict';
 import fse from 'fs-extra';
 
 /** The repository root (tests run from build/test/...). */
@@ -41,17 +43,86 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Runs the CLI asynchronously, for concurrent writers. */
-export function runCliAsync(args: string[], opts: { cwd?: string } = {}): Promise<CliResult> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+export interface StartOptions {
+  cwd?: string;
+  /** Added to process.env for the child. */
+  env?: NodeJS.ProcessEnv;
+  /** Node options placed before the CLI path, e.g. `['--require', preload]`. */
+  nodeArgs?: string[];
+  /**
+   * A program that runs node itself: the child is `command[0]` with the arguments
+   * `[...command.slice(1), process.execPath, ...nodeArgs, CLI, ...args]`
+   * (e.g. `['sh', '-c', 'umask 000 && exec "$0" "$@"']`).
+   */
+  command?: string[];
+}
+
+export interface StartedCli {
+  child: ChildProcessWithoutNullStreams;
+  /** Settles when the child closes (its output streams too); rejects if it cannot be spawned. */
+  done: Promise<CliResult>;
+  /** Whether the child has exited (its 'exit' event), before its streams are closed. */
+  exited: () => boolean;
+  /** What the child has written so far. */
+  stdout: () => string;
+  stderr: () => string;
+}
+
+/** Starts the CLI as a child process, collecting its stdout, stderr, exit status and signal. */
+export function startCli(args: string[], opts: StartOptions = {}): StartedCli {
+  const argv = [process.execPath, ...(opts.nodeArgs ?? []), CLI, ...args];
+  const [file, ...rest] = opts.command ? [...opts.command, ...argv] : argv;
+  const child = spawn(file!, rest, { cwd: opts.cwd, env: { ...process.env, ...opts.env } });
+  let stdout = '';
+  let stderr = '';
+  let exited = false;
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<CliResult>((res, rej) => {
     child.on('error', rej);
+    child.on('exit', () => (exited = true));
     child.on('close', (status, signal) => res({ status, signal, stdout, stderr }));
   });
+  return { child, done, exited: () => exited, stdout: () => stdout, stderr: () => stderr };
+}
+
+/** Runs the CLI asynchronously, for concurrent writers. */
+export function runCliAsync(args: string[], opts: { cwd?: string } = {}): Promise<CliResult> {
+  return startCli(args, opts).done;
+}
+
+/** A token string as the server (and this tool) generates it. */
+export function freshToken(): string {
+  return `apiv3_${randomBytes(64).toString('base64url')}`;
+}
+
+/**
+ * Writes a valid permission tokens file of `n` fresh tokens (`seed-0`, `seed-1`, ..., each
+ * with `db:mydb:read`) in the tool's own format, mode 0600; returns its text.
+ */
+export function writeTokenFile(path: string, n: number): string {
+  const tokens = Array.from({ length: n }, (_, i) => ({ token: freshToken(), name: `seed-${i}`, permissions: ['db:mydb:read'] }));
+  const text = `${JSON.stringify({ tokens }, null, 2)}\n`;
+  writeFileSync(path, text);
+  chmodSync(path, 0o600);
+  return text;
+}
+
+/**
+ * Checks the results of concurrent `create token --format json` writers, `names[i]` being the
+ * name writer i asked for: each exited 0, wrote nothing on stderr and printed its own name.
+ * Returns the token each one printed, by name.
+ */
+export function printedTokens(results: readonly CliResult[], names: readonly string[]): Map<string, string> {
+  const printed = new Map<string, string>();
+  results.forEach((r, i) => {
+    assert.equal(r.status, 0, `${names[i]}: ${r.stderr}`);
+    assert.equal(r.stderr, '');
+    const out = JSON.parse(r.stdout) as { token: string; name: string };
+    assert.equal(out.name, names[i]);
+    printed.set(out.name, out.token);
+  });
+  return printed;
 }
 
 export function readJson(path: string): unknown {

@@ -189,17 +189,18 @@ async function acquire(target: string, timeoutMs: number, seam: FsSeam): Promise
         seam.chmod(lockfilePath, DIR_MODE);
         identity = seam.lstat(lockfilePath);
       } catch (e) {
-        // Report why the lock vanished at once; a failing release would only hide that.
+        // Whatever went wrong, what is reported is this, not a failing release after it.
         await release().catch(() => undefined);
+        if (errnoOf(e) === 'ENOENT') throw e; // taken over while we were paused: wait below
         throw io(`inspect the lock directory ${lockfilePath}`, e);
       }
       return { release, compromised: () => compromised, path: lockfilePath, identity };
     } catch (e) {
       if (e instanceof IoError) throw e;
-      // A writer paused while proper-lockfile set the lock up finds it taken over when it
-      // resumes (its mtime probe fails with ENOENT, or it is reported compromised): the
-      // lock is someone else's now, so wait for it like any held lock.
-      const lostWhileTaking = errnoOf(e) === 'ECOMPROMISED' || (errnoOf(e) === 'ENOENT' && (e as NodeJS.ErrnoException).syscall === 'utime');
+      // A writer paused while the lock was being set up finds it taken over when it resumes
+      // (the lock directory is gone under proper-lockfile's mtime probe or our chmod, or it
+      // is reported compromised): the lock is someone else's now, so wait for it.
+      const lostWhileTaking = errnoOf(e) === 'ECOMPROMISED' || (errnoOf(e) === 'ENOENT' && (e as NodeJS.ErrnoException).path === lockfilePath && (e as NodeJS.ErrnoException).syscall !== 'mkdir');
       if (errnoOf(e) !== 'ELOCKED' && !lostWhileTaking) throw io(`lock ${target} (lock directory ${lockfilePath})`, e);
       checkInterrupted();
       const left = deadline - Date.now();

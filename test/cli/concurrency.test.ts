@@ -3,33 +3,14 @@
  * file, a lock left by a dead writer is taken over, and a writer killed at any instant
  * leaves the old or the new file, both valid.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { randomBytes, randomInt } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { STALE_MS } from '../../src/store/store';
-import { CLI, type CliResult, runCli, runCliAsync, tempDir } from '../helpers';
-
-interface Started {
-  name: string;
-  child: ChildProcessWithoutNullStreams;
-  done: Promise<CliResult>;
-}
-
-function start(args: string[], name: string, cwd?: string): Started {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<CliResult>((res, rej) => {
-    child.on('error', rej);
-    child.on('close', (status, signal) => res({ status, signal, stdout, stderr }));
-  });
-  return { name, child, done };
-}
+import { freshToken, printedTokens, runCli, runCliAsync, startCli, tempDir } from '../helpers';
 
 const writerArgs = (file: string, name: string, db: string): string[] => [
   'create',
@@ -51,26 +32,15 @@ interface Doc {
   tokens: { token: string; name: string; permissions: string[] }[];
 }
 
-function freshToken(): string {
-  return `apiv3_${randomBytes(64).toString('base64url')}`;
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function manyWriters(n: number): Promise<void> {
   const dir = tempDir();
   const file = join(dir, 'new', 'dir', 'tokens.json');
   const names = Array.from({ length: n }, (_, i) => `writer-${i}`);
-  const runs = names.map((name, i) => start(writerArgs(file, name, `db${i}`), name));
+  const runs = names.map((name, i) => startCli(writerArgs(file, name, `db${i}`)));
   const results = await Promise.all(runs.map((r) => r.done));
-  const printed = new Map<string, string>();
-  results.forEach((r, i) => {
-    assert.equal(r.status, 0, `${names[i]}: ${r.stderr}`);
-    assert.equal(r.stderr, '');
-    const out = JSON.parse(r.stdout) as { token: string; name: string };
-    assert.equal(out.name, names[i]);
-    printed.set(out.name, out.token);
-  });
+  const printed = printedTokens(results, names);
   const text = readFileSync(file, 'utf8');
   const doc = JSON.parse(text) as Doc;
   assert.equal(text, `${JSON.stringify(doc, null, 2)}\n`);
@@ -149,7 +119,7 @@ describe('concurrent writers', () => {
       await sleep(5);
     }
     const names = Array.from({ length: 16 }, (_, i) => `w${i}`);
-    const results = await Promise.all(names.map((n, i) => start(writerArgs('tokens.json', n, `db${i}`), n, dir).done));
+    const results = await Promise.all(names.map((n, i) => startCli(writerArgs('tokens.json', n, `db${i}`), { cwd: dir }).done));
     writeFileSync(stop, '');
     const code = await readerDone;
     assert.equal(code, 0, err);
@@ -217,7 +187,7 @@ describe('dead writers', () => {
       const lock = `${file}.lock`;
       writeFileSync(file, seedText);
       chmodSync(file, 0o600);
-      const victim = start(writerArgs(file, 'victim', 'v'), 'victim');
+      const victim = startCli(writerArgs(file, 'victim', 'v'));
       let exited = false;
       void victim.done.then(() => (exited = true));
       while (!existsSync(lock) && !exited) await new Promise((r) => setImmediate(r));
@@ -236,9 +206,10 @@ describe('dead writers', () => {
         const doc = JSON.parse(text) as Doc;
         assert.deepEqual(doc.tokens.map((t) => t.name), [...seed.tokens.map((t) => t.name), 'victim'], ctx);
       }
-      const others = ['a', 'b', 'c'].map((n) => start([...writerArgs(file, n, n), '--lock-timeout', '20s'], n));
+      const otherNames = ['a', 'b', 'c'];
+      const others = otherNames.map((n) => startCli([...writerArgs(file, n, n), '--lock-timeout', '20s']));
       const results = await Promise.all(others.map((o) => o.done));
-      results.forEach((r, i) => assert.equal(r.status, 0, `${ctx}: ${others[i]!.name} ${r.stderr}`));
+      results.forEach((r, i) => assert.equal(r.status, 0, `${ctx}: ${otherNames[i]} ${r.stderr}`));
       const doc = JSON.parse(readFileSync(file, 'utf8')) as Doc;
       const names = doc.tokens.map((t) => t.name);
       assert.deepEqual(names.slice(0, 20_000), seed.tokens.map((t) => t.name), ctx);
@@ -265,7 +236,7 @@ describe('dead writers', () => {
       }
       const seedNames = seed.tokens.map((t) => t.name);
       const names = Array.from({ length: WRITERS }, (_, i) => `r${round}-w${i}`);
-      const runs = names.map((n, i) => start(writerArgs(file, n, `db${i}`), n));
+      const runs = names.map((n, i) => startCli(writerArgs(file, n, `db${i}`)));
       const victim = randomInt(WRITERS);
       await sleep(randomInt(151));
       runs[victim]!.child.kill('SIGKILL');

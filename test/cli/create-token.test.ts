@@ -2,7 +2,6 @@
  * `create token` end to end: the real binary is spawned and its stdout, stderr, exit status
  * and the exact bytes and mode of the files it leaves are checked.
  */
-import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   lstatSync,
@@ -19,17 +18,12 @@ import {
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type CliResult, readJson, runCli, runCliAsync, tempDir, tokensIn } from '../helpers';
+import { type CliResult, freshToken, readJson, runCli, runCliAsync, tempDir, tokensIn } from '../helpers';
 
 // ---------------------------------------------------------------------------------------
 // Local helpers
 
 const TOKEN_RE = /^apiv3_[A-Za-z0-9_-]{86}$/;
-
-/** A token string as the server (and this tool) generates it. */
-function freshToken(): string {
-  return `apiv3_${randomBytes(64).toString('base64url')}`;
-}
 
 type Entry =
   | { type: 'file'; mode: number; bytes: string }

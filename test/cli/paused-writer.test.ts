@@ -5,46 +5,19 @@
  * was taken over or that the file changed, and fail with exit 1 instead of renaming its
  * stale content over B's file. Repeated, on real processes.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { type FSWatcher, chmodSync, existsSync, readFileSync, readdirSync, watch, writeFileSync } from 'node:fs';
+import { type FSWatcher, existsSync, readFileSync, readdirSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { STALE_MS } from '../../src/store/store';
-import { CLI, type CliResult, tempDir, tokensIn } from '../helpers';
+import { type StartedCli, startCli, tempDir, tokensIn, writeTokenFile } from '../helpers';
 
 interface Doc {
   tokens: { token: string; name: string; permissions: string[] }[];
 }
 
-const freshToken = (): string => `apiv3_${randomBytes(64).toString('base64url')}`;
-
-function writeTokenFile(path: string, n: number): void {
-  const tokens = Array.from({ length: n }, (_, i) => ({ token: freshToken(), name: `seed-${i}`, permissions: ['db:mydb:read'] }));
-  writeFileSync(path, `${JSON.stringify({ tokens }, null, 2)}\n`);
-  chmodSync(path, 0o600);
-}
-
-interface Started {
-  child: ChildProcessWithoutNullStreams;
-  done: Promise<CliResult>;
-  exited: () => boolean;
-}
-
-function start(file: string, name: string, extra: string[] = []): Started {
-  const child = spawn(process.execPath, [CLI, 'create', 'token', '--name', name, '--permission', 'db:mydb:write', '--output-file', file, '--format', 'json', ...extra]);
-  let stdout = '';
-  let stderr = '';
-  let exited = false;
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<CliResult>((res, rej) => {
-    child.on('error', rej);
-    child.on('exit', () => (exited = true));
-    child.on('close', (status, signal) => res({ status, signal, stdout, stderr }));
-  });
-  return { child, done, exited: () => exited };
+function start(file: string, name: string, extra: string[] = []): StartedCli {
+  return startCli(['create', 'token', '--name', name, '--permission', 'db:mydb:write', '--output-file', file, '--format', 'json', ...extra]);
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -62,7 +35,7 @@ function readDoc(file: string): Doc {
  * while proper-lockfile is still taking the lock; later, inside the read-validate-write
  * section.
  */
-async function startAndStopInsideLock(file: string, name: string, after: number): Promise<{ a: Started; caught: boolean }> {
+async function startAndStopInsideLock(file: string, name: string, after: number): Promise<{ a: StartedCli; caught: boolean }> {
   const lock = `${file}.lock`;
   const a = start(file, name);
   let seen = false;

@@ -15,15 +15,10 @@ import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync,
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type CliResult, readJson, runCli, runCliAsync, tempDir, tokensIn } from '../helpers';
+import { type CliResult, freshToken, readJson, runCli, runCliAsync, tempDir, tokensIn } from '../helpers';
 
 // ---------------------------------------------------------------------------------------
 // Secrets and the leak detector
-
-/** A token string as the server (and this tool) generates it. */
-function freshToken(): string {
-  return `apiv3_${randomBytes(64).toString('base64url')}`;
-}
 
 /** A real-looking token without "-" in its random part (yargs camel-cases only flags with a "-"). */
 function plainToken(): string {

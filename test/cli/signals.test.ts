@@ -9,47 +9,18 @@
  * probe right after the mkdir, and the rmdir of the release) by slowing those fs calls
  * down with a `--require` preload, and signal it exactly there.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { randomBytes, randomInt } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLI, type CliResult, tempDir } from '../helpers';
+import { startCli, tempDir, writeTokenFile } from '../helpers';
 
 interface Doc {
   tokens: { token: string; name: string; permissions: string[] }[];
 }
 
-const freshToken = (): string => `apiv3_${randomBytes(64).toString('base64url')}`;
-
-/** A valid permission tokens file of `n` tokens, in the tool's own format. */
-function writeTokenFile(path: string, n: number): void {
-  const tokens = Array.from({ length: n }, (_, i) => ({ token: freshToken(), name: `seed-${i}`, permissions: ['db:mydb:read'] }));
-  writeFileSync(path, `${JSON.stringify({ tokens }, null, 2)}\n`);
-  chmodSync(path, 0o600);
-}
-
 const args = (file: string, name: string): string[] => ['create', 'token', '--name', name, '--permission', 'db:mydb:write', '--output-file', file];
-
-interface Started {
-  child: ChildProcessWithoutNullStreams;
-  done: Promise<CliResult>;
-  stderr: () => string;
-}
-
-function start(argv: string[], nodeArgs: string[] = []): Started {
-  const child = spawn(process.execPath, [...nodeArgs, CLI, ...argv]);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<CliResult>((res, rej) => {
-    child.on('error', rej);
-    child.on('close', (status, signal) => res({ status, signal, stdout, stderr }));
-  });
-  return { child, done, stderr: () => stderr };
-}
 
 const STATUS = { SIGINT: 130, SIGTERM: 143 } as const;
 type Sig = keyof typeof STATUS;
@@ -78,14 +49,14 @@ describe('SIGINT / SIGTERM at a random instant of an append', () => {
       // One run without a signal tells how long a run lasts here; the signals are then sent
       // at uniform instants of [0, min(400 ms, 1.25 x that)), so most land while it runs.
       const t0 = Date.now();
-      const first = await start(args(file, 'unsignalled')).done;
+      const first = await startCli(args(file, 'unsignalled')).done;
       assert.equal(first.status, 0, first.stderr);
       const span = Math.max(20, Math.min(400, Math.round((Date.now() - t0) * 1.25)));
       let count = readDoc(file).tokens.length;
       for (let round = 0; round < 15; round++) {
         const name = `${sig.toLowerCase()}-${round}`;
         const delay = randomInt(0, span);
-        const run = start(args(file, name));
+        const run = startCli(args(file, name));
         const timer = setTimeout(() => run.child.kill(sig), delay);
         const r = await run.done;
         clearTimeout(timer);
@@ -151,25 +122,19 @@ async function signalInside(which: 'PROBE' | 'RELEASE', sig: Sig): Promise<void>
   const before = readFileSync(file, 'utf8');
   const preload = join(tempDir('otk-preload'), 'slow.js');
   writeFileSync(preload, PRELOAD);
-  const child = spawn(process.execPath, ['--require', preload, CLI, ...args(file, 'late')], { env: { ...process.env, OTK_SLOW: which } });
-  let stderr = '';
+  const run = startCli(args(file, 'late'), { nodeArgs: ['--require', preload], env: { OTK_SLOW: which } });
   let signalled = false;
-  child.stdout.resume();
-  const done = new Promise<{ status: number | null; signal: NodeJS.Signals | null }>((res, rej) => {
-    child.on('error', rej);
-    child.on('close', (status, signal) => res({ status, signal }));
-  });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-    if (!signalled && stderr.includes(`OTK-${which}\n`)) {
+  // Runs after startCli's own listener, so run.stderr() already holds this chunk.
+  run.child.stderr.on('data', () => {
+    if (!signalled && run.stderr().includes(`OTK-${which}\n`)) {
       signalled = true;
       // The lock directory exists right now: the process is inside the slowed-down call.
       assert.ok(existsSync(`${file}.lock`), 'the lock directory exists while the process is stopped there');
-      child.kill(sig);
+      run.child.kill(sig);
     }
   });
-  const r = await done;
-  const ctx = `status=${r.status} signal=${r.signal} stderr=${JSON.stringify(stderr)}`;
+  const r = await run.done;
+  const ctx = `status=${r.status} signal=${r.signal} stderr=${JSON.stringify(r.stderr)}`;
   assert.ok(signalled, `the process never reached the slowed ${which === 'PROBE' ? 'lock probe' : 'release'}: ${ctx}`);
   assert.equal(r.status, STATUS[sig], ctx);
   assert.equal(r.signal, null, ctx);

@@ -6,7 +6,6 @@
  * no entry readable by group or others at any instant while 16 writers run under umask 000.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
@@ -29,23 +28,13 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_FILE_BYTES } from '../../src/store/store';
-import { CLI, type CliResult, runCli, tempDir, tokensIn } from '../helpers';
+import { CLI, type CliResult, freshToken, runCli, startCli, tempDir, tokensIn, writeTokenFile } from '../helpers';
 
 // ---------------------------------------------------------------------------------------
 // Helpers
 
 interface Doc {
   tokens: { token: string; name: string; permissions: string[] }[];
-}
-
-const freshToken = (): string => `apiv3_${randomBytes(64).toString('base64url')}`;
-
-function writeTokenFile(path: string, n: number): string {
-  const tokens = Array.from({ length: n }, (_, i) => ({ token: freshToken(), name: `seed-${i}`, permissions: ['db:mydb:read'] }));
-  const text = `${JSON.stringify({ tokens }, null, 2)}\n`;
-  writeFileSync(path, text);
-  chmodSync(path, 0o600);
-  return text;
 }
 
 const args = (file: string, name = 'app'): string[] => ['create', 'token', '--name', name, '--permission', 'db:mydb:write', '--output-file', file];
@@ -106,36 +95,20 @@ function runWithUmask(mask: string, argv: string[]): CliResult {
 }
 
 function startWithUmask(mask: string, argv: string[]): Promise<CliResult> {
-  return new Promise((res, rej) => {
-    const child = spawn('sh', ['-c', `umask ${mask} && exec "$0" "$@"`, process.execPath, CLI, ...argv]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', rej);
-    child.on('close', (status, signal) => res({ status, signal, stdout, stderr }));
-  });
+  return startCli(argv, { command: ['sh', '-c', `umask ${mask} && exec "$0" "$@"`] }).done;
 }
 
 /** The CLI, killed (and the test failed) if it has not finished within `ms`: for targets that could hang. */
-function runCliGuarded(argv: string[], ms: number): Promise<CliResult & { killed: boolean }> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [CLI, ...argv]);
-    let stdout = '';
-    let stderr = '';
-    let killed = false;
-    const timer = setTimeout(() => {
-      killed = true;
-      child.kill('SIGKILL');
-    }, ms);
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', rej);
-    child.on('close', (status, signal) => {
-      clearTimeout(timer);
-      res({ status, signal, stdout, stderr, killed });
-    });
-  });
+async function runCliGuarded(argv: string[], ms: number): Promise<CliResult & { killed: boolean }> {
+  const run = startCli(argv);
+  let killed = false;
+  const timer = setTimeout(() => {
+    killed = true;
+    run.child.kill('SIGKILL');
+  }, ms);
+  const r = await run.done;
+  clearTimeout(timer);
+  return { ...r, killed };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -3,16 +3,11 @@
  * the server would load the file, 1 when not; every problem on stderr at its JSON pointer;
  * warnings do not change the exit status unless --strict.
  */
-import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type CliResult, runCli, tempDir, tokensIn } from '../helpers';
-
-function freshToken(): string {
-  return `apiv3_${randomBytes(64).toString('base64url')}`;
-}
+import { type CliResult, freshToken, runCli, tempDir, tokensIn } from '../helpers';
 
 function pretty(doc: unknown): string {
   return `${JSON.stringify(doc, null, 2)}\n`;

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { lstatSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { IoError } from '../../src/errors';
+import { type FsSeam, nodeFs } from '../../src/store/fs-seam';
 import { retryDelayMs, updateFile } from '../../src/store/store';
 import { tempDir } from '../helpers';
 
@@ -41,4 +43,37 @@ test('retry delays start small and are capped at 100 ms', () => {
     assert.equal(retryDelayMs(attempt, low), shortest, `attempt ${attempt}, shortest`);
     assert.equal(retryDelayMs(attempt, high), longest, `attempt ${attempt}, longest`);
   }
+});
+
+test('a lock directory that vanishes right after it was taken (a paused writer taken over) is waited for, not an error', async () => {
+  const dir = tempDir();
+  const file = join(dir, 'tokens.json');
+  let vanished = 0;
+  const seam: FsSeam = {
+    ...nodeFs,
+    chmod: (p, mode) => {
+      if (p === `${file}.lock` && vanished === 0) {
+        vanished++;
+        throw Object.assign(new Error(`ENOENT: no such file or directory, chmod '${p}'`), { code: 'ENOENT', syscall: 'chmod', path: p });
+      }
+      nodeFs.chmod(p, mode);
+    },
+  };
+  const out = await updateFile({ path: file, lockTimeoutMs: 5000, seam, transform: () => ({ write: true, text: '{"tokens": []}\n', result: 'done' }) });
+  assert.equal(out.result, 'done');
+  assert.equal(vanished, 1);
+  assert.deepEqual(readdirSync(dir), ['tokens.json']);
+});
+
+test('ENOENT from the lock directory mkdir (its parent removed) is an I/O error, not a wait', async () => {
+  const dir = tempDir();
+  const file = join(dir, 'tokens.json');
+  const seam: FsSeam = {
+    ...nodeFs,
+    lock: () => Promise.reject(Object.assign(new Error(`ENOENT: no such file or directory, mkdir '${file}.lock'`), { code: 'ENOENT', syscall: 'mkdir', path: `${file}.lock` })),
+  };
+  await assert.rejects(
+    updateFile({ path: file, lockTimeoutMs: 5000, seam, transform: () => ({ write: false, result: null }) }),
+    (e: unknown) => e instanceof IoError && e.syscallCode === 'ENOENT',
+  );
 });

@@ -17,7 +17,7 @@ import fc from 'fast-check';
 import { type CreateEnv, type CreateTokenResult, createToken } from '../../src/actions/create-token';
 import { type CreateTokenArgs, toOptions } from '../../src/commands/create-token';
 import { FileError, UsageError } from '../../src/errors';
-import { runCliAsync, tempDir } from '../helpers';
+import { printedTokens, runCliAsync, tempDir } from '../helpers';
 
 // ---------------------------------------------------------------------------------------
 // The model
@@ -425,14 +425,7 @@ test('property: 2-8 concurrent CLI writers with distinct names leave exactly tho
           runCliAsync(['create', 'token', '--permission', `db:db${i}:read,write`, `--name=${name}`, '--create-databases', `db${i},shared`, '--output-file', rel, '--format', 'json'], { cwd: dir }),
         ),
       );
-      const printed = new Map<string, string>();
-      results.forEach((r, i) => {
-        assert.equal(r.status, 0, `${names[i]}: ${r.stderr}`);
-        assert.equal(r.stderr, '');
-        const out = JSON.parse(r.stdout) as { token: string; name: string };
-        assert.equal(out.name, names[i]);
-        printed.set(out.name, out.token);
-      });
+      const printed = printedTokens(results, names);
       const path = join(dir, rel);
       const text = readFileSync(path, 'utf8');
       const doc = JSON.parse(text) as ModelDoc;
