@@ -10,6 +10,8 @@
  * check the grammar, it only lays it out.
  */
 
+import { escapePointerToken } from './json-pointer';
+
 const SPACE = 0x20;
 const TAB = 0x09;
 const LF = 0x0a;
@@ -205,11 +207,6 @@ export function appendToArray(array: string, items: readonly string[], depth: nu
   return `${array.slice(0, array.length - close.length)},${inner}${items.join(`,${inner}`)}${close}`;
 }
 
-/** JSON pointer escaping (RFC 6901). */
-export function pointerToken(key: string | number): string {
-  return String(key).replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
 /** Token files are shallow; below this the walk skips values instead of recursing. */
 const MAX_WALK_DEPTH = 32;
 
@@ -238,7 +235,7 @@ export function nonIntegerLiterals(text: string): string[] {
           key = JSON.parse(text.slice(i, keyEnd)) as string;
           i = skipSpace(text, keyEnd) + 1; // past the colon
         }
-        value(`${pointer}/${pointerToken(key)}`, depth + 1);
+        value(`${pointer}/${escapePointerToken(key)}`, depth + 1);
         i = skipSpace(text, i);
         if (text.charCodeAt(i) === COMMA) i = skipSpace(text, i + 1);
       }

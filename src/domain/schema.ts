@@ -3,6 +3,7 @@
  * time (ajv standalone), so no schema is ever compiled while the CLI runs.
  */
 import * as generated from '../generated/validators';
+import { escapePointerToken } from './json-pointer';
 
 interface AjvError {
   instancePath: string;
@@ -25,10 +26,6 @@ export interface Problem {
   readonly message: string;
   /** The JSON Schema keyword that failed, for schema problems. */
   readonly keyword?: string;
-}
-
-export function escapePointerToken(token: string | number): string {
-  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 function describe(e: AjvError): Problem {
