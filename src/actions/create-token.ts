@@ -96,6 +96,16 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
     name: opts.name,
     outputFile: opts.outputFile,
   };
+  const adminResult = (created: boolean, file: AdminTokenFile): Minted => ({
+    ...base,
+    created,
+    token: file.token,
+    name: file.name,
+    expiryMillis: file.expiry_millis,
+    permissions: undefined,
+    createDatabases: undefined,
+    newDatabases: [],
+  });
 
   const outcome = await updateFile<Minted>({
     path: opts.outputFile,
@@ -107,18 +117,14 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
         let text = serializeTokenFile(fresh);
         if (existing) {
           const current = loadExisting(existing, 'admin', opts.outputFile, now);
-          if (opts.ifNotExists) {
-            const result = { ...base, created: false, token: current.token, name: current.name, expiryMillis: current.expiry_millis, permissions: undefined, createDatabases: undefined, newDatabases: [] };
-            return { write: false, result };
-          }
+          if (opts.ifNotExists) return { write: false, result: adminResult(false, current) };
           if (!opts.force) {
             throw new FileError('EADMINEXISTS', `${opts.outputFile} already holds an admin token (named ${JSON.stringify(current.name)}); it was left unchanged. Pass --force to replace it, --if-not-exists to keep it, or choose another --output-file.`);
           }
           text = replaceAdminToken(existing.text, fresh);
         }
         assertSchema('admin', fresh);
-        const result = { ...base, created: true, token, expiryMillis: expiry, permissions: undefined, createDatabases: undefined, newDatabases: [] };
-        return { write: true, text, result };
+        return { write: true, text, result: adminResult(true, fresh) };
       }
       const current = existing ? loadExisting(existing, 'permission', opts.outputFile, now) : undefined;
       const entry = newTokenEntry(token, opts.name, expiry, opts.permissions);

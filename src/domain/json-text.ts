@@ -78,58 +78,39 @@ export function firstSyntaxError(text: string): { offset: number; reason: string
     if (!m) throw new Stop(i, 'bad number');
     i += m[0].length;
   };
+  const expected = (what: string): string => (i >= text.length ? 'unexpected end of input' : `expected ${what}`);
+  // An object or array: `item` reads one member or element; the commas and the end are here.
+  const container = (close: '}' | ']', item: () => void): void => {
+    i++;
+    ws();
+    if (text[i] === close) {
+      i++;
+      return;
+    }
+    for (;;) {
+      item();
+      ws();
+      if (text[i] === ',') i++;
+      else if (text[i] === close) {
+        i++;
+        return;
+      } else throw new Stop(i, expected(`"," or "${close}"`));
+    }
+  };
   const value = (depth: number): void => {
     if (depth > MAX_DEPTH) throw new Stop(i, 'nesting too deep');
     ws();
     const c = text[i];
-    if (c === '{') {
-      i++;
+    if (c === '{') return container('}', () => {
       ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') throw new Stop(i, i >= text.length ? 'unexpected end of input' : 'expected a property name in double quotes');
-        string();
-        ws();
-        if (text[i] !== ':') throw new Stop(i, i >= text.length ? 'unexpected end of input' : 'expected ":" after a property name');
-        i++;
-        value(depth + 1);
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return;
-        }
-        throw new Stop(i, i >= text.length ? 'unexpected end of input' : 'expected "," or "}"');
-      }
-    }
-    if (c === '[') {
-      i++;
+      if (text[i] !== '"') throw new Stop(i, expected('a property name in double quotes'));
+      string();
       ws();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        value(depth + 1);
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return;
-        }
-        throw new Stop(i, i >= text.length ? 'unexpected end of input' : 'expected "," or "]"');
-      }
-    }
+      if (text[i] !== ':') throw new Stop(i, expected('":" after a property name'));
+      i++;
+      value(depth + 1);
+    });
+    if (c === '[') return container(']', () => value(depth + 1));
     if (c === '"') return string();
     if (c === 't') return expectLiteral('true');
     if (c === 'f') return expectLiteral('false');

@@ -22,7 +22,7 @@ import { checkInterrupted, whileBusy } from './interrupts';
 /** A lock not refreshed for this long belongs to a dead (or frozen) writer and is taken over. */
 export const STALE_MS = 5_000;
 const UPDATE_MS = 1_000;
-/** Far above any real tokens file (a million tokens is ~250 MB less than this... see README). */
+/** About a million tokens: far above any real tokens file, and still fits in memory twice. */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 const MAX_SYMLINK_HOPS = 40;
 export const FILE_MODE = 0o600;
@@ -259,23 +259,21 @@ function assertStillOwner(lock: HeldLock, target: string, before: Stats | undefi
   const lost = (why: string, cause?: unknown): LockError =>
     new LockError('ECOMPROMISED', `${why}; nothing was written. Run the command again.`, { cause });
   const compromised = lock.compromised();
-  if (compromised) throw lost(`The lock ${lock.path} was taken over while this command held it (it was paused or too slow)`, compromised);
-  let now: Stats | undefined;
-  try {
-    now = seam.lstat(lock.path);
-  } catch (e) {
-    if (errnoOf(e) !== 'ENOENT') throw e;
-  }
+  const now = compromised ? undefined : lstatIfExists(lock.path, seam);
   if (!now || now.ino !== lock.identity.ino || now.mtimeMs !== lock.identity.mtimeMs) {
-    throw lost(`The lock ${lock.path} was taken over while this command held it (it was paused or too slow)`);
+    throw lost(`The lock ${lock.path} was taken over while this command held it (it was paused or too slow)`, compromised);
   }
-  let current: Stats | undefined;
+  if (!sameFile(before, lstatIfExists(target, seam))) throw lost(`${path} was changed by another writer while this command held the lock`);
+}
+
+/** lstat, with a missing path as undefined rather than an error. */
+function lstatIfExists(path: string, seam: FsSeam): Stats | undefined {
   try {
-    current = seam.lstat(target);
+    return seam.lstat(path);
   } catch (e) {
-    if (errnoOf(e) !== 'ENOENT') throw e;
+    if (errnoOf(e) === 'ENOENT') return undefined;
+    throw e;
   }
-  if (!sameFile(before, current)) throw lost(`${path} was changed by another writer while this command held the lock`);
 }
 
 function refuseIfNotRegular(stat: Stats, path: string): void {
@@ -405,11 +403,13 @@ async function update<R>(req: UpdateRequest<R>): Promise<UpdateOutcome<R>> {
 async function lockedUpdate<R>(req: UpdateRequest<R>, seam: FsSeam): Promise<UpdateOutcome<R>> {
   const target = resolveTarget(req.path, seam);
   // A directory, FIFO or device is refused before a lock directory is made beside it.
+  let existing: Stats | undefined;
   try {
-    refuseIfNotRegular(seam.lstat(target), req.path);
+    existing = lstatIfExists(target, seam);
   } catch (e) {
-    if (errnoOf(e) !== 'ENOENT') throw e instanceof FileError ? e : io(`inspect ${req.path}`, e);
+    throw io(`inspect ${req.path}`, e);
   }
+  if (existing) refuseIfNotRegular(existing, req.path);
   ensureDirectory(dirname(target), seam);
   const lock = await acquire(target, req.lockTimeoutMs, seam);
   let outcome: UpdateOutcome<R> | undefined;

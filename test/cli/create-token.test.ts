@@ -1067,10 +1067,9 @@ describe('create token: every failure leaves every file as it was', () => {
     });
   }
 
-  test('lock held by a live process: exit 1 after --lock-timeout, naming the lock path', async () => {
-    const dir = tempDir();
-    seedPermissionFile(join(dir, 'tokens.json'));
-    const lock = join(dir, 'tokens.json.lock');
+  /** Runs the CLI in `dir` while a live writer holds `dir/lockName` (refreshed every 50 ms). */
+  async function runWhileLocked(dir: string, lockName: string, args: string[]): Promise<{ r: CliResult; before: ReturnType<typeof snapshot> }> {
+    const lock = join(dir, lockName);
     mkdirSync(lock);
     const touch = (): void => {
       const t = new Date();
@@ -1079,33 +1078,24 @@ describe('create token: every failure leaves every file as it was', () => {
     touch();
     const before = snapshot(dir);
     const timer = setInterval(touch, 50);
-    let r: CliResult;
     try {
-      r = await runCliAsync(withPerm('--lock-timeout', '300ms'), { cwd: dir });
+      return { r: await runCliAsync(args, { cwd: dir }), before };
     } finally {
       clearInterval(timer);
     }
+  }
+
+  test('lock held by a live process: exit 1 after --lock-timeout, naming the lock path', async () => {
+    const dir = tempDir();
+    seedPermissionFile(join(dir, 'tokens.json'));
+    const { r, before } = await runWhileLocked(dir, 'tokens.json.lock', withPerm('--lock-timeout', '300ms'));
     assertFailure(r, 1, [join(realpathSync(dir), 'tokens.json.lock')]);
     assert.deepEqual(snapshot(dir), before);
   });
 
   test('lock held by a live process on a file that does not exist yet: nothing is created', async () => {
     const dir = tempDir();
-    const lock = join(dir, 'new.json.lock');
-    mkdirSync(lock);
-    const touch = (): void => {
-      const t = new Date();
-      utimesSync(lock, t, t);
-    };
-    touch();
-    const before = snapshot(dir);
-    const timer = setInterval(touch, 50);
-    let r: CliResult;
-    try {
-      r = await runCliAsync(['create', 'token', '--admin', '--output-file', 'new.json', '--lock-timeout', '300ms'], { cwd: dir });
-    } finally {
-      clearInterval(timer);
-    }
+    const { r, before } = await runWhileLocked(dir, 'new.json.lock', ['create', 'token', '--admin', '--output-file', 'new.json', '--lock-timeout', '300ms']);
     assertFailure(r, 1, [join(realpathSync(dir), 'new.json.lock')]);
     assert.deepEqual(snapshot(dir), before);
   });
