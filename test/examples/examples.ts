@@ -55,9 +55,9 @@ export function loadYaml<T = Record<string, any>>(path: string): T[] {
   return docs as T[];
 }
 
-/** `$VAR` assignments of the form `VAR=${VAR:-default}` or `VAR=${VAR-default}` in a shell script. */
+/** The defaults of a shell script's settings, `NAME=${ENV:-default}` or `NAME=${ENV-default}`, by NAME. */
 export function shellDefaults(script: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const m of script.matchAll(/^([A-Z_]+)=\$\{\1:?-([^}]*)\}/gm)) out.set(m[1]!, m[2]!);
+  for (const m of script.matchAll(/^([A-Z_]+)=\$\{[A-Z_]+:?-([^}]*)\}/gm)) out.set(m[1]!, m[2]!);
   return out;
 }
