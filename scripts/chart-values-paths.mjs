@@ -1,8 +1,8 @@
-// Generator of fixtures/docs/influxdb3-charts.json: what the official InfluxDB 3 Helm
+// Generator of fixtures/helm/influxdb3-charts.json: what the official InfluxDB 3 Helm
 // charts accept, read from a checkout of their repository (influxdata/helm-charts), so
 // the tests can check examples/kubernetes/helm/values-*.yaml offline against the charts:
 // every key path of each chart's values.yaml, and the Secret keys its templates mount.
-//   node scripts/chart-values-paths.mjs /path/to/helm-charts > fixtures/docs/influxdb3-charts.json
+//   node scripts/chart-values-paths.mjs /path/to/helm-charts > fixtures/helm/influxdb3-charts.json
 // (a git directory without a work tree works too: the files are read with `git show`).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

@@ -83,7 +83,7 @@ describe('the Helm flow fits together', () => {
   const defaults = shellDefaults(mint);
   const secret = defaults.get('SECRET')!;
   const clients = /^clients="([^"]*)"/m.exec(mint)![1]!.split(' ');
-  const charts = JSON.parse(readFileSync(join(ROOT, 'fixtures/docs/influxdb3-charts.json'), 'utf8')).charts;
+  const charts = JSON.parse(readFileSync(join(ROOT, 'fixtures/helm/influxdb3-charts.json'), 'utf8')).charts;
 
   test('one namespace for every object, the kustomization included', () => {
     const [kustomization] = loadYaml(`${HELM}/kustomization.yaml`);
