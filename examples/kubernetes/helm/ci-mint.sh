@@ -19,7 +19,7 @@ mkdir "$tmp/current"
 if [ -n "$(kubectl get secret "$SECRET" -n "$NAMESPACE" --ignore-not-found -o name)" ]; then
   for key in admin-token.json permission-tokens.json; do
     escaped=$(printf '%s' "$key" | sed 's/\./\\./g')
-    # Two steps, not a pipe: plain sh has no pipefail to catch a failed kubectl.
+    # Two steps, not a pipe: POSIX sh would not see a failed kubectl inside a pipe.
     kubectl get secret "$SECRET" -n "$NAMESPACE" -o "jsonpath={.data.$escaped}" > "$tmp/b64"
     base64 -d < "$tmp/b64" > "$tmp/current/$key"
   done
