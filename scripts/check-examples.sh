@@ -74,8 +74,7 @@ check_compose_script() {
       [ "$(stat -c %u:%g "$file")" = "$owner" ] || fail "compose secret $name: owner $(stat -c %u:%g "$file"), $reader runs as $owner"
     fi
     if [ "$reader" != influxdb3 ]; then
-      token=$("$CLI" get token --file "$secrets/server/permission-tokens.json" --token-name "$reader" 2>/dev/null ||
-        node -e 'const t=JSON.parse(require("fs").readFileSync(process.argv[1])).tokens.find(t=>t.name===process.argv[2]);process.stdout.write(t.token)' "$secrets/server/permission-tokens.json" "$reader")
+      token=$(node -e 'const t=JSON.parse(require("fs").readFileSync(process.argv[1])).tokens.find(t=>t.name===process.argv[2]);process.stdout.write(t.token)' "$secrets/server/permission-tokens.json" "$reader")
       [ "$(cat "$file")" = "$token" ] || fail "compose secret $name does not hold the $reader token"
       [ "$(wc -l < "$file")" = 1 ] || fail "compose secret $name: not one line"
     fi
