@@ -3,7 +3,7 @@
 # run offline: Docker Compose's own `config`, BusyBox sh running the token scripts with
 # the real CLI (twice: a re-run must keep every token), `kubectl kustomize`, and the
 # Dockerfile's steps without an engine (build, pack, install the tarball offline, run it
-# as uid 1500). A tool that is missing is installed with apt-get when this runs as root
+# as uid 1500), and `npm install -g .` on a fresh clone. A tool that is missing is installed with apt-get when this runs as root
 # on Debian; otherwise that check is skipped with the reason printed.
 # Needs a built CLI (npm ci or npm run build). Run: bash scripts/check-examples.sh
 set -euo pipefail
@@ -162,6 +162,17 @@ check_image_steps() {
   fi
 }
 
+# `npm install -g .` on a fresh clone (no node_modules, no dist): the README's install line.
+check_global_install_from_clone() {
+  local c="$tmp/clone"
+  git clone -q "$root" "$c/src" || fail "git clone of this repository"
+  (cd "$c/src" && npm install -g --prefix "$c/prefix" --no-audit --no-fund . > "$c/install.log" 2>&1) ||
+    { cat "$c/install.log"; fail "npm install -g . on a fresh clone"; }
+  "$c/prefix/bin/influxdb3-offline-tokens" create token --admin --output-file "$c/admin-token.json" > /dev/null ||
+    fail "the tool installed by npm install -g ."
+  ok "npm install -g . on a fresh clone builds and installs a working command"
+}
+
 [ -f dist/app.cjs ] || fail "no dist/app.cjs: run npm ci or npm run build first"
 check_compose_config
 if ! have busybox busybox; then
@@ -176,4 +187,5 @@ else
 fi
 check_kustomize
 check_image_steps
+check_global_install_from_clone
 echo "check-examples: $passed passed, 0 failed, $skipped skipped"
