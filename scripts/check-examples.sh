@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The slower checks of examples/ and of the image recipe, with the real tools where they
-# run offline: Docker Compose's own `config`, BusyBox sh running the token scripts with
-# the real CLI (twice: a re-run must keep every token), `kubectl kustomize`, and the
+# The slower checks of examples/ and of the packaging, with the real tools where they
+# run offline: Docker Compose's own `config`; BusyBox sh running the token scripts with
+# the real CLI (twice: a re-run must keep every token); `kubectl kustomize`; the
 # Dockerfile's steps without an engine (build, pack, install the tarball offline, run it
-# as uid 1500), and `npm install -g .` on a fresh clone. A tool that is missing is installed with apt-get when this runs as root
-# on Debian; otherwise that check is skipped with the reason printed.
-# Needs a built CLI (npm ci or npm run build). Run: bash scripts/check-examples.sh
+# as uid 1500); `npm install -g .` on a fresh clone. A missing tool is installed with
+# apt-get when this runs as root on Debian; otherwise its check is skipped, with the
+# reason printed. Needs a built CLI (npm ci). Run: npm run check-examples
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
