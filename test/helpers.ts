@@ -1,12 +1,15 @@
 /** Shared test helpers: a fresh temp dir per test, and the real CLI run as a child process. */
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after } from 'node:test';
 import assert from 'node:assert/strict';
 import fse from 'fs-extra';
+import { readArgv } from '../src/commands/argv';
+import { COMMANDS } from '../src/commands';
+import type { ParsedArgs } from '../src/commands/types';
 
 /** The repository root (tests run from build/test/...). */
 export const ROOT = resolve(__dirname, '..', '..');
@@ -34,11 +37,12 @@ export interface CliResult {
 }
 
 /** Runs the CLI synchronously in `cwd`. */
-export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
+export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string | Buffer } = {}): CliResult {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },
     encoding: 'utf8',
+    input: opts.input,
   });
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
@@ -132,4 +136,54 @@ export function readJson(path: string): unknown {
 /** The token strings found anywhere in a text (for secret-hygiene checks). */
 export function tokensIn(text: string): string[] {
   return text.match(/apiv3_[A-Za-z0-9_-]{20,}/g) ?? [];
+}
+
+/**
+ * `create token` flags as a record (camelCase keys as in code: outputFile), read through the
+ * real command-line reader into ParsedArgs: a string is `--flag value`, an array repeats the
+ * flag, true is the flag alone (a bare --permission too), false or undefined leaves it out;
+ * `permissions` are the words after `--`.
+ */
+export function createTokenArgs(flags: Record<string, unknown>): ParsedArgs {
+  const words = ['create', 'token'];
+  const trailing: string[] = [];
+  for (const [key, value] of Object.entries(flags)) {
+    if (value === undefined || value === false) continue;
+    if (key === 'permissions') {
+      trailing.push(...(value as string[]));
+      continue;
+    }
+    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    for (const v of Array.isArray(value) ? value : [value]) words.push(...(v === true ? [flag] : [flag, String(v)]));
+  }
+  if (trailing.length > 0) words.push('--', ...trailing);
+  const reading = readArgv(words, COMMANDS);
+  assert.equal(reading.kind, 'run', `${words.join(' ')} asked for ${reading.kind}`);
+  return (reading as { args: ParsedArgs }).args;
+}
+
+export type Entry =
+  | { type: 'file'; mode: number; bytes: string }
+  | { type: 'dir'; mode: number }
+  | { type: 'link'; target: string }
+  | { type: 'other'; mode: number };
+
+/** Every entry under `root` (hidden ones too), with file bytes and modes; no times. */
+export function snapshot(root: string): Record<string, Entry> {
+  const out: Record<string, Entry> = {};
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(root, rel)).sort()) {
+      const r = rel ? `${rel}/${name}` : name;
+      const p = join(root, r);
+      const st = lstatSync(p);
+      if (st.isSymbolicLink()) out[r] = { type: 'link', target: readlinkSync(p) };
+      else if (st.isDirectory()) {
+        out[r] = { type: 'dir', mode: st.mode & 0o7777 };
+        walk(r);
+      } else if (st.isFile()) out[r] = { type: 'file', mode: st.mode & 0o7777, bytes: readFileSync(p).toString('base64') };
+      else out[r] = { type: 'other', mode: st.mode & 0o7777 };
+    }
+  };
+  walk('');
+  return out;
 }
