@@ -2,7 +2,6 @@
  * `create token`: maps ParsedArgs to CreateTokenOptions (every usage check happens here,
  * before any file is touched), makes one call into createToken, and renders the result.
  */
-import humanizeDuration from 'humanize-duration';
 import { type CreateTokenOptions, type CreateTokenResult, createToken } from '../actions/create-token';
 import { databaseNameProblem } from '../domain/database-name';
 import { parseDuration } from '../domain/duration';
@@ -10,6 +9,7 @@ import { type ExpirySpec, parseInstant } from '../domain/expiry';
 import { databasesOf, formatPermission, parsePermission } from '../domain/permissions';
 import { UsageError } from '../errors';
 import type { RunEnv } from '../main';
+import { durationWords } from '../output/duration-words';
 import { durationMs, given, list, text, words } from './args';
 import { DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT, OUTPUT_FILE } from './options';
 import { emit } from './output';
@@ -135,7 +135,7 @@ function describeExpiry(expiryMillis: number | undefined, now: number): string {
   const date = new Date(expiryMillis);
   // Beyond ±8.64e15 ms a Date has no ISO form (a 280,000-year expiry is still writable).
   const when = Number.isNaN(date.getTime()) ? `${expiryMillis} ms since 1970` : date.toISOString();
-  return left > 0 ? `${when} (in ${humanizeDuration(left, { largest: 2, round: true })})` : `${when} (expired)`;
+  return left > 0 ? `${when} (in ${durationWords(left)})` : `${when} (expired)`;
 }
 
 export function render(result: CreateTokenResult, format: string, now: number): string {
@@ -193,11 +193,14 @@ export function notices(args: ParsedArgs, opts: CreateTokenOptions, result: Crea
 
 async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
   const opts = toOptions(args);
-  const result = await createToken(opts, env);
+  // One clock reading for the expiry and its words: read twice, `--expiry 1y` would be a
+  // few milliseconds short of a year when worded.
+  const now = env.now();
+  const result = await createToken(opts, { ...env, now: () => now });
   // Only on success: a failure prints exactly one line.
   for (const line of notices(args, opts, result)) env.io.stderr(`notice: ${line}\n`);
   const done = result.created ? `the token was written to ${result.outputFile}` : `the token ${JSON.stringify(result.name)} was kept in ${result.outputFile}`;
-  await emit(env, render(result, text(args, 'format') ?? 'text', env.now()), done);
+  await emit(env, render(result, text(args, 'format') ?? 'text', now), done);
 }
 
 const command: CommandModule = {
