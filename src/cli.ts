@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { readArgv } from './commands/argv';
 import { COMMANDS } from './commands';
+import { quietIo } from './commands/options';
 import { type Action, exitOnSignals, main } from './main';
 import { version } from '../package.json';
 
@@ -12,7 +13,7 @@ function parse(words: readonly string[]): Action {
   const reading = readArgv(words, COMMANDS);
   switch (reading.kind) {
     case 'run':
-      return (env) => reading.command.run(reading.args, env);
+      return (env) => reading.command.run(reading.args, reading.args.flags.quiet ? { ...env, io: quietIo(env.io) } : env);
     // main waits for these writes and words a failure to print them.
     case 'version':
       return async (env) => void env.io.stdout(`${version}\n`);

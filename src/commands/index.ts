@@ -4,6 +4,10 @@
  */
 import createToken from './create-token';
 import validate from './validate';
+import { QUIET } from './options';
 import type { CommandModule } from './types';
 
-export const COMMANDS: readonly CommandModule[] = [createToken, validate];
+/** Flags every command takes, declared once here rather than in each module. */
+const shared = (command: CommandModule): CommandModule => ({ ...command, flags: { ...command.flags, quiet: QUIET } });
+
+export const COMMANDS: readonly CommandModule[] = [createToken, validate].map(shared);

@@ -35,3 +35,33 @@ export const OWNER: FlagSpec = {
 
 /** The lock timeout every writing command uses when --lock-timeout is not given. */
 export const DEFAULT_LOCK_TIMEOUT = '30s';
+
+/**
+ * Every command takes it (index.ts adds it to each): notices and warnings are for people,
+ * and a pipeline that has read them once may want its logs quiet. Errors always print,
+ * and so does what a command was asked to print (see quietIo).
+ */
+export const QUIET: FlagSpec = {
+  type: 'boolean',
+  aliases: ['q'],
+  describe: 'Print no notices or warnings on stderr (errors and the output asked for still print)',
+};
+
+/** A stderr line this tool words for information only: what --quiet drops. */
+const NOTICE_LINE = /^(notice|warning): /;
+
+/**
+ * The one place --quiet acts: a command's stderr without its notice and warning lines.
+ * Commands word those lines with the prefix alone, so every command, present or future,
+ * is covered without a branch of its own; `validate`'s report lines begin with the file
+ * name and stay, and main's own error line does not go through here.
+ */
+export function quietIo<T extends { stderr(text: string): void }>(io: T): T {
+  return {
+    ...io,
+    stderr: (text: string) => {
+      const kept = text.split(/(?<=\n)/).filter((line) => !NOTICE_LINE.test(line)).join('');
+      if (kept !== '') io.stderr(kept);
+    },
+  };
+}
