@@ -20,6 +20,7 @@ import {
   replaceAdminToken,
   serializeTokenFile,
 } from '../domain/token-file';
+import type { KeptToken } from '../domain/stale';
 import { checkDocument } from '../domain/validate-file';
 import { type ExistingFile, updateFile } from '../store/store';
 import type { FsSeam } from '../store/fs-seam';
@@ -31,6 +32,11 @@ interface CommonOptions {
   lockTimeoutMs: number;
   /** Keep an existing token of that name (or an existing admin file) instead of failing. */
   ifNotExists: boolean;
+  /**
+   * Sees the token --if-not-exists keeps, under the lock and before anything is written
+   * (create_databases may still grow): throwing here leaves the file unchanged.
+   */
+  onKeep?: (kept: KeptToken) => void;
 }
 export interface PermissionTokenOptions extends CommonOptions {
   kind: 'permission';
@@ -117,7 +123,10 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
         let text = serializeTokenFile(fresh);
         if (existing) {
           const current = loadExisting(existing, 'admin', opts.outputFile, now);
-          if (opts.ifNotExists) return { write: false, result: adminResult(false, current) };
+          if (opts.ifNotExists) {
+            opts.onKeep?.(current);
+            return { write: false, result: adminResult(false, current) };
+          }
           if (!opts.force) {
             throw new FileError('EADMINEXISTS', `${opts.outputFile} already holds an admin token (named ${JSON.stringify(current.name)}); it was left unchanged. Pass --force to replace it, --if-not-exists to keep it, or choose another --output-file.`);
           }
@@ -132,6 +141,7 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
       assertSchema('tokenEntry', entry);
       const appended = appendToken(current, entry, opts.createDatabases, opts.ifNotExists, opts.outputFile);
       const kept = appended.entry;
+      if (!appended.added) opts.onKeep?.(kept);
       const doc = appended.doc ?? current;
       const result = {
         ...base,

@@ -7,7 +7,8 @@ import { databaseNameProblem } from '../domain/database-name';
 import { parseDuration } from '../domain/duration';
 import { type ExpirySpec, parseInstant } from '../domain/expiry';
 import { databasesOf, formatPermission, parsePermission } from '../domain/permissions';
-import { UsageError } from '../errors';
+import { type StaleReason, staleReasons } from '../domain/stale';
+import { FileError, UsageError } from '../errors';
 import type { RunEnv } from '../main';
 import { durationWords } from '../output/duration-words';
 import { durationMs, given, list, text, words } from './args';
@@ -39,7 +40,8 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   'create-databases': { type: 'string', repeatable: true, describe: 'Comma-separated databases for the server to create at start' },
   admin: { type: 'boolean', describe: 'Write an admin token file (--admin-token-file) instead' },
   force: { type: 'boolean', describe: 'With --admin: replace an existing admin token file' },
-  'if-not-exists': { type: 'boolean', describe: 'Keep an existing token of the same name (or admin file) and exit 0' },
+  'if-not-exists': { type: 'boolean', describe: 'Keep an existing token of the same name (or admin file) and exit 0; a warning says when the kept token has expired or has other permissions' },
+  'fail-if-stale': { type: 'boolean', describe: 'With --if-not-exists: exit 1, file unchanged, instead of the warning when the kept token has expired or has other permissions' },
   format: { type: 'string', choices: ['text', 'json'], defaultDescription: 'text', describe: 'Output: text (no secret) or json (includes the token)' },
   'lock-timeout': LOCK_TIMEOUT,
   offline: { type: 'boolean', describe: 'Accepted for compatibility; this tool never contacts a server' },
@@ -102,6 +104,9 @@ export function toOptions(args: ParsedArgs): CreateTokenOptions {
   const name = text(args, 'name');
   if (name === '') throw new UsageError('--name is empty; give the token a name.');
   const ifNotExists = given(args, 'if-not-exists');
+  if (given(args, 'fail-if-stale') && !ifNotExists) {
+    throw new UsageError('--fail-if-stale only applies to the token --if-not-exists keeps; add --if-not-exists or drop --fail-if-stale.');
+  }
   const force = given(args, 'force');
   const common = {
     outputFile,
@@ -129,12 +134,16 @@ function octal(mode: number): string {
   return mode.toString(8).padStart(4, '0');
 }
 
+function isoOf(millis: number): string {
+  const date = new Date(millis);
+  // Beyond ±8.64e15 ms a Date has no ISO form (a 280,000-year expiry is still writable).
+  return Number.isNaN(date.getTime()) ? `${millis} ms since 1970` : date.toISOString();
+}
+
 function describeExpiry(expiryMillis: number | undefined, now: number): string {
   if (expiryMillis === undefined) return 'never';
   const left = expiryMillis - now;
-  const date = new Date(expiryMillis);
-  // Beyond ±8.64e15 ms a Date has no ISO form (a 280,000-year expiry is still writable).
-  const when = Number.isNaN(date.getTime()) ? `${expiryMillis} ms since 1970` : date.toISOString();
+  const when = isoOf(expiryMillis);
   return left > 0 ? `${when} (in ${durationWords(left)})` : `${when} (expired)`;
 }
 
@@ -191,14 +200,39 @@ export function notices(args: ParsedArgs, opts: CreateTokenOptions, result: Crea
   return out;
 }
 
+/** What makes a kept token stale, in words; permissions are not secret, the token string never appears. */
+export function staleWords(reasons: readonly StaleReason[], now: number): string {
+  return reasons
+    .map((r) => {
+      if (r.kind === 'expired') return `it expired ${durationWords(now - r.expiryMillis)} ago (${isoOf(r.expiryMillis)})`;
+      const parts: string[] = [];
+      if (r.onlyKept.length > 0) parts.push(`it has ${r.onlyKept.join(' ')}, which was not asked for`);
+      if (r.onlyAsked.length > 0) parts.push(`it lacks ${r.onlyAsked.join(' ')}, which was asked for`);
+      return parts.join(', and ');
+    })
+    .join('; ');
+}
+
+const REPLACE = 'replace it with `rotate token`, or delete it and run again';
+
 async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
   const opts = toOptions(args);
   // One clock reading for the expiry and its words: read twice, `--expiry 1y` would be a
   // few milliseconds short of a year when worded.
   const now = env.now();
+  let stale = '';
+  opts.onKeep = (kept) => {
+    const reasons = staleReasons(kept, opts.kind === 'permission' ? opts.permissions : undefined, now);
+    if (reasons.length === 0) return;
+    const fail = given(args, 'fail-if-stale');
+    stale = `the token ${JSON.stringify(kept.name)} that --if-not-exists ${fail ? 'would keep' : 'kept'} in ${opts.outputFile} is stale: ${staleWords(reasons, now)}`;
+    if (fail) throw new FileError('ESTALE', `${stale}. ${opts.outputFile} was left unchanged (--fail-if-stale); ${REPLACE}.`);
+  };
   const result = await createToken(opts, { ...env, now: () => now });
   // Only on success: a failure prints exactly one line.
   for (const line of notices(args, opts, result)) env.io.stderr(`notice: ${line}\n`);
+  // The server skips a name it already has: clients would fail with the kept token without a word.
+  if (stale) env.io.stderr(`warning: ${stale}; a server that already has this name keeps it as it is. ${REPLACE[0]!.toUpperCase()}${REPLACE.slice(1)}, or pass --fail-if-stale to make this an error.\n`);
   const done = result.created ? `the token was written to ${result.outputFile}` : `the token ${JSON.stringify(result.name)} was kept in ${result.outputFile}`;
   await emit(env, render(result, text(args, 'format') ?? 'text', now), done);
 }

@@ -1,6 +1,7 @@
 /** The CLI's last mile through the real binary: durations in words, --quiet, stale kept tokens, completion. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { runCli, tempDir } from '../helpers';
@@ -49,4 +50,56 @@ test("--quiet keeps validate's report", () => {
   assert.equal(quiet.stdout, loud.stdout);
   assert.equal(quiet.stderr, loud.stderr);
   assert.notEqual(quiet.stderr, '');
+});
+
+/** A permission tokens file whose token "app" has db:a:read and expires at `expiry`. */
+function fileWithApp(expiry: number): string {
+  const file = join(tempDir(), 't.json');
+  const doc = { tokens: [{ token: `apiv3_${'A'.repeat(86)}`, name: 'app', expiry_millis: expiry, permissions: ['db:a:read'] }], create_databases: ['a'] };
+  writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
+  return file;
+}
+
+const HOUR = 3_600_000;
+const STALE: ReadonlyArray<{ title: string; expiry: number; permission: string; says: RegExp | undefined }> = [
+  { title: 'a fresh token with the same permissions', expiry: Date.now() + HOUR, permission: 'db:a:read', says: undefined },
+  { title: 'an expired token', expiry: Date.now() - 3 * 24 * HOUR, permission: 'db:a:read', says: /it expired 3 days ago \(\d{4}-/ },
+  { title: 'other permissions', expiry: Date.now() + HOUR, permission: 'db:a:read,write', says: /it has db:a:read, which was not asked for, and it lacks db:a:read,write, which was asked for/ },
+];
+
+for (const { title, expiry, permission, says } of STALE) {
+  test(`--if-not-exists keeping ${title}: ${says ? 'one warning, exit 0' : 'silent'}; with --fail-if-stale ${says ? 'exit 1, file unchanged' : 'the same'}`, () => {
+    const file = fileWithApp(expiry);
+    const before = readFileSync(file, 'utf8');
+    const args = ['create', 'token', '--if-not-exists', '--name', 'app', '--permission', permission, '--create-databases', 'b', '--output-file', file];
+    const strict = runCli([...args, '--fail-if-stale']);
+    if (says) {
+      assert.equal(strict.status, 1);
+      assert.match(strict.stderr, /^error: the token "app" that --if-not-exists would keep in \S+ is stale: /);
+      assert.match(strict.stderr, says);
+      assert.match(strict.stderr, /left unchanged \(--fail-if-stale\)/);
+      assert.equal(strict.stderr.split('\n').length, 2);
+      assert.equal(strict.stdout, '');
+      assert.equal(readFileSync(file, 'utf8'), before);
+    } else assert.equal(strict.status, 0, strict.stderr);
+
+    const warned = runCli(args);
+    assert.equal(warned.status, 0, warned.stderr);
+    assert.doesNotMatch(warned.stderr, /apiv3_/);
+    if (says) {
+      assert.match(warned.stderr, /^warning: the token "app" that --if-not-exists kept in \S+ is stale: /m);
+      assert.match(warned.stderr, says);
+      assert.equal(runCli([...args, '--quiet']).stderr, '');
+    } else assert.equal(warned.stderr, '');
+    // Kept as it was; only the database asked for was added.
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { ...(JSON.parse(before) as object), create_databases: ['a', 'b'] });
+  });
+}
+
+test('--fail-if-stale without --if-not-exists is a usage error', () => {
+  const file = join(tempDir(), 't.json');
+  const r = runCli(['create', 'token', '--fail-if-stale', '--name', 'app', '--permission', 'db:a:read', '--output-file', file]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^error: --fail-if-stale only applies to the token --if-not-exists keeps/);
+  assert.equal(existsSync(file), false);
 });

@@ -1,0 +1,46 @@
+/**
+ * Whether a token kept by --if-not-exists still answers the request. The server skips a
+ * name it already has, so a re-run that keeps an expired token, or one with other
+ * permissions than the pipeline now asks for, leaves clients failing without a word.
+ */
+import { formatPermission, parsePermission } from './permissions';
+
+export type StaleReason =
+  | { readonly kind: 'expired'; readonly expiryMillis: number }
+  /** Normalised and sorted, each side without the permissions both have. */
+  | { readonly kind: 'permissions'; readonly onlyKept: readonly string[]; readonly onlyAsked: readonly string[] };
+
+export interface KeptToken {
+  readonly name: string;
+  readonly expiry_millis?: number;
+  /** Absent for an admin token, which has full access whatever is asked. */
+  readonly permissions?: readonly string[];
+}
+
+/** One spelling per permission, so that `db:a:read` in the file and in the request compare equal. */
+function normalised(perms: readonly string[]): Set<string> {
+  return new Set(
+    perms.map((p) => {
+      const parsed = parsePermission(p);
+      return parsed.ok ? formatPermission(parsed.value) : p;
+    }),
+  );
+}
+
+/**
+ * Permissions are compared as sets of strings (order and repeats do not count): a
+ * request that grants the same access in other words (`db:a,b:read` against `db:a:read`
+ * and `db:b:read`) is reported as different, which errs on the side of saying so.
+ */
+export function staleReasons(kept: KeptToken, askedPermissions: readonly string[] | undefined, now: number): StaleReason[] {
+  const reasons: StaleReason[] = [];
+  if (kept.expiry_millis !== undefined && kept.expiry_millis <= now) reasons.push({ kind: 'expired', expiryMillis: kept.expiry_millis });
+  if (kept.permissions !== undefined && askedPermissions !== undefined) {
+    const have = normalised(kept.permissions);
+    const want = normalised(askedPermissions);
+    const onlyKept = [...have].filter((p) => !want.has(p)).sort();
+    const onlyAsked = [...want].filter((p) => !have.has(p)).sort();
+    if (onlyKept.length > 0 || onlyAsked.length > 0) reasons.push({ kind: 'permissions', onlyKept, onlyAsked });
+  }
+  return reasons;
+}
