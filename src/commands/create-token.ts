@@ -33,7 +33,7 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
     bare: true,
     describe: 'RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS, e.g. db:mydb:read,write or system:health:read; bare, the permissions follow as arguments',
   },
-  name: { type: 'string', describe: 'Token name, unique in the file (default _admin with --admin)' },
+  name: { type: 'string', describe: 'Token name, unique in the file; required for a permission token (default _admin with --admin)' },
   expiry: { type: 'string', describe: 'Lifetime as a humantime duration: 7d, 12h, 1y 6months' },
   'expires-at': { type: 'string', describe: 'Expiry instant in RFC 3339, e.g. 2030-01-01T00:00:00Z' },
   'output-file': OUTPUT_FILE,

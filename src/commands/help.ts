@@ -3,6 +3,8 @@
  * help is asked for: yargs and its help machinery cost start-up that no other run needs.
  */
 import type { Argv } from 'yargs';
+import { durationUnits } from '../domain/duration';
+import { DB_ACTIONS, SYSTEM_RESOURCES } from '../domain/permissions';
 import { BIN } from './argv';
 import type { CommandModule } from './types';
 
@@ -14,6 +16,48 @@ function usageLine(command: CommandModule): string {
 }
 
 const OPTIONS = 'Options:';
+
+/** Flags whose value is a permission string, and those whose value is a duration. */
+const PERMISSION_FLAGS = ['permission'];
+const DURATION_FLAGS = ['expiry', 'lock-timeout'];
+
+export const EXIT_STATUSES = [
+  'Exit status:',
+  '  0  success',
+  '  1  failure: an existing file is invalid, a name is taken, a kept token is stale (--fail-if-stale), the lock was not acquired in time, an I/O error',
+  '  2  usage error: the command line is wrong (unknown flag, missing flag, bad permission, duration or name)',
+  'Every failure prints one line starting with "error:" on stderr and leaves every file as it was.',
+].join('\n');
+
+function permissionReference(): string {
+  return [
+    'Permissions (RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS, names and actions comma-separated or *):',
+    `  db:NAMES:ACTIONS        actions: ${DB_ACTIONS.join(', ')}`,
+    `  system:RESOURCES:read   resources: ${SYSTEM_RESOURCES.join(', ')}`,
+  ].join('\n');
+}
+
+/** A span in the unit people think of it in: 30.44 days for a month, not 2630016 seconds. */
+function spanWords(seconds: number): string {
+  if (seconds < 86_400) return '';
+  const days = seconds / 86_400;
+  return Number.isInteger(days) ? '' : ` (${days} days)`;
+}
+
+function durationReference(): string {
+  const units = durationUnits().map((u) => `  ${u.spellings.join(' ')}${spanWords(u.seconds)}`);
+  return ['Durations (the humantime syntax the server uses): spans <number><unit> summed, e.g. 90d, 1y 6months, 1.5h; units (case-sensitive):', ...units].join('\n');
+}
+
+/** What a user needs to write the values of this command's flags, then the exit statuses. */
+function references(command: CommandModule): string[] {
+  const flags = Object.keys(command.flags);
+  const out: string[] = [];
+  if (PERMISSION_FLAGS.some((f) => flags.includes(f))) out.push(permissionReference());
+  if (DURATION_FLAGS.some((f) => flags.includes(f))) out.push(durationReference());
+  out.push(EXIT_STATUSES);
+  return out;
+}
 
 function base(usage: string): Argv {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -56,6 +100,7 @@ function commandHelp(command: CommandModule, all: boolean): Argv {
   for (const [line, what] of command.examples ?? []) y.example(`$0 ${line}`, what);
   const aliases = command.paths.slice(1).map(name);
   if (aliases.length > 0) y.epilog(`Also spelt: ${aliases.join(', ')}`);
+  for (const text of references(command)) y.epilog(text);
   return y;
 }
 
@@ -66,7 +111,7 @@ function listHelp(prefix: readonly string[], registry: readonly CommandModule[])
     const path = m.paths[0]!;
     if (prefix.every((w, i) => path[i] === w)) y.command(name(path), m.describe);
   }
-  return y;
+  return y.epilog(EXIT_STATUSES);
 }
 
 export async function renderHelp(registry: readonly CommandModule[], path: readonly string[], command: CommandModule | undefined, all: boolean): Promise<string> {

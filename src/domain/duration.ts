@@ -84,6 +84,16 @@ const UNITS: ReadonlyMap<string, UnitSpec> = new Map<string, UnitSpec>([
   ...['years', 'year', 'yr', 'yrs', 'y'].map((u): [string, UnitSpec] => [u, inSeconds(31_557_600n)]), // 365.25 d
 ]);
 
+/** Every unit spelling, grouped by the span it stands for (in seconds), shortest first: what help lists. */
+export function durationUnits(): { spellings: string[]; seconds: number }[] {
+  const groups = new Map<number, string[]>();
+  for (const [spelling, spec] of UNITS) {
+    const seconds = spec.intInNanos ? Number(spec.intScale) / 1e9 : Number(spec.intScale);
+    groups.set(seconds, [...(groups.get(seconds) ?? []), spelling]);
+  }
+  return [...groups].map(([seconds, spellings]) => ({ spellings, seconds }));
+}
+
 const DOT = 0x2e;
 const MICRO_SIGN = 0xb5; // U+00B5 only; U+03BC GREEK SMALL LETTER MU is an invalid character
 
