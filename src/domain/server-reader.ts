@@ -43,7 +43,7 @@ export interface ServerPermissionFile {
 export interface ServerRead<K extends ServerKind = ServerKind> {
   /** Why serde would refuse the file; empty when it loads. */
   readonly errors: ServerProblem[];
-  /** What loads but deserves a word: null for an optional field, an empty name, the array form. */
+  /** What loads but deserves a word: the array form. (Nulls and empty names show in JSON.parse's value; validate-file warns about those.) */
   readonly warnings: ServerProblem[];
   /** Some struct was written as a JSON array of its fields (serde reads it; appends refuse it). */
   readonly arrayForm: boolean;
@@ -120,6 +120,8 @@ const FAST_ENTRY = new RegExp(
     `${W}"permissions"${W}:${W}\\[(${W}(?:${PLAIN_NC}(?:${W},${W}${PLAIN_NC})*)?${W})\\]${W}\\}`,
   'y',
 );
+/** The same without captures, for the verdict alone: a third faster on 100,000 entries. */
+const FAST_ENTRY_TEST = new RegExp(FAST_ENTRY.source.replace(/\((?!\?)/g, '(?:'), 'y');
 const PLAIN_IN_LIST = /"([^"]*)"/g;
 
 const I64_MIN = -(2n ** 63n);
@@ -249,11 +251,10 @@ export function readAsServer<K extends ServerKind>(text: string, kind: K, opts: 
     skipValue();
   };
 
-  const readI64 = (pointer: string, field: string): bigint | null | undefined => {
+  const readI64 = (pointer: string): bigint | null | undefined => {
     const c = here();
     if (c === 0x6e) {
       literal('null');
-      warnings.push({ pointer, message: `${field} is null, which the server reads as absent; omit the field instead` });
       return null;
     }
     if (!(c === MINUS || isDigit(c))) {
@@ -317,21 +318,36 @@ export function readAsServer<K extends ServerKind>(text: string, kind: K, opts: 
     }
     i++;
     const out: ServerToken[] = [];
+    if (!collect) {
+      // The common case in a tight loop: plain entries, commas, and the closing bracket.
+      ws();
+      if (here() === CLOSE_BRACKET) {
+        i++;
+        return out;
+      }
+      for (let k = 0; ; k++) {
+        FAST_ENTRY_TEST.lastIndex = i;
+        if (FAST_ENTRY_TEST.test(text)) i = FAST_ENTRY_TEST.lastIndex;
+        else readStruct(TOKEN, `${pointer}/${k}`);
+        ws();
+        const c = here();
+        if (c === COMMA) {
+          i++;
+          ws();
+        } else if (c === CLOSE_BRACKET) {
+          i++;
+          return out;
+        } else throw new Syntax(i, describeHere('"," or "]"'));
+      }
+    }
     elements(pointer, (p) => {
       FAST_ENTRY.lastIndex = i;
-      if (!collect) {
-        if (FAST_ENTRY.test(text)) {
-          i = FAST_ENTRY.lastIndex;
-          return;
-        }
-      } else {
-        const m = FAST_ENTRY.exec(text);
-        if (m !== null) {
-          i = FAST_ENTRY.lastIndex;
-          const permissions = [...m[4]!.matchAll(PLAIN_IN_LIST)].map((x) => x[1]!);
-          out.push({ token: m[1]!, name: m[2]!, expiry: m[3] === undefined ? null : BigInt(m[3]), permissions });
-          return;
-        }
+      const m = FAST_ENTRY.exec(text);
+      if (m !== null) {
+        i = FAST_ENTRY.lastIndex;
+        const permissions = [...m[4]!.matchAll(PLAIN_IN_LIST)].map((x) => x[1]!);
+        out.push({ token: m[1]!, name: m[2]!, expiry: m[3] === undefined ? null : BigInt(m[3]), permissions });
+        return;
       }
       const v = readStruct(TOKEN, p);
       if (collect && v !== undefined) {
@@ -349,20 +365,15 @@ export function readAsServer<K extends ServerKind>(text: string, kind: K, opts: 
           typeError(pointer, 'a string');
           return undefined;
         }
-        const s = readString(pointer);
-        if (f.name === 'name' && s === '') {
-          warnings.push({ pointer, message: 'the name is empty; the server loads it, but a token needs a name to be managed' });
-        }
-        return s;
+        return readString(pointer);
       }
       case 'optI64':
-        return readI64(pointer, f.name);
+        return readI64(pointer);
       case 'strings':
         return readStrings(pointer, 'strings');
       case 'optStrings':
         if (here() === 0x6e) {
           literal('null');
-          warnings.push({ pointer, message: `${f.name} is null, which the server reads as absent; omit the field or write []` });
           return null;
         }
         return readStrings(pointer, 'database names');
