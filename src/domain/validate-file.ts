@@ -190,7 +190,7 @@ export function checkDocument(doc: unknown, now: number, opts: CheckOptions = { 
       // Loads as neither: serde's reasons under the kind it most looks like (a token first, or not).
       const kind = opts.kind ?? (typeof doc[0] === 'string' ? 'admin' : 'permission');
       const first = readAsServer(opts.text, kind).errors[0];
-      const why = first ? `; read as ${KIND_LABEL[kind]}, at ${first.pointer || '/'} it ${first.message}` : '';
+      const why = first ? `; read as ${KIND_LABEL[kind]} it fails at ${first.pointer || '/'}: ${first.message}` : '';
       const message = `the document is an array, which the server reads only as the fields of its struct in order (${ARRAY_FORMS[kind]})${why}`;
       return { kind, errors: [{ pointer: '', message }], warnings: [] };
     }
