@@ -121,7 +121,25 @@ const FAST_ENTRY = new RegExp(
   'y',
 );
 /** The same without captures, for the verdict alone: a third faster on 100,000 entries. */
-const FAST_ENTRY_TEST = new RegExp(FAST_ENTRY.source.replace(/\((?!\?)/g, '(?:'), 'y');
+const FLEX_STRICT = new RegExp(FAST_ENTRY.source.replace(/\((?!\?)/g, '(?:'), 'y');
+/**
+ * One entry exactly as the canonical layout writes it (what this tool and the server write):
+ * literal whitespace runs at twice the speed of the flexible form.
+ */
+const CANONICAL = (str: string, nonEmpty: string): RegExp =>
+  new RegExp(
+    `\\{\\n      "token": ${str},\\n      "name": ${nonEmpty},(?:\\n      "expiry_millis": (?:0|-?[1-9]\\d{0,17}),)?` +
+      `\\n      "permissions": \\[\\n        ${str}(?:,\\n        ${str})*\\n      \\]\\n    \\}`,
+    'y',
+  );
+const CANON_STRICT = CANONICAL(PLAIN_NC, '"[^"\\\\\\x00-\\x1f]+"');
+/*
+ * When JSON.parse has accepted the text (no raw control character in a string) and it has
+ * no backslash at all (no escape), every string is plain, and "[^"]*" says so a third
+ * faster again. 100,000 entries: ~35 ms instead of ~70 for the flexible strict form.
+ */
+const CANON_LOOSE = CANONICAL('"[^"]*"', '"[^"]+"');
+const FLEX_LOOSE = new RegExp(FLEX_STRICT.source.replaceAll('[^"\\\\\\x00-\\x1f]', '[^"]'), 'y');
 const PLAIN_IN_LIST = /"([^"]*)"/g;
 
 const I64_MIN = -(2n ** 63n);
@@ -150,8 +168,18 @@ class Syntax {
 
 const LONE_SURROGATE = 'holds a lone or reversed surrogate escape (such as \\ud800); the server reads strings as UTF-8 and refuses it';
 
-export function readAsServer<K extends ServerKind>(text: string, kind: K, opts: { collect?: boolean } = {}): ServerRead<K> {
+export interface ReadOptions {
+  /** Return the values read (for tests and the array form); slower. */
+  collect?: boolean;
+  /** The caller has JSON.parse'd this very text without error: a faster path can rely on it. */
+  parsed?: boolean;
+}
+
+export function readAsServer<K extends ServerKind>(text: string, kind: K, opts: ReadOptions = {}): ServerRead<K> {
   const collect = opts.collect === true;
+  const plain = opts.parsed === true && text.indexOf('\\') === -1;
+  const canonEntry = plain ? CANON_LOOSE : CANON_STRICT;
+  const flexEntry = plain ? FLEX_LOOSE : FLEX_STRICT;
   const errors: ServerProblem[] = [];
   const warnings: ServerProblem[] = [];
   let arrayForm = false;
@@ -326,9 +354,13 @@ export function readAsServer<K extends ServerKind>(text: string, kind: K, opts: 
         return out;
       }
       for (let k = 0; ; k++) {
-        FAST_ENTRY_TEST.lastIndex = i;
-        if (FAST_ENTRY_TEST.test(text)) i = FAST_ENTRY_TEST.lastIndex;
-        else readStruct(TOKEN, `${pointer}/${k}`);
+        canonEntry.lastIndex = i;
+        if (canonEntry.test(text)) i = canonEntry.lastIndex;
+        else {
+          flexEntry.lastIndex = i;
+          if (flexEntry.test(text)) i = flexEntry.lastIndex;
+          else readStruct(TOKEN, `${pointer}/${k}`);
+        }
         ws();
         const c = here();
         if (c === COMMA) {

@@ -213,7 +213,7 @@ export function checkDocument(doc: unknown, now: number, opts: CheckOptions = { 
   }
   let schema = schemaProblems(kind, doc);
   if (opts.text !== undefined && !Array.isArray(doc)) {
-    const server = readAsServer(opts.text, kind);
+    const server = readAsServer(opts.text, kind, { parsed: true });
     // The server's word on a place replaces the schema's (both say "must be a string").
     const placed = new Set(server.errors.map((p) => p.pointer));
     schema = schema.filter((p) => !placed.has(p.pointer));
