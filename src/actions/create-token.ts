@@ -78,11 +78,15 @@ function loadExisting<K extends FileKind>(existing: ExistingFile, kind: K, path:
   if (found !== undefined && found !== kind) {
     throw new FileError('EWRONGKIND', `${path} is ${KIND_LABEL[found]}, not ${KIND_LABEL[kind]}; choose another --output-file. It was left unchanged.`);
   }
-  const { errors } = checkDocument(parsed.value, now, { warnings: false, text: existing.text });
+  const { errors, arrayForm } = checkDocument(parsed.value, now, { warnings: false, text: existing.text, kind });
   if (errors.length > 0) {
     const first = errors[0]!;
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
     throw new FileError('EINVALIDFILE', `${path} is not a valid ${kind === 'admin' ? 'admin token' : 'permission tokens'} file: at ${first.pointer || '/'} ${first.message}${more}. Run \`influxdb3-offline-tokens validate ${path}\` for every problem. It was left unchanged.`);
+  }
+  if (arrayForm) {
+    // The server reads it, but a file kept as text has no place for a new field or entry.
+    throw new FileError('EINVALIDFILE', `${path} writes a token as a JSON array of its fields, which the server reads but this tool does not append to; rewrite it as an object ({"token": …, "name": …}), then run again. It was left unchanged.`);
   }
   return parsed.value as K extends 'admin' ? AdminTokenFile : PermissionTokensFile;
 }
