@@ -2,135 +2,121 @@
  * `create token`: maps argv to CreateTokenOptions (every usage check happens here, before
  * any file is touched), makes one call into createToken, and renders the result.
  */
+import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import humanizeDuration from 'humanize-duration';
 import { type CreateTokenOptions, type CreateTokenResult, createToken } from '../actions/create-token';
-import { databaseNameProblem } from '../domain/database-name';
-import { parseDuration } from '../domain/duration';
-import { type ExpirySpec, parseInstant } from '../domain/expiry';
-import { formatPermission, parsePermission } from '../domain/permissions';
 import { UsageError } from '../errors';
 import type { RunEnv } from '../main';
+import { readFile } from '../store/store';
 import { durationMs, many, single } from './args';
+import { DIALECT_FLAGS, type RequestInput, TOKEN_FLAGS, tokenRequestOf } from './dialects';
+import type { FlagSpec, ParsedArgs } from './types';
 
 export const command = 'token [permissions..]';
 export const describe = 'Create a token and write it to a permission tokens file (or, with --admin, an admin token file)';
 
 /** Options of the server CLI that only matter online; accepted so its command lines work unchanged. */
 const ONLINE_ONLY = ['host', 'token', 'tls-ca', 'tls-no-verify'] as const;
+const ONLINE_GROUP = 'Online-only options (accepted and ignored)';
+
+export const FLAGS: Readonly<Record<string, FlagSpec>> = {
+  ...DIALECT_FLAGS,
+  ...TOKEN_FLAGS,
+  'output-file': { type: 'string', required: true, describe: 'Token file to create or append to' },
+  'if-not-exists': { type: 'boolean', describe: 'Keep an existing token of the same name (or admin file) and exit 0' },
+  format: { type: 'string', choices: ['text', 'json'], defaultDescription: 'text', describe: 'Output: text (no secret) or json (includes the token)' },
+  'lock-timeout': { type: 'string', defaultDescription: '30s', describe: 'How long to wait for other writers of the file' },
+  offline: { type: 'boolean', describe: 'Accepted for compatibility; this tool never contacts a server' },
+  host: { type: 'string', aliases: ['H'], group: ONLINE_GROUP, describe: 'Ignored (online only)' },
+  token: { type: 'string', group: ONLINE_GROUP, describe: 'Ignored (online only); never used as the new token' },
+  'tls-ca': { type: 'string', group: ONLINE_GROUP, describe: 'Ignored (online only)' },
+  'tls-no-verify': { type: 'boolean', group: ONLINE_GROUP, describe: 'Ignored (online only)' },
+};
 
 export function builder(y: Argv): Argv {
+  y.positional('permissions', {
+    describe: 'Permissions given after a bare --permission, as in the server docs (or the influxctl description)',
+    type: 'string',
+    array: true,
+  });
+  for (const [name, spec] of Object.entries(FLAGS)) {
+    y.option(name, {
+      type: spec.type,
+      describe: spec.describe,
+      ...(spec.aliases ? { alias: [...spec.aliases] } : {}),
+      ...(spec.choices ? { choices: [...spec.choices] } : {}),
+      ...(spec.group ? { group: spec.group } : {}),
+      ...(spec.hidden ? { hidden: true } : {}),
+    });
+  }
   return y
-    .positional('permissions', {
-      describe: 'Permissions given after a bare --permission, as in the server docs',
-      type: 'string',
-      array: true,
-    })
-    .options({
-      permission: { type: 'string', describe: 'RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS, e.g. db:mydb:read,write or system:health:read (repeatable)' },
-      name: { type: 'string', describe: 'Token name, unique in the file (default _admin with --admin)' },
-      expiry: { type: 'string', describe: 'Lifetime as a humantime duration: 7d, 12h, 1y 6months' },
-      'expires-at': { type: 'string', describe: 'Expiry instant in RFC 3339, e.g. 2030-01-01T00:00:00Z' },
-      'output-file': { type: 'string', describe: 'Token file to create or append to' },
-      'create-databases': { type: 'string', describe: 'Comma-separated databases for the server to create at start (repeatable)' },
-      admin: { type: 'boolean', describe: 'Write an admin token file (--admin-token-file) instead' },
-      force: { type: 'boolean', describe: 'With --admin: replace an existing admin token file' },
-      'if-not-exists': { type: 'boolean', describe: 'Keep an existing token of the same name (or admin file) and exit 0' },
-      format: { type: 'string', choices: ['text', 'json'], default: 'text', describe: 'Output: text (no secret) or json (includes the token)' },
-      'lock-timeout': { type: 'string', default: '30s', describe: 'How long to wait for other writers of the file' },
-      offline: { type: 'boolean', describe: 'Accepted for compatibility; this tool never contacts a server' },
-      host: { alias: 'H', type: 'string', describe: 'Ignored (online only)' },
-      token: { type: 'string', describe: 'Ignored (online only); never used as the new token' },
-      'tls-ca': { type: 'string', describe: 'Ignored (online only)' },
-      'tls-no-verify': { type: 'boolean', describe: 'Ignored (online only)' },
-    })
     .example('$0 create token --permission "db:mydb:read,write" --name app --output-file tokens.json', 'read/write on one database')
     .example('$0 create token --admin --output-file admin.json', 'an admin token file');
 }
 
-export interface CreateTokenArgs {
-  permission?: unknown;
-  permissions?: unknown;
-  name?: unknown;
-  expiry?: unknown;
-  expiresAt?: unknown;
-  outputFile?: unknown;
-  createDatabases?: unknown;
-  admin?: boolean;
-  force?: boolean;
-  ifNotExists?: boolean;
-  lockTimeout?: unknown;
-  [flag: string]: unknown;
-}
+/** yargs' argv (kebab-case or camel-case keys). */
+export type CreateTokenArgs = Record<string, unknown>;
 
-function permissionsOf(args: CreateTokenArgs): string[] {
-  // A bare --permission (the docs' positional form) parses as ''; the strings follow as positionals.
-  const given = [...many(args.permission), ...many(args.permissions)].filter((p) => p !== '');
-  return [
-    ...new Set(
-      given.map((text) => {
-        const parsed = parsePermission(text);
-        if (!parsed.ok) {
-          throw new UsageError(`--permission ${JSON.stringify(text)} is invalid: ${parsed.reason}. Write RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS, for example db:mydb:read,write.`);
-        }
-        return formatPermission(parsed.value);
-      }),
-    ),
-  ];
-}
-
-function databasesOf(args: CreateTokenArgs): string[] {
-  const names: string[] = [];
-  for (const list of many(args.createDatabases)) {
-    for (const db of list.split(',')) {
-      const problem = databaseNameProblem(db);
-      if (problem) {
-        throw new UsageError(`--create-databases ${JSON.stringify(list)} names an invalid database ${JSON.stringify(db)}: ${problem}.`);
-      }
-      names.push(db);
-    }
+/** Until the new parser lands: yargs' argv in the shape of ParsedArgs. */
+function parsedArgsOf(argv: CreateTokenArgs): ParsedArgs {
+  const flags: Record<string, string | readonly string[] | true> = {};
+  for (const [name, spec] of Object.entries(FLAGS)) {
+    const v = argv[name] ?? argv[name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())];
+    if (v === undefined || v === false) continue;
+    if (spec.type === 'boolean') flags[name] = true;
+    // A bare --permission (the docs' positional form) parses as ''.
+    else if (spec.repeatable) flags[name] = many(v).filter((p) => !(spec.bare && p === ''));
+    else flags[name] = single(v, `--${name}`)!;
   }
-  return names;
+  return { flags, positionals: { permissions: many(argv.permissions) } };
 }
 
-function expiryOf(args: CreateTokenArgs): ExpirySpec | undefined {
-  const duration = single(args.expiry, '--expiry');
-  const instant = single(args.expiresAt, '--expires-at');
-  if (duration !== undefined && instant !== undefined) {
-    throw new UsageError('--expiry and --expires-at both set the expiry; give one of them.');
-  }
-  if (duration !== undefined) return { kind: 'duration', flag: '--expiry', text: duration, duration: parseDuration(duration, '--expiry') };
-  if (instant !== undefined) return { kind: 'instant', flag: '--expires-at', text: instant, millis: parseInstant(instant, '--expires-at') };
-  return undefined;
+const input: RequestInput = {
+  env: process.env,
+  // A body or a token value: no lock, no size surprise; stdin read whole (a pipe or a file).
+  readText: (path) => (path === '-' ? readFileSync(0, 'utf8') : readFile(path).text),
+};
+
+export interface CreatePlan {
+  opts: CreateTokenOptions;
+  format: string;
+  notices: readonly string[];
 }
 
 export function toOptions(args: CreateTokenArgs): CreateTokenOptions {
-  const outputFile = single(args.outputFile, '--output-file');
+  return planOf(parsedArgsOf(args)).opts;
+}
+
+/** Every usage check happens here, before any file is touched. */
+export function planOf(args: ParsedArgs, io: RequestInput = input): CreatePlan {
+  const flag = (name: string): string | undefined => {
+    const v = args.flags[name];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const outputFile = flag('output-file');
   if (!outputFile) {
     throw new UsageError('--output-file is required: this tool writes the token to a file for `influxdb3 serve` to load. Add --output-file PATH.');
   }
-  const name = single(args.name, '--name');
-  if (name === '') throw new UsageError('--name is empty; give the token a name.');
+  const ifNotExists = args.flags['if-not-exists'] === true;
+  const words = many(args.positionals.permissions);
+  const { request, tokenValue, format, notices } = tokenRequestOf(args, words, io);
   const common = {
     outputFile,
-    expiry: expiryOf(args),
-    lockTimeoutMs: durationMs(single(args.lockTimeout, '--lock-timeout') ?? '30s', '--lock-timeout'),
-    ifNotExists: args.ifNotExists === true,
+    name: request.name,
+    expiry: request.expiry,
+    lockTimeoutMs: durationMs(flag('lock-timeout') ?? '30s', '--lock-timeout'),
+    ifNotExists,
+    tokenValue,
   };
-  const permissions = permissionsOf(args);
-  const createDatabases = databasesOf(args);
-  if (args.admin) {
-    if (permissions.length > 0) throw new UsageError('--admin cannot be combined with --permission: an admin token has full access. Drop one of them.');
-    if (createDatabases.length > 0) throw new UsageError('--admin cannot be combined with --create-databases: an admin token file has no databases. Drop one of them.');
-    if (args.force && common.ifNotExists) throw new UsageError('--force and --if-not-exists contradict each other; give one of them.');
-    return { kind: 'admin', ...common, name: name ?? '_admin', force: args.force === true };
-  }
-  if (args.force) throw new UsageError('--force only applies to --admin; permission tokens are appended, never replaced.');
-  if (name === undefined) throw new UsageError('--name is required for a permission token: names are unique within the file. Add --name NAME.');
-  if (permissions.length === 0) {
-    throw new UsageError('at least one permission is required, for example --permission "db:mydb:read,write"; or pass --admin for an admin token.');
-  }
-  return { kind: 'permission', ...common, name, permissions, createDatabases };
+  const opts: CreateTokenOptions =
+    request.kind === 'admin'
+      ? { kind: 'admin', ...common, force: request.replace }
+      : { kind: 'permission', ...common, permissions: [...request.permissions], createDatabases: [...request.createDatabases] };
+  if (opts.kind === 'admin' && opts.force && ifNotExists) throw new UsageError('--force and --if-not-exists contradict each other; give one of them.');
+  const ignored = ONLINE_ONLY.filter((f) => args.flags[f] !== undefined);
+  const online = ignored.length > 0 ? [`${ignored.map((f) => `--${f}`).join(', ')} ignored: this tool writes files and never contacts a server.`] : [];
+  return { opts, format: format ?? flag('format') ?? 'text', notices: [...online, ...notices] };
 }
 
 function octal(mode: number): string {
@@ -174,17 +160,14 @@ export function render(result: CreateTokenResult, format: string, now: number): 
   return `${lines.join('\n')}\n`;
 }
 
-export async function run(args: CreateTokenArgs, env: RunEnv): Promise<void> {
-  const opts = toOptions(args);
+export async function run(argv: CreateTokenArgs, env: RunEnv): Promise<void> {
+  const { opts, format, notices } = planOf(parsedArgsOf(argv));
   const result = await createToken(opts, env);
   // Only on success: a failure prints exactly one line.
-  const ignored = ONLINE_ONLY.filter((flag) => args[flag] !== undefined);
-  if (ignored.length > 0) {
-    env.io.stderr(`notice: ${ignored.map((f) => `--${f}`).join(', ')} ignored: this tool writes files and never contacts a server.\n`);
-  }
+  for (const notice of notices) env.io.stderr(`notice: ${notice}\n`);
   if (result.modeTightened) {
     env.io.stderr(`notice: ${opts.outputFile} had mode ${octal(result.modeTightened.from)}; it was written back as ${octal(result.modeTightened.to)}.\n`);
   }
   if (result.releaseFailure) env.io.stderr(`notice: ${result.releaseFailure}\n`);
-  env.io.stdout(render(result, String(args.format ?? 'text'), env.now()));
+  env.io.stdout(render(result, format, env.now()));
 }

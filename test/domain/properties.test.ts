@@ -254,7 +254,8 @@ test('property: toOptions with any --permission returns its normal form, or thro
         assert.ok(e, 'an empty permission leaves none: refused');
         return;
       }
-      if (r.ok) {
+      // SPEC 4: "*" as a resource type is the admin token's only; a permission token refuses it.
+      if (r.ok && r.value.type !== '*') {
         assert.equal(e, undefined, e?.message);
         assert.equal(opts!.kind, 'permission');
         assert.deepEqual(opts!.kind === 'permission' ? opts!.permissions : undefined, [formatPermission(r.value)]);

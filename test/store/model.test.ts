@@ -114,7 +114,6 @@ const permInput: fc.Arbitrary<PermInput> = fc.oneof(
         normal: `system:${names === '*' ? '*' : uniq(names).join(',')}:read`,
       })),
   },
-  { weight: 1, arbitrary: fc.constant({ text: '*:*:*', normal: '*:*:*' }) },
 );
 
 /** --create-databases as given: one or more comma-separated lists. */

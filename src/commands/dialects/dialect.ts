@@ -10,6 +10,8 @@ import type { FlagSpec, ParsedArgs } from '../types';
 export type Draft =
   | {
       readonly kind: 'admin';
+      /** The flag that asked for an admin token, for messages: --admin, --all-access, ... */
+      readonly via: string;
       readonly name: string | undefined;
       /** The server CLI's --regenerate: replace the admin token file. */
       readonly replace?: boolean;

@@ -85,7 +85,7 @@ function databasesOf(args: ParsedArgs): string[] {
     for (const db of list.split(',')) {
       const problem = databaseNameProblem(db);
       if (problem) throw new UsageError(`--create-databases ${JSON.stringify(list)} names an invalid database ${JSON.stringify(db)}: ${problem}.`);
-      if (!names.includes(db)) names.push(db);
+      names.push(db);
     }
   }
   return names;
@@ -137,15 +137,15 @@ export function tokenRequestOf(args: ParsedArgs, words: readonly string[], input
   const expiry = expiryOf(args, draft.kind === 'permission' ? draft.expiry : undefined);
   let request: TokenRequest;
   if (draft.kind === 'admin') {
-    if (createDatabases.length > 0) throw new UsageError('an admin token cannot be combined with --create-databases: an admin token file has no databases. Drop one of them.');
+    if (createDatabases.length > 0) throw new UsageError(`${draft.via} cannot be combined with --create-databases: an admin token file has no databases. Drop one of them.`);
     request = { kind: 'admin', name: draft.name ?? '_admin', expiry, value: source, replace: force || draft.replace === true };
   } else {
-    if (force) throw new UsageError('--force only applies to an admin token; permission tokens are appended, never replaced.');
+    if (force) throw new UsageError('--force only applies to --admin (an admin token file); permission tokens are appended, never replaced.');
     request = { kind: 'permission', name: draft.name ?? '', expiry, value: source, permissions: draft.permissions, createDatabases };
   }
   const problem = requestProblem(request);
   if (problem) {
-    throw new UsageError(problem.field === 'name' ? `${nameFrom}: ${problem.reason}; give the token a name.` : `${problem.reason}, for example --permission "db:mydb:read,write".`);
+    throw new UsageError(problem.field === 'name' ? `${nameFrom} is empty; give the token a name.` : `${problem.reason}, for example --permission "db:mydb:read,write".`);
   }
   const tokenValue = source === undefined ? undefined : tokenValueOf(source, input);
   return { request, tokenValue, format: mapped.value.format, notices: mapped.value.notices ?? [] };

@@ -63,7 +63,7 @@ export const influxV2: Dialect = {
     const grants = GRANTS.find(([flag]) => given(args, flag));
     if (admin) {
       if (grants) return fail(`--${admin} already grants everything (an admin token); drop --${grants[0]} or --${admin}.`);
-      return { ok: true, value: { draft: { kind: 'admin', name: description }, nameFrom: '--description', format, notices } };
+      return { ok: true, value: { draft: { kind: 'admin', via: `--${admin}`, name: description }, nameFrom: '--description', format, notices } };
     }
     const permissions = permissionsFromFlags(args, GRANTS);
     if (!permissions.ok) return permissions;

@@ -27,7 +27,7 @@ export const influxdb3: Dialect = {
     const name = value(args, 'name');
     if (given(args, 'admin')) {
       if (texts.length > 0) return fail('--admin cannot be combined with --permission: an admin token has full access. Drop one of them.');
-      return { ok: true, value: { draft: { kind: 'admin', name, replace: given(args, 'regenerate') }, nameFrom: '--name' } };
+      return { ok: true, value: { draft: { kind: 'admin', via: '--admin', name, replace: given(args, 'regenerate') }, nameFrom: '--name' } };
     }
     if (given(args, 'regenerate')) return fail('--regenerate only applies to --admin (it replaces the admin token file); add --admin or drop --regenerate.');
     const permissions: string[] = [];
