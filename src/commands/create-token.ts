@@ -1,122 +1,80 @@
 /**
- * `create token`: maps argv to CreateTokenOptions (every usage check happens here, before
- * any file is touched), makes one call into createToken, and renders the result.
+ * `create token`: maps ParsedArgs to CreateTokenOptions (every usage check happens here,
+ * before any file is touched), makes one call into createToken, and renders the result.
  */
-import { readFileSync } from 'node:fs';
-import type { Argv } from 'yargs';
 import humanizeDuration from 'humanize-duration';
 import { type CreateTokenOptions, type CreateTokenResult, createToken } from '../actions/create-token';
+import { databasesOf, parsePermission } from '../domain/permissions';
 import { UsageError } from '../errors';
 import type { RunEnv } from '../main';
+import { nodeFs } from '../store/fs-seam';
 import { readFile } from '../store/store';
-import { durationMs, many, single } from './args';
+import { durationMs, given, text, words } from './args';
 import { DIALECT_FLAGS, type RequestInput, TOKEN_FLAGS, tokenRequestOf } from './dialects';
-import type { FlagSpec, ParsedArgs } from './types';
+import { DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT, OUTPUT_FILE } from './options';
+import { emit } from './output';
+import type { CommandModule, FlagSpec, ParsedArgs } from './types';
 
-export const command = 'token [permissions..]';
-export const describe = 'Create a token and write it to a permission tokens file (or, with --admin, an admin token file)';
+const ONLINE = 'Online only (accepted so server command lines work unchanged; ignored):';
 
-/** Options of the server CLI that only matter online; accepted so its command lines work unchanged. */
-const ONLINE_ONLY = ['host', 'token', 'tls-ca', 'tls-no-verify'] as const;
-const ONLINE_GROUP = 'Online-only options (accepted and ignored)';
-
-export const FLAGS: Readonly<Record<string, FlagSpec>> = {
-  ...DIALECT_FLAGS,
-  ...TOKEN_FLAGS,
-  'output-file': { type: 'string', required: true, describe: 'Token file to create or append to' },
-  'if-not-exists': { type: 'boolean', describe: 'Keep an existing token of the same name (or admin file) and exit 0' },
-  format: { type: 'string', choices: ['text', 'json'], defaultDescription: 'text', describe: 'Output: text (no secret) or json (includes the token)' },
-  'lock-timeout': { type: 'string', defaultDescription: '30s', describe: 'How long to wait for other writers of the file' },
-  offline: { type: 'boolean', describe: 'Accepted for compatibility; this tool never contacts a server' },
-  host: { type: 'string', aliases: ['H'], group: ONLINE_GROUP, describe: 'Ignored (online only)' },
-  token: { type: 'string', group: ONLINE_GROUP, describe: 'Ignored (online only); never used as the new token' },
-  'tls-ca': { type: 'string', group: ONLINE_GROUP, describe: 'Ignored (online only)' },
-  'tls-no-verify': { type: 'boolean', group: ONLINE_GROUP, describe: 'Ignored (online only)' },
+/** Options of the server CLI that only matter online. */
+const ONLINE_ONLY: Readonly<Record<string, FlagSpec>> = {
+  host: { type: 'string', aliases: ['H'], describe: 'Ignored: this tool never contacts a server', group: ONLINE },
+  token: { type: 'string', describe: 'Ignored; never used as the new token', group: ONLINE },
+  'tls-ca': { type: 'string', describe: 'Ignored', group: ONLINE },
+  'tls-no-verify': { type: 'boolean', describe: 'Ignored', group: ONLINE },
 };
 
-export function builder(y: Argv): Argv {
-  y.positional('permissions', {
-    describe: 'Permissions given after a bare --permission, as in the server docs (or the influxctl description)',
-    type: 'string',
-    array: true,
-  });
-  for (const [name, spec] of Object.entries(FLAGS)) {
-    y.option(name, {
-      type: spec.type,
-      describe: spec.describe,
-      ...(spec.aliases ? { alias: [...spec.aliases] } : {}),
-      ...(spec.choices ? { choices: [...spec.choices] } : {}),
-      ...(spec.group ? { group: spec.group } : {}),
-      ...(spec.hidden ? { hidden: true } : {}),
-    });
-  }
-  return y
-    .example('$0 create token --permission "db:mydb:read,write" --name app --output-file tokens.json', 'read/write on one database')
-    .example('$0 create token --admin --output-file admin.json', 'an admin token file');
-}
+/** The token's own flags come from the dialect tables (commands/dialects); these say how it is written. */
+const FLAGS: Readonly<Record<string, FlagSpec>> = {
+  ...DIALECT_FLAGS,
+  ...TOKEN_FLAGS,
+  'output-file': OUTPUT_FILE,
+  'if-not-exists': { type: 'boolean', describe: 'Keep an existing token of the same name (or admin file) and exit 0' },
+  format: { type: 'string', choices: ['text', 'json'], defaultDescription: 'text', describe: 'Output: text (no secret) or json (includes the token)' },
+  'lock-timeout': LOCK_TIMEOUT,
+  offline: { type: 'boolean', describe: 'Accepted for compatibility; this tool never contacts a server' },
+  ...ONLINE_ONLY,
+};
 
-/** yargs' argv (kebab-case or camel-case keys). */
-export type CreateTokenArgs = Record<string, unknown>;
-
-/** Until the new parser lands: yargs' argv in the shape of ParsedArgs. */
-function parsedArgsOf(argv: CreateTokenArgs): ParsedArgs {
-  const flags: Record<string, string | readonly string[] | true> = {};
-  for (const [name, spec] of Object.entries(FLAGS)) {
-    const v = argv[name] ?? argv[name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())];
-    if (v === undefined || v === false) continue;
-    if (spec.type === 'boolean') flags[name] = true;
-    // A bare --permission (the docs' positional form) parses as ''.
-    else if (spec.repeatable) flags[name] = many(v).filter((p) => !(spec.bare && p === ''));
-    else flags[name] = single(v, `--${name}`)!;
-  }
-  return { flags, positionals: { permissions: many(argv.permissions) } };
-}
-
-const input: RequestInput = {
+/** What the dialects may read besides argv: a --from-json body, a --token-value-from value. */
+const INPUT: RequestInput = {
   env: process.env,
-  // A body or a token value: no lock, no size surprise; stdin read whole (a pipe or a file).
-  readText: (path) => (path === '-' ? readFileSync(0, 'utf8') : readFile(path).text),
+  readText: (path) => (path === '-' ? nodeFs.readAll(0).toString('utf8') : readFile(path).text),
 };
 
 export interface CreatePlan {
-  opts: CreateTokenOptions;
-  format: string;
-  notices: readonly string[];
+  readonly opts: CreateTokenOptions;
+  readonly format: string;
+  /** What the dialect had to say (ignored flags or body fields), for stderr after success. */
+  readonly notices: readonly string[];
 }
 
-export function toOptions(args: CreateTokenArgs): CreateTokenOptions {
-  return planOf(parsedArgsOf(args)).opts;
-}
-
-/** Every usage check happens here, before any file is touched. */
-export function planOf(args: ParsedArgs, io: RequestInput = input): CreatePlan {
-  const flag = (name: string): string | undefined => {
-    const v = args.flags[name];
-    return typeof v === 'string' ? v : undefined;
-  };
-  const outputFile = flag('output-file');
+export function planOf(args: ParsedArgs, input: RequestInput = INPUT): CreatePlan {
+  const outputFile = text(args, 'output-file');
   if (!outputFile) {
     throw new UsageError('--output-file is required: this tool writes the token to a file for `influxdb3 serve` to load. Add --output-file PATH.');
   }
-  const ifNotExists = args.flags['if-not-exists'] === true;
-  const words = many(args.positionals.permissions);
-  const { request, tokenValue, format, notices } = tokenRequestOf(args, words, io);
+  const ifNotExists = given(args, 'if-not-exists');
+  const { request, tokenValue, format, notices } = tokenRequestOf(args, words(args, 'permissions'), input);
   const common = {
     outputFile,
     name: request.name,
     expiry: request.expiry,
-    lockTimeoutMs: durationMs(flag('lock-timeout') ?? '30s', '--lock-timeout'),
+    lockTimeoutMs: durationMs(text(args, 'lock-timeout') ?? DEFAULT_LOCK_TIMEOUT, '--lock-timeout'),
     ifNotExists,
     tokenValue,
   };
-  const opts: CreateTokenOptions =
-    request.kind === 'admin'
-      ? { kind: 'admin', ...common, force: request.replace }
-      : { kind: 'permission', ...common, permissions: [...request.permissions], createDatabases: [...request.createDatabases] };
-  if (opts.kind === 'admin' && opts.force && ifNotExists) throw new UsageError('--force and --if-not-exists contradict each other; give one of them.');
-  const ignored = ONLINE_ONLY.filter((f) => args.flags[f] !== undefined);
-  const online = ignored.length > 0 ? [`${ignored.map((f) => `--${f}`).join(', ')} ignored: this tool writes files and never contacts a server.`] : [];
-  return { opts, format: format ?? flag('format') ?? 'text', notices: [...online, ...notices] };
+  if (request.kind === 'admin') {
+    if (request.replace && ifNotExists) throw new UsageError('--force and --if-not-exists contradict each other; give one of them.');
+    return { opts: { kind: 'admin', ...common, force: request.replace }, format: format ?? text(args, 'format') ?? 'text', notices };
+  }
+  const opts: CreateTokenOptions = { kind: 'permission', ...common, permissions: [...request.permissions], createDatabases: [...request.createDatabases] };
+  return { opts, format: format ?? text(args, 'format') ?? 'text', notices };
+}
+
+export function toOptions(args: ParsedArgs, input: RequestInput = INPUT): CreateTokenOptions {
+  return planOf(args, input).opts;
 }
 
 function octal(mode: number): string {
@@ -160,14 +118,51 @@ export function render(result: CreateTokenResult, format: string, now: number): 
   return `${lines.join('\n')}\n`;
 }
 
-export async function run(argv: CreateTokenArgs, env: RunEnv): Promise<void> {
-  const { opts, format, notices } = planOf(parsedArgsOf(argv));
+/** What a successful run says on stderr besides the result: one line each. */
+export function notices(args: ParsedArgs, opts: CreateTokenOptions, result: CreateTokenResult): string[] {
+  const out: string[] = [];
+  const ignored = Object.keys(ONLINE_ONLY).filter((flag) => given(args, flag));
+  if (ignored.length > 0) out.push(`${ignored.map((f) => `--${f}`).join(', ')} ignored: this tool writes files and never contacts a server.`);
+  if (opts.kind === 'admin' && result.created && opts.name !== '_admin') {
+    out.push(`the admin token is named ${JSON.stringify(opts.name)}, not "_admin": until a token named _admin exists, the server keeps its unauthenticated admin-token endpoint (POST /api/v3/configure/token/admin) open.`);
+  }
+  if (result.kind === 'permission' && result.created) {
+    const declared = new Set(result.createDatabases ?? []);
+    for (const perm of result.permissions ?? []) {
+      const parsed = parsePermission(perm);
+      const missing = parsed.ok ? databasesOf(parsed.value).filter((db) => !declared.has(db)) : [];
+      if (missing.length > 0) {
+        out.push(`${perm} names ${missing.map((db) => JSON.stringify(db)).join(', ')}, not in create_databases of ${result.outputFile}: the server refuses the token at start unless the database exists by then (add it with --create-databases ${missing.join(',')}).`);
+      }
+    }
+  }
+  if (result.modeTightened) {
+    out.push(`${opts.outputFile} had mode ${octal(result.modeTightened.from)}; it was written back as ${octal(result.modeTightened.to)}.`);
+  }
+  if (result.releaseFailure) out.push(result.releaseFailure);
+  return out;
+}
+
+async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
+  const plan = planOf(args);
+  const { opts } = plan;
   const result = await createToken(opts, env);
   // Only on success: a failure prints exactly one line.
-  for (const notice of notices) env.io.stderr(`notice: ${notice}\n`);
-  if (result.modeTightened) {
-    env.io.stderr(`notice: ${opts.outputFile} had mode ${octal(result.modeTightened.from)}; it was written back as ${octal(result.modeTightened.to)}.\n`);
-  }
-  if (result.releaseFailure) env.io.stderr(`notice: ${result.releaseFailure}\n`);
-  env.io.stdout(render(result, format, env.now()));
+  for (const line of [...plan.notices, ...notices(args, opts, result)]) env.io.stderr(`notice: ${line}\n`);
+  const done = result.created ? `the token was written to ${result.outputFile}` : `the token ${JSON.stringify(result.name)} was kept in ${result.outputFile}`;
+  await emit(env, render(result, plan.format, env.now()), done);
 }
+
+const command: CommandModule = {
+  // influxctl's and influx v2's verbs, so their lines work with only the binary swapped.
+  paths: [['create', 'token'], ['token', 'create'], ['auth', 'create']],
+  describe: 'Create a token and write it to a permission tokens file (or, with --admin, an admin token file)',
+  positionals: [{ name: 'permissions', describe: 'Permissions given after a bare --permission, as in the server docs; with influxctl flags, the token description', variadic: true }],
+  flags: FLAGS,
+  examples: [
+    ['create token --permission "db:mydb:read,write" --name app --output-file tokens.json', 'read/write on one database'],
+    ['create token --admin --output-file admin.json', 'an admin token file'],
+  ],
+  run,
+};
+export default command;

@@ -262,11 +262,11 @@ describe('create token: permissions', () => {
   test('repeated --permission keeps each string, in order', () => {
     const dir = tempDir();
     const r = runCli(
-      ['create', 'token', '--permission', 'db:a:read', '--permission', 'system:health,ping:read', '--name', 'multi', '--output-file', 't.json'],
+      ['create', 'token', '--permission', 'db:a:read', '--permission', 'system:health,ping:read', '--permission', '*:*:*', '--name', 'multi', '--output-file', 't.json'],
       { cwd: dir },
     );
     assertTextSuccess(r, 't.json');
-    assert.deepEqual((readJson(join(dir, 't.json')) as PermDoc).tokens[0]!.permissions, ['db:a:read', 'system:health,ping:read']);
+    assert.deepEqual((readJson(join(dir, 't.json')) as PermDoc).tokens[0]!.permissions, ['db:a:read', 'system:health,ping:read', '*:*:*']);
   });
 
   test('the documentation\'s positional form: a bare --permission followed by the strings', () => {

@@ -51,20 +51,3 @@ export interface Dialect {
 }
 
 export const fail = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
-
-/** Every value of a repeatable string flag (none when absent). */
-export function values(args: ParsedArgs, flag: string): readonly string[] {
-  const v = args.flags[flag];
-  if (v === undefined || v === true) return [];
-  return typeof v === 'string' ? [v] : v;
-}
-
-/** The value of a single-valued string flag. */
-export function value(args: ParsedArgs, flag: string): string | undefined {
-  const v = args.flags[flag];
-  return typeof v === 'string' ? v : undefined;
-}
-
-export function given(args: ParsedArgs, flag: string): boolean {
-  return args.flags[flag] !== undefined;
-}

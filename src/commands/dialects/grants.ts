@@ -2,8 +2,9 @@
 import { databaseNameProblem } from '../../domain/database-name';
 import type { DbAction, ParseResult } from '../../domain/permissions';
 import { type DatabaseGrant, permissionsFromGrants } from '../../domain/token-request';
+import { list } from '../args';
 import type { ParsedArgs } from '../types';
-import { fail, values } from './dialect';
+import { fail } from './dialect';
 
 /**
  * [flag, action, scope]: a 'named' flag takes a database per use (`*` for all), an 'all'
@@ -22,7 +23,7 @@ export function permissionsFromFlags(args: ParsedArgs, table: GrantTable): Parse
       if (args.flags[flag] === true) grants.push({ database: '*', action });
       continue;
     }
-    for (const database of values(args, flag)) {
+    for (const database of list(args, flag)) {
       const problem = database === '*' ? undefined : databaseNameProblem(database);
       if (problem) return fail(`--${flag} ${JSON.stringify(database)} is not a database name: ${problem}. Give one database per --${flag}, or "*" for all of them.`);
       grants.push({ database, action });

@@ -9,8 +9,9 @@ import { nonIntegerLiterals } from '../../domain/json-layout';
 import { parseJsonText } from '../../domain/json-text';
 import { schemaProblems } from '../../domain/schema';
 import { normalisePermission } from '../../domain/token-request';
+import { text } from '../args';
 import type { FlagSpec } from '../types';
-import { type Dialect, fail, value } from './dialect';
+import { type Dialect, fail } from './dialect';
 
 const GROUP = 'HTTP API body options';
 
@@ -66,11 +67,11 @@ export const httpBody: Dialect = {
   label: 'HTTP API body',
   flags: FLAGS,
   map(args, words, ctx) {
-    const path = value(args, 'from-json')!;
+    const path = text(args, 'from-json')!;
     const where = path === '-' ? '--from-json - (standard input)' : `--from-json ${path}`;
     if (words.length > 0) return fail(`${where} takes the whole token from the body; drop the ${words.length} extra argument${words.length === 1 ? '' : 's'}.`);
-    const text = ctx.readText(path);
-    const parsed = parseJsonText(text);
+    const body = ctx.readText(path);
+    const parsed = parseJsonText(body);
     if (!parsed.ok) return fail(`${where} is not valid JSON: ${parsed.reason} at line ${parsed.line}, column ${parsed.column}.`);
     const problems = schemaProblems('httpTokenBody', parsed.value);
     if (problems.length > 0) {
@@ -78,10 +79,10 @@ export const httpBody: Dialect = {
       return fail(`${where} is not a token request body: at ${p.pointer || '/'} ${p.message}. Expected {"token_name": "...", "permissions": [{"resource_type": "db", "resource_identifier": ["mydb"], "actions": ["read"]}], "expiry_secs": 3600}.`);
     }
     // serde reads 3600.0 as a float and refuses it where it wants a u64; JSON.parse would not.
-    if (nonIntegerLiterals(text).includes('/expiry_secs')) return fail(`${where}: at /expiry_secs the number must be written as an integer (whole seconds), without a fraction or exponent.`);
-    const body = parsed.value as Body;
+    if (nonIntegerLiterals(body).includes('/expiry_secs')) return fail(`${where}: at /expiry_secs the number must be written as an integer (whole seconds), without a fraction or exponent.`);
+    const request = parsed.value as Body;
     const permissions: string[] = [];
-    for (const [i, p] of body.permissions.entries()) {
+    for (const [i, p] of request.permissions.entries()) {
       const at = `/permissions/${i}`;
       const built = permissionText(p, at);
       if (!built.ok) return fail(`${where}: at ${built.reason}.`);
@@ -92,13 +93,13 @@ export const httpBody: Dialect = {
       }
       if (!permissions.includes(checked.value)) permissions.push(checked.value);
     }
-    const secs = body.expiry_secs;
+    const secs = request.expiry_secs;
     const expiry: ExpirySpec | undefined =
       secs === undefined || secs === null
         ? undefined
         : { kind: 'duration', flag: `expiry_secs of ${where}`, text: String(secs), duration: { secs: BigInt(secs), nanos: 0 } };
-    const ignored = unknownFields(body);
+    const ignored = unknownFields(request);
     const notices = ignored.length > 0 ? [`${where}: ${ignored.join(', ')} ignored, as the server ignores unknown fields.`] : [];
-    return { ok: true, value: { draft: { kind: 'permission', name: body.token_name, permissions, expiry }, nameFrom: `token_name of ${where}`, notices } };
+    return { ok: true, value: { draft: { kind: 'permission', name: request.token_name, permissions, expiry }, nameFrom: `token_name of ${where}`, notices } };
   },
 };

@@ -17,8 +17,9 @@ import {
   suppliedTokenValue,
 } from '../../domain/token-request';
 import { UsageError } from '../../errors';
+import { given, list, text } from '../args';
 import type { FlagSpec, ParsedArgs } from '../types';
-import { type Dialect, type MapContext, given, value, values } from './dialect';
+import { type Dialect, type MapContext } from './dialect';
 import { httpBody } from './http-body';
 import { influxV2 } from './influx-v2';
 import { influxctl } from './influxctl';
@@ -66,14 +67,14 @@ function dialectOf(args: ParsedArgs): Dialect {
 }
 
 function expiryOf(args: ParsedArgs, fromDialect: ExpirySpec | undefined): ExpirySpec | undefined {
-  const duration = value(args, 'expiry');
-  const instant = value(args, 'expires-at');
-  const given = [
+  const duration = text(args, 'expiry');
+  const instant = text(args, 'expires-at');
+  const setters = [
     ...(duration !== undefined ? ['--expiry'] : []),
     ...(instant !== undefined ? ['--expires-at'] : []),
     ...(fromDialect ? [fromDialect.flag] : []),
   ];
-  if (given.length > 1) throw new UsageError(`${given[0]} and ${given[1]} both set the expiry; give one of them.`);
+  if (setters.length > 1) throw new UsageError(`${setters[0]} and ${setters[1]} both set the expiry; give one of them.`);
   if (duration !== undefined) return { kind: 'duration', flag: '--expiry', text: duration, duration: parseDuration(duration, '--expiry') };
   if (instant !== undefined) return { kind: 'instant', flag: '--expires-at', text: instant, millis: parseInstant(instant, '--expires-at') };
   return fromDialect;
@@ -81,10 +82,10 @@ function expiryOf(args: ParsedArgs, fromDialect: ExpirySpec | undefined): Expiry
 
 function databasesOf(args: ParsedArgs): string[] {
   const names: string[] = [];
-  for (const list of values(args, 'create-databases')) {
-    for (const db of list.split(',')) {
+  for (const entry of list(args, 'create-databases')) {
+    for (const db of entry.split(',')) {
       const problem = databaseNameProblem(db);
-      if (problem) throw new UsageError(`--create-databases ${JSON.stringify(list)} names an invalid database ${JSON.stringify(db)}: ${problem}.`);
+      if (problem) throw new UsageError(`--create-databases ${JSON.stringify(entry)} names an invalid database ${JSON.stringify(db)}: ${problem}.`);
       names.push(db);
     }
   }
@@ -115,22 +116,22 @@ function tokenValueOf(source: ValueSource, input: RequestInput): string {
  */
 export function tokenRequestOf(args: ParsedArgs, words: readonly string[], input: RequestInput): ResolvedRequest {
   const dialect = dialectOf(args);
-  const sourceText = value(args, 'token-value-from');
+  const sourceText = text(args, 'token-value-from');
   let source: ValueSource | undefined;
   if (sourceText !== undefined) {
     const parsed = parseValueSource(sourceText);
     // The text is not quoted back: it may be the token that should have come from elsewhere.
     if (!parsed.ok) throw new UsageError(`--token-value-from is not understood: ${parsed.reason}. Write env:VAR, file:PATH or stdin.`);
     source = parsed.value;
-    if (source.from === 'stdin' && value(args, 'from-json') === '-') {
+    if (source.from === 'stdin' && text(args, 'from-json') === '-') {
       throw new UsageError('--from-json - and --token-value-from stdin both read standard input; give one of them a file.');
     }
   }
   const mapped = dialect.map(args, words, input);
   if (!mapped.ok) throw new UsageError(mapped.reason);
   const { draft, nameFrom } = mapped.value;
-  if (mapped.value.format && value(args, 'format') !== undefined && value(args, 'format') !== mapped.value.format) {
-    throw new UsageError(`--json and --format ${value(args, 'format')} contradict each other; give one of them.`);
+  if (mapped.value.format && text(args, 'format') !== undefined && text(args, 'format') !== mapped.value.format) {
+    throw new UsageError(`--json and --format ${text(args, 'format')} contradict each other; give one of them.`);
   }
   const createDatabases = databasesOf(args);
   const force = given(args, 'force');

@@ -6,8 +6,9 @@
  * unknown flag.
  */
 import { nameFromPermissions } from '../../domain/token-request';
+import { given, text } from '../args';
 import type { FlagSpec } from '../types';
-import { type Dialect, fail, given, value } from './dialect';
+import { type Dialect, fail } from './dialect';
 import { type GrantTable, grantFlagsOf, permissionsFromFlags } from './grants';
 
 const GROUP = 'influx v2 options';
@@ -50,7 +51,9 @@ const GRANTS: GrantTable = [
 export const influxV2: Dialect = {
   label: 'influx v2',
   flags: FLAGS,
-  map(args) {
+  map(args, words) {
+    // Not quoted back: a stray word may be a pasted secret.
+    if (words.length > 0) return fail(`the influx v2 form takes no arguments besides its flags (${words.length} given); name the token with -d/--description.`);
     const refused = REFUSED.find((flag) => given(args, flag));
     if (refused) {
       const resource = refused.replace(/^(read|write)-/, '');
@@ -58,7 +61,7 @@ export const influxV2: Dialect = {
     }
     const notices = IGNORED.filter((flag) => given(args, flag)).map((flag) => `--${flag} ignored: InfluxDB 3 has no organisations.`);
     const format = given(args, 'json') ? ('json' as const) : undefined;
-    const description = value(args, 'description');
+    const description = text(args, 'description');
     const admin = (['all-access', 'operator'] as const).find((flag) => given(args, flag));
     const grants = GRANTS.find(([flag]) => given(args, flag));
     if (admin) {

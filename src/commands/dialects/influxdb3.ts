@@ -4,8 +4,9 @@
  * --permission, as the server docs write them.
  */
 import { normalisePermission } from '../../domain/token-request';
+import { given, list, text } from '../args';
 import type { FlagSpec } from '../types';
-import { type Dialect, fail, given, value, values } from './dialect';
+import { type Dialect, fail } from './dialect';
 
 const FLAGS: Readonly<Record<string, FlagSpec>> = {
   permission: {
@@ -23,8 +24,11 @@ export const influxdb3: Dialect = {
   label: 'influxdb3',
   flags: FLAGS,
   map(args, words) {
-    const texts = [...values(args, 'permission'), ...words];
-    const name = value(args, 'name');
+    if (words.length > 0 && !given(args, 'permission')) {
+      return fail(`unexpected argument ${JSON.stringify(words[0])}; permissions given as arguments follow a bare --permission, as in: create token --permission --name NAME "db:mydb:read".`);
+    }
+    const texts = [...list(args, 'permission'), ...words];
+    const name = text(args, 'name');
     if (given(args, 'admin')) {
       if (texts.length > 0) return fail('--admin cannot be combined with --permission: an admin token has full access. Drop one of them.');
       return { ok: true, value: { draft: { kind: 'admin', via: '--admin', name, replace: given(args, 'regenerate') }, nameFrom: '--name' } };
@@ -34,8 +38,10 @@ export const influxdb3: Dialect = {
     for (const text of texts) {
       const checked = normalisePermission(text);
       if (!checked.ok) {
-        const fix = checked.adminOnly ? 'For a token with full access pass --admin instead.' : 'Write RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS, for example db:mydb:read,write.';
-        return fail(`--permission ${JSON.stringify(text)} is invalid: ${checked.reason}. ${fix}`);
+        if (checked.adminOnly) {
+          return fail(`--permission ${JSON.stringify(text)} is full access, which only the admin token may have: the server refuses it in a permission tokens file. Use --admin (without --permission) to write an admin token file.`);
+        }
+        return fail(`--permission ${JSON.stringify(text)} is invalid: ${checked.reason}. Write RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS, for example db:mydb:read,write.`);
       }
       if (!permissions.includes(checked.value)) permissions.push(checked.value);
     }
