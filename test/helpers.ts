@@ -36,12 +36,13 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the CLI synchronously in `cwd`. */
-export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
+/** Runs the CLI synchronously in `cwd`; `input` is its standard input (empty when not given). */
+export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): CliResult {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },
     encoding: 'utf8',
+    input: opts.input,
   });
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
