@@ -32,7 +32,7 @@ export const DIALECTS: readonly Dialect[] = [influxdb3, influxctl, influxV2, htt
 export const TOKEN_FLAGS: Readonly<Record<string, FlagSpec>> = {
   expiry: { type: 'string', describe: 'Lifetime as a humantime duration: 7d, 12h, 1y 6months' },
   'expires-at': { type: 'string', describe: 'Expiry instant in RFC 3339, e.g. 2030-01-01T00:00:00Z' },
-  'create-databases': { type: 'string', repeatable: true, describe: 'Comma-separated databases for the server to create at start (repeatable)' },
+  'create-databases': { type: 'string', repeatable: true, describe: 'Comma-separated databases for the server to create at start' },
   force: { type: 'boolean', describe: 'With an admin token: replace an existing admin token file' },
   'token-value-from': {
     type: 'string',

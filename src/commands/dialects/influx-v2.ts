@@ -26,8 +26,8 @@ const REFUSED: readonly string[] = V2_ONLY_RESOURCES.flatMap((r) => [`read-${r}`
 const IGNORED = ['org', 'org-id'] as const;
 
 const FLAGS: Readonly<Record<string, FlagSpec>> = {
-  'read-bucket': { type: 'string', repeatable: true, group: GROUP, describe: 'Grant read on a bucket (a database here) (repeatable)' },
-  'write-bucket': { type: 'string', repeatable: true, group: GROUP, describe: 'Grant write on a bucket (a database here) (repeatable)' },
+  'read-bucket': { type: 'string', repeatable: true, group: GROUP, describe: 'Grant read on a bucket (a database here)' },
+  'write-bucket': { type: 'string', repeatable: true, group: GROUP, describe: 'Grant write on a bucket (a database here)' },
   'read-buckets': { type: 'boolean', group: GROUP, describe: 'Grant read on every database (db:*:read)' },
   'write-buckets': { type: 'boolean', group: GROUP, describe: 'Grant write on every database (db:*:write)' },
   description: { type: 'string', aliases: ['d'], group: GROUP, describe: 'Token description, used as its name (default: its permissions, or _admin)' },

@@ -9,8 +9,8 @@ import { type GrantTable, grantFlagsOf, permissionsFromFlags } from './grants';
 const GROUP = 'influxctl (Cloud Dedicated, Clustered) options';
 
 const FLAGS: Readonly<Record<string, FlagSpec>> = {
-  'read-database': { type: 'string', repeatable: true, group: GROUP, describe: 'Grant read on a database, "*" for all (repeatable); the description argument names the token' },
-  'write-database': { type: 'string', repeatable: true, group: GROUP, describe: 'Grant write on a database, "*" for all (repeatable)' },
+  'read-database': { type: 'string', repeatable: true, group: GROUP, describe: 'Grant read on a database, "*" for all; the description argument names the token' },
+  'write-database': { type: 'string', repeatable: true, group: GROUP, describe: 'Grant write on a database, "*" for all' },
 };
 
 const GRANTS: GrantTable = [

@@ -13,7 +13,7 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
     type: 'string',
     repeatable: true,
     bare: true,
-    describe: 'RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS, e.g. db:mydb:read,write or system:health:read (repeatable)',
+    describe: 'RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS, e.g. db:mydb:read,write or system:health:read',
   },
   name: { type: 'string', describe: 'Token name, unique in the file (default _admin with --admin)' },
   admin: { type: 'boolean', describe: 'Write an admin token file (--admin-token-file) instead' },
