@@ -68,6 +68,7 @@ export const httpBody: Dialect = {
   flags: FLAGS,
   map(args, words, ctx) {
     const path = text(args, 'from-json')!;
+    if (path === '') return fail('--from-json needs the path of the body file, or - for standard input.');
     const where = path === '-' ? '--from-json - (standard input)' : `--from-json ${path}`;
     if (words.length > 0) return fail(`${where} takes the whole token from the body; drop the ${words.length} extra argument${words.length === 1 ? '' : 's'}.`);
     const body = ctx.readText(path);

@@ -166,6 +166,7 @@ const BAD: readonly (readonly [string, string[], Record<string, string>, RegExp]
   ['body: * resource type', ['--from-json', 'b.json'], { 'b.json': body({ token_name: 'x', permissions: [{ resource_type: '*', resource_identifier: ['*'], actions: ['*'] }] }) }, /only for the admin token. Create an admin token with --admin/],
   ['body: empty token_name', ['--from-json', 'b.json'], { 'b.json': body({ token_name: '', permissions: [{ resource_type: 'db', resource_identifier: ['a'], actions: ['read'] }] }) }, /token_name of --from-json b.json is empty/],
   ['body: with arguments', ['--from-json', 'b.json', '--', 'x'], { 'b.json': dbBody() }, /drop the 1 extra argument/],
+  ['body: an empty path', ['--from-json', ''], {}, /--from-json needs the path of the body file/],
   ['body and token value both on stdin', ['--from-json', '-', '--token-value-from', 'stdin'], { '-': dbBody() }, /both read standard input/],
 ];
 
