@@ -36,8 +36,8 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the CLI synchronously in `cwd`; `input` is its standard input (empty when not given). */
-export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): CliResult {
+/** Runs the CLI synchronously in `cwd`. */
+export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string | Buffer } = {}): CliResult {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },
