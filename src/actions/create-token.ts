@@ -31,6 +31,8 @@ interface CommonOptions {
   lockTimeoutMs: number;
   /** Keep an existing token of that name (or an existing admin file) instead of failing. */
   ifNotExists: boolean;
+  /** A token string the user supplied (already checked for strength); minted when absent. */
+  tokenValue?: string;
 }
 export interface PermissionTokenOptions extends CommonOptions {
   kind: 'permission';
@@ -94,7 +96,13 @@ function loadExisting<K extends FileKind>(existing: ExistingFile, kind: K, path:
 export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Promise<CreateTokenResult> {
   const now = env.now();
   const expiry = opts.expiry === undefined ? undefined : expiryMillis(opts.expiry, now);
-  const token = mintToken(env.randomBytes);
+  const token = opts.tokenValue ?? mintToken(env.randomBytes);
+  // The server maps hashes to tokens one to one, so a supplied string may be in a file once.
+  const refuseTaken = (holder: string | undefined): void => {
+    if (opts.tokenValue !== undefined && holder !== undefined) {
+      throw new FileError('ETOKENTAKEN', `${opts.outputFile} already holds the supplied token string (token ${JSON.stringify(holder)}); each token needs its own string. It was left unchanged.`);
+    }
+  };
   const base = {
     kind: opts.kind,
     name: opts.name,
@@ -122,6 +130,7 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
         if (existing) {
           const current = loadExisting(existing, 'admin', opts.outputFile, now);
           if (opts.ifNotExists) return { write: false, result: adminResult(false, current) };
+          refuseTaken(current.token === token ? current.name : undefined);
           if (!opts.force) {
             throw new FileError('EADMINEXISTS', `${opts.outputFile} already holds an admin token (named ${JSON.stringify(current.name)}); it was left unchanged. Pass --force to replace it, --if-not-exists to keep it, or choose another --output-file.`);
           }
@@ -131,6 +140,9 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
         return { write: true, text, result: adminResult(true, fresh) };
       }
       const current = existing ? loadExisting(existing, 'permission', opts.outputFile, now) : undefined;
+      if (!(opts.ifNotExists && current?.tokens.some((t) => t.name === opts.name))) {
+        refuseTaken(current?.tokens.find((t) => t.token === token)?.name);
+      }
       const entry = newTokenEntry(token, opts.name, expiry, opts.permissions);
       // Only the new entry needs checking: the rest of the document was validated above.
       assertSchema('tokenEntry', entry);
