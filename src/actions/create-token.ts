@@ -37,6 +37,8 @@ interface CommonOptions {
    * (create_databases may still grow): throwing here leaves the file unchanged.
    */
   onKeep?: (kept: KeptToken) => void;
+  /** A token string the user supplied (already checked for strength); minted when absent. */
+  tokenValue?: string;
 }
 export interface PermissionTokenOptions extends CommonOptions {
   kind: 'permission';
@@ -84,11 +86,15 @@ function loadExisting<K extends FileKind>(existing: ExistingFile, kind: K, path:
   if (found !== undefined && found !== kind) {
     throw new FileError('EWRONGKIND', `${path} is ${KIND_LABEL[found]}, not ${KIND_LABEL[kind]}; choose another --output-file. It was left unchanged.`);
   }
-  const { errors } = checkDocument(parsed.value, now, { warnings: false, text: existing.text });
+  const { errors, arrayForm } = checkDocument(parsed.value, now, { warnings: false, text: existing.text, kind });
   if (errors.length > 0) {
     const first = errors[0]!;
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
     throw new FileError('EINVALIDFILE', `${path} is not a valid ${kind === 'admin' ? 'admin token' : 'permission tokens'} file: at ${first.pointer || '/'} ${first.message}${more}. Run \`influxdb3-offline-tokens validate ${path}\` for every problem. It was left unchanged.`);
+  }
+  if (arrayForm) {
+    // The server reads it, but a file kept as text has no place for a new field or entry.
+    throw new FileError('EINVALIDFILE', `${path} writes a token as a JSON array of its fields, which the server reads but this tool does not append to; rewrite it as an object ({"token": …, "name": …}), then run again. It was left unchanged.`);
   }
   return parsed.value as K extends 'admin' ? AdminTokenFile : PermissionTokensFile;
 }
@@ -96,7 +102,13 @@ function loadExisting<K extends FileKind>(existing: ExistingFile, kind: K, path:
 export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Promise<CreateTokenResult> {
   const now = env.now();
   const expiry = opts.expiry === undefined ? undefined : expiryMillis(opts.expiry, now);
-  const token = mintToken(env.randomBytes);
+  const token = opts.tokenValue ?? mintToken(env.randomBytes);
+  // The server maps hashes to tokens one to one, so a supplied string may be in a file once.
+  const refuseTaken = (holder: string | undefined): void => {
+    if (opts.tokenValue !== undefined && holder !== undefined) {
+      throw new FileError('ETOKENTAKEN', `${opts.outputFile} already holds the supplied token string (token ${JSON.stringify(holder)}); each token needs its own string. It was left unchanged.`);
+    }
+  };
   const base = {
     kind: opts.kind,
     name: opts.name,
@@ -127,6 +139,7 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
             opts.onKeep?.(current);
             return { write: false, result: adminResult(false, current) };
           }
+          refuseTaken(current.token === token ? current.name : undefined);
           if (!opts.force) {
             throw new FileError('EADMINEXISTS', `${opts.outputFile} already holds an admin token (named ${JSON.stringify(current.name)}); it was left unchanged. Pass --force to replace it, --if-not-exists to keep it, or choose another --output-file.`);
           }
@@ -136,6 +149,9 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
         return { write: true, text, result: adminResult(true, fresh) };
       }
       const current = existing ? loadExisting(existing, 'permission', opts.outputFile, now) : undefined;
+      if (!(opts.ifNotExists && current?.tokens.some((t) => t.name === opts.name))) {
+        refuseTaken(current?.tokens.find((t) => t.token === token)?.name);
+      }
       const entry = newTokenEntry(token, opts.name, expiry, opts.permissions);
       // Only the new entry needs checking: the rest of the document was validated above.
       assertSchema('tokenEntry', entry);

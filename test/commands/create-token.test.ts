@@ -82,7 +82,7 @@ test('render text: first line names the file, no secret, expiry in words', () =>
   const text = render(result, 'text', 1_000_000);
   assert.equal(text.split('\n')[0], 'Token saved to: out/t.json');
   assert.ok(!text.includes(result.token));
-  assert.match(text, /^Expires: 1970-01-08T00:16:40\.000Z \(in 1 week\)$/m);
+  assert.match(text, /^Expires: 1970-01-08T00:16:40\.000Z \(in 7 days\)$/m);
   assert.match(text, /^Databases to create: a \(added\)$/m);
   assert.match(text, /^Load it with: influxdb3 serve --permission-tokens-file out\/t\.json$/m);
 });
