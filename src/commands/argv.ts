@@ -25,6 +25,9 @@ const GLOBAL: Readonly<Record<string, 'help' | 'help-all' | 'version'>> = {
   '-V': 'version',
 };
 
+/** For completion: the spellings every command takes besides its own. */
+export const GLOBAL_SPELLINGS: readonly string[] = Object.keys(GLOBAL);
+
 const commandName = (path: readonly string[]): string => path.join(' ');
 const helpHint = (path: readonly string[]): string => `run \`${[BIN, ...path, '--help'].join(' ')}\` for the usage`;
 
