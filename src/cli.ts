@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { readArgv } from './commands/argv';
 import { COMMANDS } from './commands';
-import { quietIo } from './commands/options';
+import { lockWaitLine, quietIo } from './commands/options';
+import { onLockWait } from './store/progress';
 import { type Action, exitOnSignals, main } from './main';
 import { version } from '../package.json';
 
@@ -13,7 +14,11 @@ function parse(words: readonly string[]): Action {
   const reading = readArgv(words, COMMANDS);
   switch (reading.kind) {
     case 'run':
-      return (env) => reading.command.run(reading.args, reading.args.flags.quiet ? { ...env, io: quietIo(env.io) } : env);
+      return (env) => {
+        const io = reading.args.flags.quiet ? quietIo(env.io) : env.io;
+        onLockWait((lockPath) => io.stderr(`notice: ${lockWaitLine(lockPath)}\n`));
+        return reading.command.run(reading.args, { ...env, io });
+      };
     // main waits for these writes and words a failure to print them.
     case 'version':
       return async (env) => void env.io.stdout(`${version}\n`);

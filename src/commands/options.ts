@@ -33,6 +33,11 @@ export const OWNER: FlagSpec = {
   describe: 'UID[:GID] to own the files and directories written (the InfluxDB 3 image runs as 1500)',
 };
 
+/** Said once when a writer has waited a second for the lock (store/progress.ts), so a slow run is not taken for a hang. */
+export function lockWaitLine(lockPath: string): string {
+  return `waiting for the lock ${lockPath} held by another writer (up to --lock-timeout)...`;
+}
+
 /** The lock timeout every writing command uses when --lock-timeout is not given. */
 export const DEFAULT_LOCK_TIMEOUT = '30s';
 

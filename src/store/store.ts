@@ -17,6 +17,7 @@ import { constants, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FileError, IoError, LockError } from '../errors';
 import { type FsSeam, type Release, nodeFs } from './fs-seam';
+import { lockWaitStarted } from './progress';
 import { checkInterrupted, whileBusy } from './interrupts';
 
 /** A lock not refreshed for this long belongs to a dead (or frozen) writer and is taken over. */
@@ -172,48 +173,55 @@ async function acquire(target: string, timeoutMs: number, seam: FsSeam): Promise
   const lockfilePath = `${target}.lock`;
   const deadline = Date.now() + timeoutMs;
   let compromised: Error | undefined;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const release = await seam.lock(target, {
-        lockfilePath,
-        staleMs: STALE_MS,
-        updateMs: UPDATE_MS,
-        onCompromised: (err) => {
-          compromised = err;
-        },
-      });
-      let identity: Stats;
+  // Set when the lock is first found held: a wait past a second is reported, once.
+  let endWait: (() => void) | undefined;
+  try {
+    for (let attempt = 0; ; attempt++) {
       try {
-        // proper-lockfile's mkdir takes the umask as it is (0777 under umask 000): the lock
-        // directory must not let others drop files in it, which would make it unremovable.
-        seam.chmod(lockfilePath, DIR_MODE);
-        identity = seam.lstat(lockfilePath);
+        const release = await seam.lock(target, {
+          lockfilePath,
+          staleMs: STALE_MS,
+          updateMs: UPDATE_MS,
+          onCompromised: (err) => {
+            compromised = err;
+          },
+        });
+        let identity: Stats;
+        try {
+          // proper-lockfile's mkdir takes the umask as it is (0777 under umask 000): the lock
+          // directory must not let others drop files in it, which would make it unremovable.
+          seam.chmod(lockfilePath, DIR_MODE);
+          identity = seam.lstat(lockfilePath);
+        } catch (e) {
+          // Whatever went wrong, what is reported is this, not a failing release after it.
+          await release().catch(() => undefined);
+          if (errnoOf(e) === 'ENOENT') throw e; // taken over while we were paused: wait below
+          throw io(`inspect the lock directory ${lockfilePath}`, e);
+        }
+        return { release, compromised: () => compromised, path: lockfilePath, identity };
       } catch (e) {
-        // Whatever went wrong, what is reported is this, not a failing release after it.
-        await release().catch(() => undefined);
-        if (errnoOf(e) === 'ENOENT') throw e; // taken over while we were paused: wait below
-        throw io(`inspect the lock directory ${lockfilePath}`, e);
+        if (e instanceof IoError) throw e;
+        // A writer paused while the lock was being set up finds it taken over when it resumes
+        // (the lock directory is gone under proper-lockfile's mtime probe or our chmod, or it
+        // is reported compromised): the lock is someone else's now, so wait for it.
+        const lostWhileTaking = errnoOf(e) === 'ECOMPROMISED' || (errnoOf(e) === 'ENOENT' && (e as NodeJS.ErrnoException).path === lockfilePath && (e as NodeJS.ErrnoException).syscall !== 'mkdir');
+        if (errnoOf(e) !== 'ELOCKED' && !lostWhileTaking) throw io(`lock ${target} (lock directory ${lockfilePath})`, e);
+        endWait ??= lockWaitStarted(lockfilePath);
+        checkInterrupted();
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          throw new LockError(
+            'ELOCKED',
+            `Timed out after ${timeoutMs} ms waiting for the lock ${lockfilePath}: another writer holds it. Run again, raise --lock-timeout, or remove ${lockfilePath} if no writer is running.`,
+            { cause: e },
+          );
+        }
+        await sleep(Math.min(left, retryDelayMs(attempt)));
+        checkInterrupted();
       }
-      return { release, compromised: () => compromised, path: lockfilePath, identity };
-    } catch (e) {
-      if (e instanceof IoError) throw e;
-      // A writer paused while the lock was being set up finds it taken over when it resumes
-      // (the lock directory is gone under proper-lockfile's mtime probe or our chmod, or it
-      // is reported compromised): the lock is someone else's now, so wait for it.
-      const lostWhileTaking = errnoOf(e) === 'ECOMPROMISED' || (errnoOf(e) === 'ENOENT' && (e as NodeJS.ErrnoException).path === lockfilePath && (e as NodeJS.ErrnoException).syscall !== 'mkdir');
-      if (errnoOf(e) !== 'ELOCKED' && !lostWhileTaking) throw io(`lock ${target} (lock directory ${lockfilePath})`, e);
-      checkInterrupted();
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        throw new LockError(
-          'ELOCKED',
-          `Timed out after ${timeoutMs} ms waiting for the lock ${lockfilePath}: another writer holds it. Run again, raise --lock-timeout, or remove ${lockfilePath} if no writer is running.`,
-          { cause: e },
-        );
-      }
-      await sleep(Math.min(left, retryDelayMs(attempt)));
-      checkInterrupted();
     }
+  } finally {
+    endWait?.();
   }
 }
 

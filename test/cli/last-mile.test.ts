@@ -1,10 +1,10 @@
 /** The CLI's last mile through the real binary: durations in words, --quiet, stale kept tokens, completion. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { runCli, tempDir } from '../helpers';
+import { runCli, startCli, tempDir } from '../helpers';
 
 const EXPIRIES: ReadonlyArray<readonly [string, string]> = [
   ['1y', '(in 1 year)'],
@@ -102,4 +102,42 @@ test('--fail-if-stale without --if-not-exists is a usage error', () => {
   assert.equal(r.status, 2);
   assert.match(r.stderr, /^error: --fail-if-stale only applies to the token --if-not-exists keeps/);
   assert.equal(existsSync(file), false);
+});
+
+/** Another writer's lock, fresh (so not stale), freed after `ms`. */
+function holdLock(file: string, ms: number): Promise<void> {
+  mkdirSync(`${file}.lock`);
+  return new Promise((resolve) => setTimeout(() => resolve(rmSync(`${file}.lock`, { recursive: true })), ms));
+}
+
+const WAITS: ReadonlyArray<{ title: string; holdMs: number; flags: string[]; notice: boolean }> = [
+  { title: 'a wait past a second: one notice', holdMs: 1_800, flags: [], notice: true },
+  { title: 'a wait past a second with --quiet: none', holdMs: 1_800, flags: ['--quiet'], notice: false },
+  { title: 'a short wait: none', holdMs: 300, flags: [], notice: false },
+];
+
+for (const { title, holdMs, flags, notice } of WAITS) {
+  test(`waiting for the lock, ${title}`, { timeout: 30_000 }, async () => {
+    const dir = tempDir();
+    const file = join(dir, 't.json');
+    const freed = holdLock(file, holdMs);
+    const started = startCli(['create', 'token', '--admin', '--lock-timeout', '20s', '--output-file', file, ...flags]);
+    const [r] = await Promise.all([started.done, freed]);
+    assert.equal(r.status, 0, r.stderr);
+    const lock = `${realpathSync(dir)}/t.json.lock`;
+    assert.equal(r.stderr, notice ? `notice: waiting for the lock ${lock} held by another writer (up to --lock-timeout)...\n` : '');
+    assert.match(r.stdout, /^Token saved to: /);
+  });
+}
+
+test('a lock that is never freed: the notice, then the timeout error', { timeout: 30_000 }, async () => {
+  const dir = tempDir();
+  const file = join(dir, 't.json');
+  mkdirSync(`${file}.lock`);
+  const r = await startCli(['create', 'token', '--admin', '--lock-timeout', '1500ms', '--output-file', file]).done;
+  assert.equal(r.status, 1);
+  const lines = r.stderr.split('\n');
+  assert.match(lines[0]!, /^notice: waiting for the lock \S+t\.json\.lock held by another writer/);
+  assert.match(lines[1]!, /^error: Timed out after 1500 ms waiting for the lock/);
+  assert.equal(lines.length, 3);
 });
