@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -50,10 +50,9 @@ describe('the published package', () => {
       'dist/app.cjs',
       'dist/app.cjs.cache',
       'package.json',
-      'schemas/admin-token-file.schema.json',
-      'schemas/http-token-body.schema.json',
-      'schemas/permission-tokens-file.schema.json',
-    ]);
+      // Every schema, so editors can point at the copy installed with the tool.
+      ...readdirSync(join(ROOT, 'schemas')).filter((f) => f.endsWith('.schema.json')).map((f) => `schemas/${f}`),
+    ].sort());
     const prefix = join(dir, 'prefix');
     npm(['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', join(dir, packed.filename)], dir);
     const bin = join(prefix, 'bin', 'influxdb3-offline-tokens');
