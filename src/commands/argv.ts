@@ -91,9 +91,13 @@ function completions(prefix: readonly string[], registry: readonly CommandModule
 export function readArgv(words: readonly string[], registry: readonly CommandModule[]): Reading {
   const found = findCommand(words, registry);
   const { command, path } = found;
-  if (!command && path.length === 0 && found.next < words.length && !isFlagWord(words[0]!)) {
-    const names = registry.map((m) => commandName(m.paths[0]!)).join(', ');
-    throw new UsageError(`unknown command ${JSON.stringify(words[0])}; the commands are: ${names}. Run \`${BIN} --help\` for the usage.`);
+  // A word that leaves every command's path is named as an unknown command, whole
+  // (`create tokn`), rather than taken for a positional of a command not yet found.
+  if (!command && found.next < words.length && !isFlagWord(words[found.next]!)) {
+    const typed = commandName([...path, words[found.next]!]);
+    const names = path.length === 0 ? registry.map((m) => commandName(m.paths[0]!)) : completions(path, registry);
+    const which = path.length === 0 ? 'the commands are' : `the commands that start with "${commandName(path)}" are`;
+    throw new UsageError(`unknown command ${JSON.stringify(typed)}; ${which}: ${names.join(', ')}. Run \`${[BIN, ...path, '--help'].join(' ')}\` for the usage.`);
   }
 
   const flags = command?.flags ?? {};

@@ -90,7 +90,8 @@ const cases: [string, string[], Expect][] = [
   // Usage errors.
   ['no command', [], /give a command: make thing, thing make, check/],
   ['an unknown command', ['nope'], /unknown command "nope"/],
-  ['an unknown command that prefixes nothing', ['make', 'nope'], /"make" needs one more word: make thing/],
+  ['an unknown second word', ['make', 'nope'], /^unknown command "make nope"; the commands that start with "make" are: make thing\. Run `\S+ make --help`/],
+  ['an unknown second word before flags', ['make', 'nope', '--name', 'x'], /^unknown command "make nope"/],
   ['half a command', ['make'], /"make" needs one more word/],
   ['a flag before the command', ['--name', 'x', ...M], /--name needs a command before it/],
   ['an unknown flag', [...M, '--bogus'], /^unknown option --bogus for "make thing"/],
