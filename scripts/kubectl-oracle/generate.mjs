@@ -25,6 +25,9 @@ const pretty = (doc) => `${JSON.stringify(doc, null, 2)}\n`;
 const entry = (caseId, name, permissions, expiry) =>
   expiry === undefined ? { token: token(caseId, name), name, permissions } : { token: token(caseId, name), name, expiry_millis: expiry, permissions };
 
+// go-yaml's key order is not transitive once a digit run with a leading zero meets letters
+// ("08" < "0x1F" < "1" < "08"): kubectl then prints such keys in a different order from run
+// to run (its map iteration is random). So "08" is only ever alone in a Secret below.
 const AWKWARD = [
   // [token name, the key it must map to]
   ['telegraf/prod', 'telegraf_prod'],
@@ -34,7 +37,6 @@ const AWKWARD = [
   ['a10', 'a10'],
   ['A', 'A'],
   ['1', '1'],
-  ['08', '08'],
   ['true', 'true'],
   ['y', 'y'],
   ['null', 'null'],
@@ -131,7 +133,7 @@ const QUOTING = [
   ['.5', '1.5'], ['.inf', '0x1f'], ['0o17', '2001-02-03'], ['017', '1e3'], ['0b101', 'no'],
   ['1e400', '99999999999999999999'], ['2001-2-3', 'a.b'], ['2001-02-30', '1-2'], ['-1', '0.0'],
   ['.x', 'null'], ['99999999999999999999', 'y'], ['0xFFFFFFFFFFFFFFFFFF', 'x-1'],
-  ['Off', '2001-1-1'], ['NULL', '0b1'], ['k'.repeat(128), 'k'.repeat(63)], ['9'.repeat(129), '1.0e-3'],
+  ['Off', '2001-1-1'], ['NULL', '0b1'], ['k'.repeat(128), 'k'.repeat(63)], ['9'.repeat(129), '1.0e-3'], ['08', '007'],
 ];
 QUOTING.forEach(([key, secretName], i) => {
   cases.push({

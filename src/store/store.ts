@@ -46,6 +46,13 @@ export interface UpdateRequest<R> {
    */
   transform(existing: ExistingFile | undefined): { write: true; text: Text; result: R } | { write: false; result: R };
   seam?: FsSeam;
+  /** `--owner`: set on the file written and on the directories created for it (gid -1 keeps the group). */
+  owner?: Owner;
+}
+
+export interface Owner {
+  readonly uid: number;
+  readonly gid: number;
 }
 
 export interface UpdateOutcome<R> {
@@ -122,7 +129,7 @@ function canonicalMissing(abs: string, seam: FsSeam): string {
   }
 }
 
-function ensureDirectory(dir: string, seam: FsSeam): void {
+function ensureDirectory(dir: string, seam: FsSeam, owner?: Owner): void {
   let first: string | undefined;
   try {
     first = seam.mkdir(dir, DIR_MODE);
@@ -140,7 +147,17 @@ function ensureDirectory(dir: string, seam: FsSeam): void {
     } catch (e) {
       throw io(`set the mode of the directory ${d}`, e);
     }
+    if (owner) chownDirectory(d, owner, seam);
     if (d === first || dirname(d) === d) break;
+  }
+}
+
+function chownDirectory(dir: string, owner: Owner, seam: FsSeam): void {
+  try {
+    const fd = seam.open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+    withFd(fd, seam, () => seam.fchown(fd, owner.uid, owner.gid));
+  } catch (e) {
+    throw io(`set the owner of the directory ${dir}`, e);
   }
 }
 
@@ -364,13 +381,20 @@ function writePiece(fd: number, text: string, scratch: Buffer, seam: FsSeam): vo
   }
 }
 
-function writeTemp(temp: string, text: Text, mode: number, owner: Stats | undefined, seam: FsSeam): void {
+/** The owner to give the new file: the one asked for, else the old file's when root rewrites it. */
+function ownerFor(asked: Owner | undefined, old: Stats | undefined): Owner | undefined {
+  if (asked) return asked;
+  // Keep the owner of a file we rewrite as root (an init container writing for the server's uid).
+  if (old && process.getuid?.() === 0 && (old.uid !== 0 || old.gid !== 0)) return old;
+  return undefined;
+}
+
+function writeTemp(temp: string, text: Text, mode: number, owner: Owner | undefined, seam: FsSeam): void {
   const fd = seam.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
   withFd(fd, seam, () => {
     // open()'s mode is filtered by the umask; the file must end up with exactly `mode`.
     seam.fchmod(fd, mode);
-    // Keep the owner of a file we rewrite as root (an init container writing for the server's uid).
-    if (owner && process.getuid?.() === 0 && (owner.uid !== 0 || owner.gid !== 0)) seam.fchown(fd, owner.uid, owner.gid);
+    if (owner) seam.fchown(fd, owner.uid, owner.gid);
     writeText(fd, text, seam);
     seam.fsync(fd);
   });
@@ -410,7 +434,7 @@ async function lockedUpdate<R>(req: UpdateRequest<R>, seam: FsSeam): Promise<Upd
     throw io(`inspect ${req.path}`, e);
   }
   if (existing) refuseIfNotRegular(existing, req.path);
-  ensureDirectory(dirname(target), seam);
+  ensureDirectory(dirname(target), seam, req.owner);
   const lock = await acquire(target, req.lockTimeoutMs, seam);
   let outcome: UpdateOutcome<R> | undefined;
   try {
@@ -427,7 +451,7 @@ async function lockedUpdate<R>(req: UpdateRequest<R>, seam: FsSeam): Promise<Upd
     const mode = oldMode === undefined || (oldMode & ~FILE_MODE) !== 0 ? FILE_MODE : oldMode;
     const temp = tempPathFor(target);
     try {
-      writeTemp(temp, change.text, mode, before.stat, seam);
+      writeTemp(temp, change.text, mode, ownerFor(req.owner, before.stat), seam);
       assertStillOwner(lock, target, before.stat, req.path, seam);
       seam.rename(temp, target);
     } catch (e) {
