@@ -14,6 +14,7 @@ import { fileNameProblem, tokenFileContent } from '../output/files';
 import { renderJsonExport } from '../output/json-export';
 import { renderSecret, secretKeyProblem } from '../output/k8s-secret';
 import { envNameProblem } from '../output/env';
+import { redactSecrets } from '../main';
 import type { FsSeam } from '../store/fs-seam';
 import { type Owner, readFile, updateFile } from '../store/store';
 
@@ -66,7 +67,7 @@ function load(path: string, now: number, seam: FsSeam | undefined): LoadedFile {
   const first = report.errors[0];
   if (first || report.kind === undefined) {
     const at = first?.pointer ? ` at ${first.pointer}` : '';
-    throw new FileError('EINVALIDFILE', `${path} would not be loaded by the server (${first?.message ?? 'not a token file'}${at}); run validate on it, fix it, and export again.`);
+    throw new FileError('EINVALIDFILE', `${path} would not be loaded by the server (${redactSecrets(first?.message ?? 'not a token file')}${at}); run validate on it, fix it, and export again.`);
   }
   const doc = parsed.value as { token?: string; name?: string; tokens?: Array<{ token: string; name: string }> };
   const entries = report.kind === 'admin' ? [{ token: doc.token!, name: doc.name! }] : doc.tokens!;
