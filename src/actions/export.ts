@@ -5,17 +5,16 @@
  */
 import { join } from 'node:path';
 import { FileError } from '../errors';
-import { parseJsonText } from '../domain/json-text';
 import { type FileKind, KIND_LABEL } from '../domain/token-file';
-import { checkDocument } from '../domain/validate-file';
+import { loadDocument } from './load';
 import { renderEnv } from '../output/env';
 import { type ExportToken, type Keyed, assignKeys, envKey, safeKey } from '../output/export-names';
 import { fileNameProblem, tokenFileContent } from '../output/files';
 import { renderJsonExport } from '../output/json-export';
 import { renderSecret, secretKeyProblem } from '../output/k8s-secret';
 import { envNameProblem } from '../output/env';
-import { redactSecrets } from '../main';
 import type { FsSeam } from '../store/fs-seam';
+import { redactSecrets } from '../main';
 import { type Owner, readFile, updateFile } from '../store/store';
 
 export const EXPORT_FORMATS = ['k8s-secret', 'env', 'files', 'json'] as const;
@@ -56,22 +55,22 @@ interface LoadedFile {
   readonly tokens: readonly ExportToken[];
 }
 
+/** The loader quotes the offending value, which may be a pasted token string: never in our messages. */
+function redacted<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof FileError) throw new FileError(e.code, redactSecrets(e.message), { cause: e });
+    throw e;
+  }
+}
+
 /** Read and check a token file as every command does: what the server would not load is not exported. */
 function load(path: string, now: number, seam: FsSeam | undefined): LoadedFile {
-  const { text } = readFile(path, seam);
-  const parsed = parseJsonText(text);
-  if (!parsed.ok) {
-    throw new FileError('EINVALIDFILE', `${path} is not valid JSON (${parsed.reason} at line ${parsed.line}, column ${parsed.column}); fix it before exporting it.`);
-  }
-  const report = checkDocument(parsed.value, now, { warnings: false, text });
-  const first = report.errors[0];
-  if (first || report.kind === undefined) {
-    const at = first?.pointer ? ` at ${first.pointer}` : '';
-    throw new FileError('EINVALIDFILE', `${path} would not be loaded by the server (${redactSecrets(first?.message ?? 'not a token file')}${at}); run validate on it, fix it, and export again.`);
-  }
-  const doc = parsed.value as { token?: string; name?: string; tokens?: Array<{ token: string; name: string }> };
-  const entries = report.kind === 'admin' ? [{ token: doc.token!, name: doc.name! }] : doc.tokens!;
-  return { path, kind: report.kind, text, tokens: entries.map((t) => ({ file: path, name: t.name, token: t.token })) };
+  const existing = readFile(path, seam);
+  const doc = redacted(() => loadDocument(existing, path, now));
+  const entries = doc.kind === 'admin' ? [doc.value] : doc.value.tokens;
+  return { path, kind: doc.kind, text: existing.text, tokens: entries.map((t) => ({ file: path, name: t.name, token: t.token })) };
 }
 
 function select(files: readonly LoadedFile[], names: readonly string[] | undefined): ExportToken[] {

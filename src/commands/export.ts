@@ -11,6 +11,7 @@ import { namespaceProblem, secretKeyProblem, secretNameProblem } from '../output
 import type { Owner } from '../store/store';
 import type { RunEnv } from '../main';
 import { durationMs } from './args';
+import { emit } from './output';
 import { DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT, OWNER } from './options';
 import type { CommandModule, FlagValue, ParsedArgs } from './types';
 
@@ -122,11 +123,15 @@ export const exportCommand: CommandModule = {
     ['export --file tokens.json --format files --output ./secrets --owner 1500', 'One file per token for Compose secrets'],
   ],
   async run(args: ParsedArgs, env: RunEnv): Promise<void> {
-    const result = await exportTokens(toRequest(args), env);
-    if (result.stdout !== undefined) env.io.stdout(result.stdout);
-    else {
-      const where = result.written.length === 1 ? result.written[0] : `${result.written.length} files in ${one(args.flags.output)}`;
-      env.io.stdout(`Exported ${result.tokens} token${result.tokens === 1 ? '' : 's'} to ${where}\n`);
+    const req = toRequest(args);
+    const result = await exportTokens(req, env);
+    const tokens = `${result.tokens} token${result.tokens === 1 ? '' : 's'}`;
+    if (result.stdout !== undefined) {
+      await emit(env, result.stdout, `The ${req.format} export of ${tokens} was made (nothing was written)`);
+      return;
     }
+    const where = req.format === 'files' ? `${result.written.length} files in ${req.output}` : result.written[0];
+    await emit(env, `Exported ${tokens} to ${where}\n`, `Exported ${tokens} to ${where}`);
   },
 };
+export default exportCommand;

@@ -1,5 +1,10 @@
-/** The registry of command modules the parser and the help are built from. */
-import { exportCommand } from './export';
+/**
+ * The registry: every command module, in the order help lists them. The reader (argv.ts)
+ * and the help (help.ts) are built from this list alone; a command exists when it is here.
+ */
+import createToken from './create-token';
+import exportCommand from './export';
+import validate from './validate';
 import type { CommandModule } from './types';
 
-export const COMMANDS: readonly CommandModule[] = [exportCommand];
+export const COMMANDS: readonly CommandModule[] = [createToken, validate, exportCommand];

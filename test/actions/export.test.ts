@@ -175,7 +175,7 @@ describe('failures write nothing and quote no secret', () => {
     const out = join(dir, 'out.env');
     const e = await failing({ file: [bad], format: 'env', output: out });
     assert.ok(e instanceof FileError && e.code === 'EINVALIDFILE');
-    assert.match(e.message, /bad\.json would not be loaded by the server .* at \/tokens\/0\/permissions\/0/);
+    assert.match(e.message, /bad\.json is not a valid permission tokens file: at \/tokens\/0\/permissions\/0/);
     assert.equal(existsSync(out), false);
   });
 
