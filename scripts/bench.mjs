@@ -92,3 +92,16 @@ if (par.some((p) => p.kept !== WRITERS || p.failed !== 0)) {
   console.error('error: concurrent appends lost tokens or failed');
   process.exitCode = 1;
 }
+
+// Exports (issue 8): a Secret of a 10,000-token file must stay within 3x `node -e 0`.
+{
+  const exportDir = mkdtempSync(join(tmpdir(), 'otk-bench-export-'));
+  const file = join(exportDir, 'tokens.json');
+  writeFileSync(file, tokensFile(10_000), { mode: 0o600 });
+  const { ratio } = compare('export --format k8s-secret, 10,000 tokens', [cli, 'export', '--file', file, '--format', 'k8s-secret']);
+  rmSync(exportDir, { recursive: true, force: true });
+  if (ratio > 3) {
+    console.error(`error: export --format k8s-secret of 10,000 tokens took ${ratio.toFixed(2)}x node -e 0 (limit 3x)`);
+    process.exitCode = 1;
+  }
+}
