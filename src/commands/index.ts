@@ -2,9 +2,10 @@
  * The registry: every command module, in the order help lists them. The reader (argv.ts)
  * and the help (help.ts) are built from this list alone; a command exists when it is here.
  */
+import apply from './apply';
 import createToken from './create-token';
 import exportCommand from './export';
 import validate from './validate';
 import type { CommandModule } from './types';
 
-export const COMMANDS: readonly CommandModule[] = [createToken, validate, exportCommand];
+export const COMMANDS: readonly CommandModule[] = [createToken, validate, apply, exportCommand];
