@@ -36,11 +36,11 @@ function specError(source: string, problems: readonly Problem[]): UsageError {
 async function parseSpec(text: string, source: string): Promise<unknown> {
   // YAML is read only here: no other command pays for loading the package.
   const YAML = await import('yaml');
-  const doc = YAML.parseDocument(text, { schema: 'core', merge: false, uniqueKeys: true, prettyErrors: false });
+  const doc = YAML.parseDocument(text, { schema: 'core', merge: false, uniqueKeys: true, prettyErrors: true });
   const err = doc.errors[0];
   if (err) {
-    const at = err.linePos?.[0];
-    throw new UsageError(`${source} is not valid YAML or JSON${at ? ` (line ${at.line}, column ${at.col})` : ''}: ${err.message.split('\n')[0]}; nothing was written.`);
+    // The pretty message's first line names the place ("... at line 3, column 1:"); the rest quotes the text.
+    throw new UsageError(`${source} is not valid YAML or JSON: ${err.message.split('\n')[0]!.replace(/:$/, '')}; nothing was written.`);
   }
   return doc.toJS();
 }
