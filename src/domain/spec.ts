@@ -55,14 +55,28 @@ interface RawExpiry {
   expires_at?: string;
 }
 
-function desiredExpiry(raw: RawExpiry, pointer: string, now: number, problems: Problem[]): DesiredExpiry {
+function duration(text: string, memo: Memo): { secs: bigint } {
+  let d = memo.durations.get(text);
+  if (!d) {
+    try {
+      d = parseDuration(text, 'expiry');
+    } catch (e) {
+      d = e as Error;
+    }
+    memo.durations.set(text, d);
+  }
+  if (d instanceof Error) throw d;
+  return d;
+}
+
+function desiredExpiry(raw: RawExpiry, pointer: string, now: number, problems: Problem[], memo: Memo): DesiredExpiry {
   if (raw.expiry !== undefined && raw.expires_at !== undefined) {
     problems.push({ pointer: `${pointer}/expires_at`, message: 'give expiry or expires_at, not both' });
     return { kind: 'none' };
   }
   if (raw.expiry !== undefined) {
     try {
-      const d = parseDuration(raw.expiry, 'expiry');
+      const d = duration(raw.expiry, memo);
       if (d.secs === 0n) {
         problems.push({ pointer: `${pointer}/expiry`, message: `${JSON.stringify(raw.expiry)} is shorter than one second, so the token would be born expired; give at least 1s` });
       }
@@ -85,10 +99,17 @@ function desiredExpiry(raw: RawExpiry, pointer: string, now: number, problems: P
   return { kind: 'none' };
 }
 
-function normalisedPermissions(texts: readonly string[], pointer: string, problems: Problem[]): string[] {
+/** Specs repeat the same few permission strings and durations across thousands of tokens. */
+interface Memo {
+  permissions: Map<string, ReturnType<typeof parsePermission>>;
+  durations: Map<string, { secs: bigint } | Error>;
+}
+
+function normalisedPermissions(texts: readonly string[], pointer: string, problems: Problem[], memo: Memo): string[] {
   const out: string[] = [];
   texts.forEach((text, i) => {
-    const p = parsePermission(text);
+    let p = memo.permissions.get(text);
+    if (!p) memo.permissions.set(text, (p = parsePermission(text)));
     if (!p.ok) problems.push({ pointer: `${pointer}/${i}`, message: `the permission ${JSON.stringify(text)} is invalid: ${p.reason}` });
     else if (p.value.type === '*') problems.push({ pointer: `${pointer}/${i}`, message: 'the "*" resource type is only for the admin token; declare it under admin:' });
     else {
@@ -115,9 +136,10 @@ export function desiredState(spec: unknown, now: number): SpecResult {
   if (schema.length > 0) return { ok: false, problems: schema };
   const raw = spec as RawSpec;
   const problems: Problem[] = [];
+  const memo: Memo = { permissions: new Map(), durations: new Map() };
   let admin: DesiredAdmin | undefined;
   if (raw.admin) {
-    admin = { file: raw.admin.file, name: raw.admin.name ?? ADMIN_NAME, expiry: desiredExpiry(raw.admin, '/admin', now, problems) };
+    admin = { file: raw.admin.file, name: raw.admin.name ?? ADMIN_NAME, expiry: desiredExpiry(raw.admin, '/admin', now, problems, memo) };
   }
   let permissions: DesiredPermissions | undefined;
   if (raw.permissions) {
@@ -135,7 +157,7 @@ export function desiredState(spec: unknown, now: number): SpecResult {
       const first = seen.get(t.name);
       if (first !== undefined) problems.push({ pointer: `${pointer}/name`, message: `the name ${JSON.stringify(t.name)} is given twice (first at ${first}); names are unique within a file` });
       else seen.set(t.name, `${pointer}/name`);
-      return { name: t.name, permissions: normalisedPermissions(t.permissions, `${pointer}/permissions`, problems), expiry: desiredExpiry(t, pointer, now, problems), pointer };
+      return { name: t.name, permissions: normalisedPermissions(t.permissions, `${pointer}/permissions`, problems, memo), expiry: desiredExpiry(t, pointer, now, problems, memo), pointer };
     });
     permissions = { file: p.file, createDatabases, tokens };
   }
