@@ -59,19 +59,20 @@ function guess(typed: string, known: Map<string, string>): string | undefined {
 }
 
 interface Found {
-  /** Commands whose paths are exactly `path`, and whether some path goes further. */
+  /** The command whose path is exactly `path`, if any (`create` alone is only a prefix). */
   readonly command: CommandModule | undefined;
   readonly path: string[];
+  /** Index of the first word after the path. */
   readonly next: number;
 }
 
 /** The longest run of leading words that is (a prefix of) some command's path. */
 function findCommand(words: readonly string[], registry: readonly CommandModule[]): Found {
   const path: string[] = [];
-  const extends_ = (candidate: readonly string[]): boolean =>
+  const startsAPath = (candidate: readonly string[]): boolean =>
     registry.some((m) => m.paths.some((p) => p.length >= candidate.length && candidate.every((w, i) => p[i] === w)));
   let i = 0;
-  while (i < words.length && !isFlagWord(words[i]!) && extends_([...path, words[i]!])) path.push(words[i++]!);
+  while (i < words.length && !isFlagWord(words[i]!) && startsAPath([...path, words[i]!])) path.push(words[i++]!);
   const command = registry.find((m) => m.paths.some((p) => p.length === path.length && p.every((w, k) => path[k] === w)));
   return { command, path, next: i };
 }
@@ -127,7 +128,9 @@ export function readArgv(words: readonly string[], registry: readonly CommandMod
       if (!command) fail(path.length === 0 ? `${spelled} needs a command before it; run \`${BIN} --help\` for the commands` : `"${commandName(path)}" needs one more word: ${completions(path, registry).join(', ')}`);
       else {
         const hint = guess(spelled, known);
-        fail(`unknown option ${spelled} for "${commandName(path)}"${hint ? ` (did you mean ${hint}?)` : ''}; ${helpHint(path)}`);
+        // A long flag is named without its `=value`; a short one whole (`-hV` is no bundle).
+        const shown = spelled.startsWith('--') ? spelled : word;
+        fail(`unknown option ${shown} for "${commandName(path)}"${hint ? ` (did you mean ${hint}?)` : ''}; ${helpHint(path)}`);
       }
       continue;
     }
