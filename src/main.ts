@@ -2,12 +2,14 @@
  * The one place that catches: every failure becomes one line on stderr and an exit
  * status, 2 for usage errors and 1 for anything else. Nothing here runs at import time.
  */
-import { InterruptedError, UsageError, isToolError } from './errors';
+import { InterruptedError, IoError, UsageError, isToolError } from './errors';
+import { stdoutReason } from './commands/output';
 import { deferSignal, lateSignal } from './store/interrupts';
 import type { RandomBytes } from './domain/token';
 
 export interface Io {
-  stdout(text: string): void;
+  /** May settle when the text is written; a rejection is a failure to print (commands/output.ts). */
+  stdout(text: string): void | Promise<void>;
   stderr(text: string): void;
 }
 
@@ -50,17 +52,33 @@ export function exitOnSignals(exit: (code: number) => void): void {
 }
 
 /**
- * `parse` reads the command line and returns what to run, or undefined when it has
- * already done all there is to do (--help, --version).
+ * `parse` reads the command line and returns what to run; help and the version are actions
+ * too, so that their output is checked like any other.
  */
 export async function main(parse: () => Promise<Action | undefined>, env: RunEnv): Promise<number> {
   // stderr never carries a secret, whatever a message quotes (a token pasted into a
   // permission, a name or a database list is quoted back by the problem that names it).
   const stderr = (text: string): void => env.io.stderr(redactSecrets(text));
-  const safeEnv: RunEnv = { ...env, io: { stdout: env.io.stdout, stderr } };
+  // Every write to stdout is waited for before the status is decided: a closed pipe or a
+  // full disk is a failure, also for output a command did not wait for itself.
+  const printing: Promise<void>[] = [];
+  const stdout = (text: string): Promise<void> => {
+    let written: Promise<void>;
+    try {
+      written = Promise.resolve(env.io.stdout(text));
+    } catch (e) {
+      written = Promise.reject(e);
+    }
+    written.catch(() => undefined);
+    printing.push(written);
+    return written;
+  };
+  const safeEnv: RunEnv = { ...env, io: { stdout, stderr } };
   try {
     const action = await parse();
     if (action) await action(safeEnv);
+    const unprinted = (await Promise.allSettled(printing)).find((r) => r.status === 'rejected');
+    if (unprinted) throw new IoError(`the output could not be printed: ${stdoutReason(unprinted.reason)}.`, unprinted.reason);
     // A signal that came while the lock was held, too late to stop the write: the work
     // is done, but whoever sent it is told, with the status a signal gives.
     const late = lateSignal();

@@ -7,6 +7,9 @@ import { join, resolve } from 'node:path';
 import { after } from 'node:test';
 import assert from 'node:assert/strict';
 import fse from 'fs-extra';
+import { readArgv } from '../src/commands/argv';
+import { COMMANDS } from '../src/commands';
+import type { ParsedArgs } from '../src/commands/types';
 
 /** The repository root (tests run from build/test/...). */
 export const ROOT = resolve(__dirname, '..', '..');
@@ -132,4 +135,28 @@ export function readJson(path: string): unknown {
 /** The token strings found anywhere in a text (for secret-hygiene checks). */
 export function tokensIn(text: string): string[] {
   return text.match(/apiv3_[A-Za-z0-9_-]{20,}/g) ?? [];
+}
+
+/**
+ * `create token` flags as a record (camelCase keys as in code: outputFile), read through the
+ * real command-line reader into ParsedArgs: a string is `--flag value`, an array repeats the
+ * flag, true is the flag alone (a bare --permission too), false or undefined leaves it out;
+ * `permissions` are the words after `--`.
+ */
+export function createTokenArgs(flags: Record<string, unknown>): ParsedArgs {
+  const words = ['create', 'token'];
+  const trailing: string[] = [];
+  for (const [key, value] of Object.entries(flags)) {
+    if (value === undefined || value === false) continue;
+    if (key === 'permissions') {
+      trailing.push(...(value as string[]));
+      continue;
+    }
+    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    for (const v of Array.isArray(value) ? value : [value]) words.push(...(v === true ? [flag] : [flag, String(v)]));
+  }
+  if (trailing.length > 0) words.push('--', ...trailing);
+  const reading = readArgv(words, COMMANDS);
+  assert.equal(reading.kind, 'run', `${words.join(' ')} asked for ${reading.kind}`);
+  return (reading as { args: ParsedArgs }).args;
 }

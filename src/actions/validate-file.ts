@@ -1,27 +1,79 @@
-/** `validate FILE`: would the server load it? Reads without locking: writers rename whole files. */
+/** `validate FILE...`: would the server load it? Reads without locking: writers rename whole files. */
+import { isUtf8 } from 'node:buffer';
+import { FileError, isToolError } from '../errors';
 import { parseJsonText } from '../domain/json-text';
+import { type FileKind, KIND_LABEL } from '../domain/token-file';
 import { type Problem, type Report, checkDocument } from '../domain/validate-file';
-import type { FsSeam } from '../store/fs-seam';
+import { type FsSeam, nodeFs } from '../store/fs-seam';
 import { readFile } from '../store/store';
+
+/** The file name that stands for standard input. */
+export const STDIN = '-';
 
 export interface ValidateOptions {
   file: string;
+  /** Check it as the file given to --admin-token-file or --permission-tokens-file. */
+  kind?: FileKind;
 }
 
 export interface ValidateResult extends Report {
   file: string;
   tokenCount: number | undefined;
+  /** Every kind the file loads as: [] when it does not load, two when it loads as either. */
+  loadsAs: FileKind[];
 }
 
+const OTHER: Record<FileKind, FileKind> = { admin: 'permission', permission: 'admin' };
+
+function readSource(file: string, seam: FsSeam): { text: string; mode: number | undefined } {
+  if (file !== STDIN) return readFile(file, seam);
+  const bytes = seam.readAll(0);
+  if (!isUtf8(bytes)) throw new FileError('EINVALIDFILE', 'standard input is not valid UTF-8 text, so it is not a tokens file.');
+  // A pipe's mode says nothing about the file the server will read.
+  return { text: bytes.toString('utf8'), mode: undefined };
+}
+
+const failed = (file: string, message: string): ValidateResult => ({
+  file,
+  kind: undefined,
+  errors: [{ pointer: '', message }],
+  warnings: [],
+  tokenCount: undefined,
+  loadsAs: [],
+});
+
 export function validateTokenFile(opts: ValidateOptions, env: { now: () => number; seam?: FsSeam }): ValidateResult {
-  const { text, mode } = readFile(opts.file, env.seam);
-  const parsed = parseJsonText(text);
-  if (!parsed.ok) {
-    const error: Problem = { pointer: '', message: `not valid JSON: ${parsed.reason} at line ${parsed.line}, column ${parsed.column}` };
-    return { file: opts.file, kind: undefined, errors: [error], warnings: [], tokenCount: undefined };
+  let source: { text: string; mode: number | undefined };
+  try {
+    source = readSource(opts.file, env.seam ?? nodeFs);
+  } catch (e) {
+    // One unreadable file among several is that file's verdict, not the end of the run.
+    if (isToolError(e)) return failed(opts.file, e.message);
+    throw e;
   }
-  const report = checkDocument(parsed.value, env.now(), { warnings: true, text });
-  if ((mode & 0o077) !== 0) {
+  const { text, mode } = source;
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) return failed(opts.file, `not valid JSON: ${parsed.reason} at line ${parsed.line}, column ${parsed.column}`);
+
+  const now = env.now();
+  const check = (kind?: FileKind): Report => checkDocument(parsed.value, now, { warnings: true, text, kind });
+  let report = check(opts.kind);
+  let loadsAs: FileKind[] = report.errors.length === 0 && report.kind ? [report.kind] : [];
+  if (opts.kind === undefined && report.kind !== undefined) {
+    // The server ignores unknown fields, so the kind the fields suggest is not the only one
+    // that may load: {"token", "name", "create_databases"} is an admin token file.
+    const other = check(OTHER[report.kind]);
+    if (other.errors.length === 0) {
+      if (loadsAs.length === 0) report = other;
+      loadsAs = [...loadsAs, other.kind!];
+    }
+  } else if (opts.kind !== undefined && report.errors.length > 0) {
+    const suggested = check();
+    if (suggested.kind !== undefined && suggested.kind !== opts.kind && suggested.errors.length === 0) {
+      report.errors.unshift({ pointer: '', message: `it is ${KIND_LABEL[suggested.kind]}, not ${KIND_LABEL[opts.kind]}` });
+    }
+  }
+  if (mode !== undefined && (mode & 0o077) !== 0) {
     report.warnings.unshift({
       pointer: '',
       message: `the file mode ${mode.toString(8).padStart(4, '0')} lets group or others read it (the server warns too); run chmod 600 on it`,
@@ -29,5 +81,7 @@ export function validateTokenFile(opts: ValidateOptions, env: { now: () => numbe
   }
   const tokens = report.kind === 'permission' ? (parsed.value as { tokens?: unknown }).tokens : undefined;
   const tokenCount = report.kind === 'admin' ? 1 : Array.isArray(tokens) ? tokens.length : undefined;
-  return { file: opts.file, ...report, tokenCount };
+  return { file: opts.file, ...report, tokenCount, loadsAs };
 }
+
+export type { Problem };

@@ -1,24 +1,31 @@
-/** Helpers shared by the command modules to turn yargs values into typed options. */
-import { UsageError } from '../errors';
+/** Typed reads of ParsedArgs for handlers; the reader has already refused repeats and bad spellings. */
 import { parseDuration } from '../domain/duration';
+import type { ParsedArgs } from './types';
 
-/** yargs turns a repeated string flag into an array; these flags must be given once. */
-export function single(value: unknown, flag: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (Array.isArray(value)) {
-    throw new UsageError(`${flag} was given ${value.length} times; give it once.`);
-  }
-  return String(value);
+/** A single-value string flag, or undefined when not given. */
+export function text(args: ParsedArgs, flag: string): string | undefined {
+  const v = args.flags[flag];
+  return typeof v === 'string' ? v : undefined;
 }
 
-/** Repeatable flags: every occurrence, in order. */
-export function many(value: unknown): string[] {
-  if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).map(String);
+/** Every value of a repeatable flag, in order ([] when not given, or given bare). */
+export function list(args: ParsedArgs, flag: string): readonly string[] {
+  const v = args.flags[flag];
+  return Array.isArray(v) ? (v as readonly string[]) : typeof v === 'string' ? [v] : [];
 }
 
-export function durationMs(text: string, flag: string): number {
-  const d = parseDuration(text, flag);
+export function given(args: ParsedArgs, flag: string): boolean {
+  return args.flags[flag] !== undefined;
+}
+
+/** A variadic positional's words ([] when none). */
+export function words(args: ParsedArgs, positional: string): readonly string[] {
+  const v = args.positionals[positional];
+  return v === undefined ? [] : typeof v === 'string' ? [v] : v;
+}
+
+export function durationMs(value: string, flag: string): number {
+  const d = parseDuration(value, flag);
   const ms = d.secs * 1000n + BigInt(Math.floor(d.nanos / 1e6));
   return ms > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(ms);
 }

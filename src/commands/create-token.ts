@@ -1,77 +1,67 @@
 /**
- * `create token`: maps argv to CreateTokenOptions (every usage check happens here, before
- * any file is touched), makes one call into createToken, and renders the result.
+ * `create token`: maps ParsedArgs to CreateTokenOptions (every usage check happens here,
+ * before any file is touched), makes one call into createToken, and renders the result.
  */
-import type { Argv } from 'yargs';
 import humanizeDuration from 'humanize-duration';
 import { type CreateTokenOptions, type CreateTokenResult, createToken } from '../actions/create-token';
 import { databaseNameProblem } from '../domain/database-name';
 import { parseDuration } from '../domain/duration';
 import { type ExpirySpec, parseInstant } from '../domain/expiry';
-import { formatPermission, parsePermission } from '../domain/permissions';
+import { databasesOf, formatPermission, parsePermission } from '../domain/permissions';
 import { UsageError } from '../errors';
 import type { RunEnv } from '../main';
-import { durationMs, many, single } from './args';
+import { durationMs, given, list, text, words } from './args';
+import { DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT, OUTPUT_FILE } from './options';
+import { emit } from './output';
+import type { CommandModule, FlagSpec, ParsedArgs } from './types';
 
-export const command = 'token [permissions..]';
-export const describe = 'Create a token and write it to a permission tokens file (or, with --admin, an admin token file)';
+const ONLINE = 'Online only (accepted so server command lines work unchanged; ignored):';
 
-/** Options of the server CLI that only matter online; accepted so its command lines work unchanged. */
-const ONLINE_ONLY = ['host', 'token', 'tls-ca', 'tls-no-verify'] as const;
+/** Options of the server CLI that only matter online. */
+const ONLINE_ONLY: Readonly<Record<string, FlagSpec>> = {
+  host: { type: 'string', aliases: ['H'], describe: 'Ignored: this tool never contacts a server', group: ONLINE },
+  token: { type: 'string', describe: 'Ignored; never used as the new token', group: ONLINE },
+  'tls-ca': { type: 'string', describe: 'Ignored', group: ONLINE },
+  'tls-no-verify': { type: 'boolean', describe: 'Ignored', group: ONLINE },
+};
 
-export function builder(y: Argv): Argv {
-  return y
-    .positional('permissions', {
-      describe: 'Permissions given after a bare --permission, as in the server docs',
-      type: 'string',
-      array: true,
-    })
-    .options({
-      permission: { type: 'string', describe: 'RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS, e.g. db:mydb:read,write or system:health:read (repeatable)' },
-      name: { type: 'string', describe: 'Token name, unique in the file (default _admin with --admin)' },
-      expiry: { type: 'string', describe: 'Lifetime as a humantime duration: 7d, 12h, 1y 6months' },
-      'expires-at': { type: 'string', describe: 'Expiry instant in RFC 3339, e.g. 2030-01-01T00:00:00Z' },
-      'output-file': { type: 'string', describe: 'Token file to create or append to' },
-      'create-databases': { type: 'string', describe: 'Comma-separated databases for the server to create at start (repeatable)' },
-      admin: { type: 'boolean', describe: 'Write an admin token file (--admin-token-file) instead' },
-      force: { type: 'boolean', describe: 'With --admin: replace an existing admin token file' },
-      'if-not-exists': { type: 'boolean', describe: 'Keep an existing token of the same name (or admin file) and exit 0' },
-      format: { type: 'string', choices: ['text', 'json'], default: 'text', describe: 'Output: text (no secret) or json (includes the token)' },
-      'lock-timeout': { type: 'string', default: '30s', describe: 'How long to wait for other writers of the file' },
-      offline: { type: 'boolean', describe: 'Accepted for compatibility; this tool never contacts a server' },
-      host: { alias: 'H', type: 'string', describe: 'Ignored (online only)' },
-      token: { type: 'string', describe: 'Ignored (online only); never used as the new token' },
-      'tls-ca': { type: 'string', describe: 'Ignored (online only)' },
-      'tls-no-verify': { type: 'boolean', describe: 'Ignored (online only)' },
-    })
-    .example('$0 create token --permission "db:mydb:read,write" --name app --output-file tokens.json', 'read/write on one database')
-    .example('$0 create token --admin --output-file admin.json', 'an admin token file');
-}
+const FLAGS: Readonly<Record<string, FlagSpec>> = {
+  permission: {
+    type: 'string',
+    repeatable: true,
+    bare: true,
+    describe: 'RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS, e.g. db:mydb:read,write or system:health:read; bare, the permissions follow as arguments',
+  },
+  name: { type: 'string', describe: 'Token name, unique in the file (default _admin with --admin)' },
+  expiry: { type: 'string', describe: 'Lifetime as a humantime duration: 7d, 12h, 1y 6months' },
+  'expires-at': { type: 'string', describe: 'Expiry instant in RFC 3339, e.g. 2030-01-01T00:00:00Z' },
+  'output-file': OUTPUT_FILE,
+  'create-databases': { type: 'string', repeatable: true, describe: 'Comma-separated databases for the server to create at start' },
+  admin: { type: 'boolean', describe: 'Write an admin token file (--admin-token-file) instead' },
+  force: { type: 'boolean', describe: 'With --admin: replace an existing admin token file' },
+  'if-not-exists': { type: 'boolean', describe: 'Keep an existing token of the same name (or admin file) and exit 0' },
+  format: { type: 'string', choices: ['text', 'json'], defaultDescription: 'text', describe: 'Output: text (no secret) or json (includes the token)' },
+  'lock-timeout': LOCK_TIMEOUT,
+  offline: { type: 'boolean', describe: 'Accepted for compatibility; this tool never contacts a server' },
+  ...ONLINE_ONLY,
+};
 
-export interface CreateTokenArgs {
-  permission?: unknown;
-  permissions?: unknown;
-  name?: unknown;
-  expiry?: unknown;
-  expiresAt?: unknown;
-  outputFile?: unknown;
-  createDatabases?: unknown;
-  admin?: boolean;
-  force?: boolean;
-  ifNotExists?: boolean;
-  lockTimeout?: unknown;
-  [flag: string]: unknown;
-}
-
-function permissionsOf(args: CreateTokenArgs): string[] {
-  // A bare --permission (the docs' positional form) parses as ''; the strings follow as positionals.
-  const given = [...many(args.permission), ...many(args.permissions)].filter((p) => p !== '');
+function permissionsOf(args: ParsedArgs): string[] {
+  const flagged = list(args, 'permission');
+  const trailing = words(args, 'permissions');
+  if (trailing.length > 0 && !given(args, 'permission')) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(trailing[0])}; permissions given as arguments follow a bare --permission, as in: create token --permission --name NAME "db:mydb:read".`);
+  }
   return [
     ...new Set(
-      given.map((text) => {
-        const parsed = parsePermission(text);
+      [...flagged, ...trailing].map((perm) => {
+        const parsed = parsePermission(perm);
         if (!parsed.ok) {
-          throw new UsageError(`--permission ${JSON.stringify(text)} is invalid: ${parsed.reason}. Write RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS, for example db:mydb:read,write.`);
+          throw new UsageError(`--permission ${JSON.stringify(perm)} is invalid: ${parsed.reason}. Write RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS, for example db:mydb:read,write.`);
+        }
+        if (parsed.value.type === '*') {
+          // The server's catalog refuses the "*" type for every token but the admin token.
+          throw new UsageError(`--permission ${JSON.stringify(perm)} is full access, which only the admin token may have: the server refuses it in a permission tokens file. Use --admin (without --permission) to write an admin token file.`);
         }
         return formatPermission(parsed.value);
       }),
@@ -79,13 +69,13 @@ function permissionsOf(args: CreateTokenArgs): string[] {
   ];
 }
 
-function databasesOf(args: CreateTokenArgs): string[] {
+function databasesIn(args: ParsedArgs): string[] {
   const names: string[] = [];
-  for (const list of many(args.createDatabases)) {
-    for (const db of list.split(',')) {
+  for (const given of list(args, 'create-databases')) {
+    for (const db of given.split(',')) {
       const problem = databaseNameProblem(db);
       if (problem) {
-        throw new UsageError(`--create-databases ${JSON.stringify(list)} names an invalid database ${JSON.stringify(db)}: ${problem}.`);
+        throw new UsageError(`--create-databases ${JSON.stringify(given)} names an invalid database ${JSON.stringify(db)}: ${problem}.`);
       }
       names.push(db);
     }
@@ -93,9 +83,9 @@ function databasesOf(args: CreateTokenArgs): string[] {
   return names;
 }
 
-function expiryOf(args: CreateTokenArgs): ExpirySpec | undefined {
-  const duration = single(args.expiry, '--expiry');
-  const instant = single(args.expiresAt, '--expires-at');
+function expiryOf(args: ParsedArgs): ExpirySpec | undefined {
+  const duration = text(args, 'expiry');
+  const instant = text(args, 'expires-at');
   if (duration !== undefined && instant !== undefined) {
     throw new UsageError('--expiry and --expires-at both set the expiry; give one of them.');
   }
@@ -104,28 +94,30 @@ function expiryOf(args: CreateTokenArgs): ExpirySpec | undefined {
   return undefined;
 }
 
-export function toOptions(args: CreateTokenArgs): CreateTokenOptions {
-  const outputFile = single(args.outputFile, '--output-file');
+export function toOptions(args: ParsedArgs): CreateTokenOptions {
+  const outputFile = text(args, 'output-file');
   if (!outputFile) {
     throw new UsageError('--output-file is required: this tool writes the token to a file for `influxdb3 serve` to load. Add --output-file PATH.');
   }
-  const name = single(args.name, '--name');
+  const name = text(args, 'name');
   if (name === '') throw new UsageError('--name is empty; give the token a name.');
+  const ifNotExists = given(args, 'if-not-exists');
+  const force = given(args, 'force');
   const common = {
     outputFile,
     expiry: expiryOf(args),
-    lockTimeoutMs: durationMs(single(args.lockTimeout, '--lock-timeout') ?? '30s', '--lock-timeout'),
-    ifNotExists: args.ifNotExists === true,
+    lockTimeoutMs: durationMs(text(args, 'lock-timeout') ?? DEFAULT_LOCK_TIMEOUT, '--lock-timeout'),
+    ifNotExists,
   };
   const permissions = permissionsOf(args);
-  const createDatabases = databasesOf(args);
-  if (args.admin) {
+  const createDatabases = databasesIn(args);
+  if (given(args, 'admin')) {
     if (permissions.length > 0) throw new UsageError('--admin cannot be combined with --permission: an admin token has full access. Drop one of them.');
     if (createDatabases.length > 0) throw new UsageError('--admin cannot be combined with --create-databases: an admin token file has no databases. Drop one of them.');
-    if (args.force && common.ifNotExists) throw new UsageError('--force and --if-not-exists contradict each other; give one of them.');
-    return { kind: 'admin', ...common, name: name ?? '_admin', force: args.force === true };
+    if (force && ifNotExists) throw new UsageError('--force and --if-not-exists contradict each other; give one of them.');
+    return { kind: 'admin', ...common, name: name ?? '_admin', force };
   }
-  if (args.force) throw new UsageError('--force only applies to --admin; permission tokens are appended, never replaced.');
+  if (force) throw new UsageError('--force only applies to --admin; permission tokens are appended, never replaced.');
   if (name === undefined) throw new UsageError('--name is required for a permission token: names are unique within the file. Add --name NAME.');
   if (permissions.length === 0) {
     throw new UsageError('at least one permission is required, for example --permission "db:mydb:read,write"; or pass --admin for an admin token.');
@@ -174,17 +166,49 @@ export function render(result: CreateTokenResult, format: string, now: number): 
   return `${lines.join('\n')}\n`;
 }
 
-export async function run(args: CreateTokenArgs, env: RunEnv): Promise<void> {
+/** What a successful run says on stderr besides the result: one line each. */
+export function notices(args: ParsedArgs, opts: CreateTokenOptions, result: CreateTokenResult): string[] {
+  const out: string[] = [];
+  const ignored = Object.keys(ONLINE_ONLY).filter((flag) => given(args, flag));
+  if (ignored.length > 0) out.push(`${ignored.map((f) => `--${f}`).join(', ')} ignored: this tool writes files and never contacts a server.`);
+  if (opts.kind === 'admin' && result.created && opts.name !== '_admin') {
+    out.push(`the admin token is named ${JSON.stringify(opts.name)}, not "_admin": until a token named _admin exists, the server keeps its unauthenticated admin-token endpoint (POST /api/v3/configure/token/admin) open.`);
+  }
+  if (result.kind === 'permission' && result.created) {
+    const declared = new Set(result.createDatabases ?? []);
+    for (const perm of result.permissions ?? []) {
+      const parsed = parsePermission(perm);
+      const missing = parsed.ok ? databasesOf(parsed.value).filter((db) => !declared.has(db)) : [];
+      if (missing.length > 0) {
+        out.push(`${perm} names ${missing.map((db) => JSON.stringify(db)).join(', ')}, not in create_databases of ${result.outputFile}: the server refuses the token at start unless the database exists by then (add it with --create-databases ${missing.join(',')}).`);
+      }
+    }
+  }
+  if (result.modeTightened) {
+    out.push(`${opts.outputFile} had mode ${octal(result.modeTightened.from)}; it was written back as ${octal(result.modeTightened.to)}.`);
+  }
+  if (result.releaseFailure) out.push(result.releaseFailure);
+  return out;
+}
+
+async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
   const opts = toOptions(args);
   const result = await createToken(opts, env);
   // Only on success: a failure prints exactly one line.
-  const ignored = ONLINE_ONLY.filter((flag) => args[flag] !== undefined);
-  if (ignored.length > 0) {
-    env.io.stderr(`notice: ${ignored.map((f) => `--${f}`).join(', ')} ignored: this tool writes files and never contacts a server.\n`);
-  }
-  if (result.modeTightened) {
-    env.io.stderr(`notice: ${opts.outputFile} had mode ${octal(result.modeTightened.from)}; it was written back as ${octal(result.modeTightened.to)}.\n`);
-  }
-  if (result.releaseFailure) env.io.stderr(`notice: ${result.releaseFailure}\n`);
-  env.io.stdout(render(result, String(args.format ?? 'text'), env.now()));
+  for (const line of notices(args, opts, result)) env.io.stderr(`notice: ${line}\n`);
+  const done = result.created ? `the token was written to ${result.outputFile}` : `the token ${JSON.stringify(result.name)} was kept in ${result.outputFile}`;
+  await emit(env, render(result, text(args, 'format') ?? 'text', env.now()), done);
 }
+
+const command: CommandModule = {
+  paths: [['create', 'token']],
+  describe: 'Create a token and write it to a permission tokens file (or, with --admin, an admin token file)',
+  positionals: [{ name: 'permissions', describe: 'Permissions given after a bare --permission, as in the server docs', variadic: true }],
+  flags: FLAGS,
+  examples: [
+    ['create token --permission "db:mydb:read,write" --name app --output-file tokens.json', 'read/write on one database'],
+    ['create token --admin --output-file admin.json', 'an admin token file'],
+  ],
+  run,
+};
+export default command;

@@ -1,60 +1,108 @@
-/** `validate FILE`: maps argv to ValidateOptions, one call into validateTokenFile, renders the report. */
-import type { Argv } from 'yargs';
-import { type ValidateResult, validateTokenFile } from '../actions/validate-file';
+/** `validate FILE...`: one check per file, a verdict per file, exit 1 when any would not load. */
+import { STDIN, type ValidateResult, validateTokenFile } from '../actions/validate-file';
 import { FileError, UsageError } from '../errors';
-import { KIND_LABEL } from '../domain/token-file';
-import { type RunEnv, redactSecrets } from '../main';
+import { type FileKind, KIND_LABEL } from '../domain/token-file';
 import type { Problem } from '../domain/validate-file';
-import { single } from './args';
+import { type RunEnv, redactSecrets } from '../main';
+import { given, text, words } from './args';
+import { emit } from './output';
+import type { CommandModule, ParsedArgs } from './types';
 
-export const command = 'validate [file]';
-export const describe = 'Tell whether `influxdb3 serve` would load a token file, and report every problem';
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const shown = (file: string): string => (file === STDIN ? '<stdin>' : file);
+const SERVE_FLAG: Record<FileKind, string> = { admin: '--admin-token-file', permission: '--permission-tokens-file' };
 
-export function builder(y: Argv): Argv {
-  return y
-    .positional('file', { type: 'string', describe: 'Admin token file or permission tokens file' })
-    .options({
-      strict: { type: 'boolean', describe: 'Fail (exit 1) on warnings too' },
-      format: { type: 'string', choices: ['text', 'json'], default: 'text', describe: 'Report as text (stderr) or JSON (stdout)' },
-    });
+function filesOf(args: ParsedArgs): readonly string[] {
+  const files = words(args, 'files');
+  if (files.length === 0) throw new UsageError('validate needs the FILE to check, as in: influxdb3-offline-tokens validate tokens.json (or - for standard input).');
+  // A pasted token taken for a file name would be echoed back on stdout, where nothing is redacted.
+  if (files.some((f) => f.startsWith('apiv3_'))) throw new UsageError('validate was given a token string where a FILE is expected; give the path of the file that holds it.');
+  if (files.filter((f) => f === STDIN).length > 1) throw new UsageError('validate was given - (standard input) more than once; give it once.');
+  return files;
 }
 
-export interface ValidateArgs {
-  file?: unknown;
-  strict?: boolean;
-  format?: unknown;
+interface Verdict {
+  result: ValidateResult;
+  valid: boolean;
 }
 
-function renderJson(r: ValidateResult, valid: boolean): string {
+function jsonLine({ result: r, valid }: Verdict): string {
   // Problems quote the offending value, which may be a pasted token: the report never does.
   const safe = (ps: readonly Problem[]): Problem[] => ps.map((p) => ({ ...p, message: redactSecrets(p.message) }));
-  return `${JSON.stringify({ file: r.file, kind: r.kind ?? null, valid, tokens: r.tokenCount ?? null, errors: safe(r.errors), warnings: safe(r.warnings) }, null, 2)}\n`;
+  return `${JSON.stringify({ file: r.file, kind: r.kind ?? null, loads_as: r.loadsAs, valid, tokens: r.tokenCount ?? null, errors: safe(r.errors), warnings: safe(r.warnings) })}\n`;
 }
 
-export async function run(args: ValidateArgs, env: RunEnv): Promise<void> {
-  const file = single(args.file, 'FILE');
-  if (!file) throw new UsageError('validate needs the FILE to check, as in: influxdb3-offline-tokens validate tokens.json');
-  const result = validateTokenFile({ file }, env);
-  const strict = args.strict === true;
-  const valid = result.errors.length === 0 && !(strict && result.warnings.length > 0);
-  if (args.format === 'json') env.io.stdout(renderJson(result, valid));
-  else {
-    const at = (pointer: string): string => (pointer === '' ? '' : ` at ${pointer}`);
-    for (const p of result.errors) env.io.stderr(`${file}: error${at(p.pointer)}: ${p.message}\n`);
-    for (const p of result.warnings) env.io.stderr(`${file}: warning${at(p.pointer)}: ${p.message}\n`);
-    if (valid) {
-      const count = result.kind === 'permission' ? ` with ${result.tokenCount} token${result.tokenCount === 1 ? '' : 's'}` : '';
-      const warned = result.warnings.length > 0 ? `, ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}` : '';
-      env.io.stdout(`${file}: OK, ${KIND_LABEL[result.kind!]}${count} that the server would load${warned}\n`);
+function okLine(r: ValidateResult): string {
+  const label = (kind: FileKind): string => {
+    const count = kind === 'permission' && r.tokenCount !== undefined ? ` with ${plural(r.tokenCount, 'token')}` : '';
+    return `${KIND_LABEL[kind]}${count}`;
+  };
+  const warned = r.warnings.length > 0 ? `, ${plural(r.warnings.length, 'warning')}` : '';
+  if (r.loadsAs.length > 1) {
+    const either = r.loadsAs.map((k) => `${label(k)} (${SERVE_FLAG[k]})`).join(' or as ');
+    return `${shown(r.file)}: OK, loads as ${either}; pass --kind to check it as the one you use${warned}\n`;
+  }
+  return `${shown(r.file)}: OK, ${label(r.kind!)} that the server would load${warned}\n`;
+}
+
+function problemLines({ result: r }: Verdict): string {
+  const at = (pointer: string): string => (pointer === '' ? '' : ` at ${pointer}`);
+  return [
+    ...r.errors.map((p) => `${shown(r.file)}: error${at(p.pointer)}: ${p.message}\n`),
+    ...r.warnings.map((p) => `${shown(r.file)}: warning${at(p.pointer)}: ${p.message}\n`),
+  ].join('');
+}
+
+function failure(verdicts: readonly Verdict[]): FileError {
+  const bad = verdicts.filter((v) => !v.valid);
+  if (verdicts.length > 1) {
+    return new FileError('EINVALIDFILE', `${bad.length} of ${verdicts.length} files would not pass: ${bad.map((v) => shown(v.result.file)).join(', ')}.`);
+  }
+  const r = bad[0]!.result;
+  const n = r.errors.length;
+  return new FileError(
+    'EINVALIDFILE',
+    n > 0
+      ? `${shown(r.file)} would not be loaded by the server: ${plural(n, 'problem')}${r.errors[0]!.pointer ? `, the first at ${r.errors[0]!.pointer}` : ''}.`
+      : `${shown(r.file)} has ${plural(r.warnings.length, 'warning')} and --strict was given.`,
+  );
+}
+
+async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
+  const files = filesOf(args);
+  const kind = text(args, 'kind') as FileKind | undefined;
+  const strict = given(args, 'strict');
+  const json = text(args, 'format') === 'json';
+  const verdicts = files.map((file): Verdict => {
+    const result = validateTokenFile({ file, kind }, env);
+    return { result, valid: result.errors.length === 0 && !(strict && result.warnings.length > 0) };
+  });
+  let out = '';
+  for (const v of verdicts) {
+    if (json) out += jsonLine(v);
+    else {
+      env.io.stderr(problemLines(v));
+      if (v.valid) out += okLine(v.result);
     }
   }
-  if (!valid) {
-    const n = result.errors.length;
-    throw new FileError(
-      'EINVALIDFILE',
-      n > 0
-        ? `${file} would not be loaded by the server: ${n} problem${n === 1 ? '' : 's'}${result.errors[0]!.pointer ? `, the first at ${result.errors[0]!.pointer}` : ''}.`
-        : `${file} has ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'} and --strict was given.`,
-    );
-  }
+  if (out !== '') await emit(env, out, `${plural(files.length, 'file')} checked`);
+  if (verdicts.some((v) => !v.valid)) throw failure(verdicts);
 }
+
+const command: CommandModule = {
+  paths: [['validate']],
+  describe: 'Tell whether `influxdb3 serve` would load token files, and report every problem',
+  positionals: [{ name: 'files', describe: 'Admin token files or permission tokens files; - reads standard input', variadic: true }],
+  flags: {
+    kind: { type: 'string', choices: ['admin', 'permission'], describe: 'Check as the file given to --admin-token-file (admin) or --permission-tokens-file (permission)' },
+    strict: { type: 'boolean', describe: 'Fail (exit 1) on warnings too' },
+    format: { type: 'string', choices: ['text', 'json'], defaultDescription: 'text', describe: 'Report as text (stderr, OK lines on stdout) or JSON (one object per file and line, on stdout)' },
+  },
+  examples: [
+    ['validate tokens.json', 'would the server load it?'],
+    ['validate --kind admin admin.json', 'as the file given to --admin-token-file'],
+    ['validate - < tokens.json', 'from standard input'],
+  ],
+  run,
+};
+export default command;

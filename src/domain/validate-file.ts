@@ -111,6 +111,8 @@ export interface CheckOptions {
   warnings: boolean;
   /** The document's text, for what JSON.parse hides (1.0 read as an integer). */
   text?: string;
+  /** Check it as this kind (`validate --kind`), instead of the kind its fields suggest. */
+  kind?: FileKind;
 }
 
 /**
@@ -126,7 +128,7 @@ function literalProblems(text: string, kind: FileKind): Problem[] {
 }
 
 export function checkDocument(doc: unknown, now: number, opts: CheckOptions = { warnings: true }): Report {
-  const kind = detectKind(doc);
+  const kind = opts.kind ?? detectKind(doc);
   if (kind === undefined || !isObject(doc)) {
     return {
       kind,

@@ -1,18 +1,21 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CreateTokenResult } from '../../src/actions/create-token';
-import { type CreateTokenArgs, render, toOptions } from '../../src/commands/create-token';
+import { render, toOptions } from '../../src/commands/create-token';
 import { UsageError } from '../../src/errors';
+import { createTokenArgs } from '../helpers';
 
-// toOptions is the whole mapping from yargs' argv to typed options: every usage error is
-// decided here, before any file is touched.
+type Flags = Record<string, unknown>;
 
-const base: CreateTokenArgs = { outputFile: 't.json', name: 'app', permission: 'db:a:read', lockTimeout: '30s' };
+// The command line reader and toOptions are the whole mapping from argv to typed options:
+// every usage error is decided there, before any file is touched.
 
-const ok: Array<[string, CreateTokenArgs, Record<string, unknown>]> = [
+const base: Flags = { outputFile: 't.json', name: 'app', permission: 'db:a:read', lockTimeout: '30s' };
+
+const ok: Array<[string, Flags, Record<string, unknown>]> = [
   ['one permission', {}, { kind: 'permission', permissions: ['db:a:read'], createDatabases: [], lockTimeoutMs: 30_000, ifNotExists: false }],
   ['repeated permissions, normalised and de-duplicated', { permission: ['db:a,a:write,read', 'db:a:read,write', 'system:health:read'] }, { permissions: ['db:a:read,write', 'system:health:read'] }],
-  ['bare --permission with positional strings', { permission: '', permissions: ['db:b:write'] }, { permissions: ['db:b:write'] }],
+  ['bare --permission with positional strings', { permission: true, permissions: ['db:b:write'] }, { permissions: ['db:b:write'] }],
   ['create-databases lists, repeated', { createDatabases: ['a,b', 'c'] }, { createDatabases: ['a', 'b', 'c'] }],
   ['lock timeout as a duration', { lockTimeout: '1m 30s' }, { lockTimeoutMs: 90_000 }],
   ['if-not-exists', { ifNotExists: true }, { ifNotExists: true }],
@@ -22,27 +25,27 @@ const ok: Array<[string, CreateTokenArgs, Record<string, unknown>]> = [
 
 for (const [label, extra, expected] of ok) {
   test(`toOptions: ${label}`, () => {
-    const opts = toOptions({ ...base, ...extra }) as unknown as Record<string, unknown>;
+    const opts = toOptions(createTokenArgs({ ...base, ...extra })) as unknown as Record<string, unknown>;
     for (const [k, v] of Object.entries(expected)) assert.deepEqual(opts[k], v, k);
   });
 }
 
 test('toOptions: --expiry becomes a duration spec, --expires-at an instant', () => {
-  const d = toOptions({ ...base, expiry: '7d' });
+  const d = toOptions(createTokenArgs({ ...base, expiry: '7d' }));
   assert.deepEqual(d.expiry, { kind: 'duration', flag: '--expiry', text: '7d', duration: { secs: 604_800n, nanos: 0 } });
-  const i = toOptions({ ...base, expiresAt: '2030-01-01T00:00:00Z' });
+  const i = toOptions(createTokenArgs({ ...base, expiresAt: '2030-01-01T00:00:00Z' }));
   assert.deepEqual(i.expiry, { kind: 'instant', flag: '--expires-at', text: '2030-01-01T00:00:00Z', millis: Date.UTC(2030, 0, 1) });
 });
 
-const usage: Array<[string, CreateTokenArgs, RegExp]> = [
+const usage: Array<[string, Flags, RegExp]> = [
   ['missing --output-file', { outputFile: undefined }, /--output-file is required/],
-  ['--output-file twice', { outputFile: ['a', 'b'] }, /--output-file was given 2 times/],
+  ['--output-file twice', { outputFile: ['a', 'b'] }, /--output-file was given more than once/],
   ['missing --name', { name: undefined }, /--name is required/],
   ['empty --name', { name: '' }, /--name is empty/],
   ['no permission', { permission: undefined }, /at least one permission is required/],
-  ['only a bare --permission', { permission: '' }, /at least one permission is required/],
+  ['only a bare --permission', { permission: true }, /at least one permission is required/],
   ['bad permission', { permission: 'db:a:fly' }, /--permission "db:a:fly" is invalid: unknown db action "fly"/],
-  ['bad positional permission', { permission: '', permissions: ['nope'] }, /--permission "nope" is invalid/],
+  ['bad positional permission', { permission: true, permissions: ['nope'] }, /--permission "nope" is invalid/],
   ['bad database in --create-databases', { createDatabases: 'ok,bad name' }, /invalid database "bad name"/],
   ['empty item in --create-databases', { createDatabases: 'a,,b' }, /invalid database "": the name is empty/],
   ['bad --expiry', { expiry: '3x' }, /--expiry: "3x" is not a valid duration/],
@@ -57,7 +60,7 @@ const usage: Array<[string, CreateTokenArgs, RegExp]> = [
 
 for (const [label, extra, message] of usage) {
   test(`toOptions refuses ${label} with a usage error`, () => {
-    assert.throws(() => toOptions({ ...base, ...extra }), (e: unknown) => e instanceof UsageError && message.test(e.message));
+    assert.throws(() => toOptions(createTokenArgs({ ...base, ...extra })), (e: unknown) => e instanceof UsageError && message.test(e.message));
   });
 }
 

@@ -15,9 +15,9 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 
 import { type CreateEnv, type CreateTokenResult, createToken } from '../../src/actions/create-token';
-import { type CreateTokenArgs, toOptions } from '../../src/commands/create-token';
+import { toOptions } from '../../src/commands/create-token';
 import { FileError, UsageError } from '../../src/errors';
-import { printedTokens, runCliAsync, tempDir } from '../helpers';
+import { createTokenArgs, printedTokens, runCliAsync, tempDir } from '../helpers';
 
 // ---------------------------------------------------------------------------------------
 // The model
@@ -138,7 +138,7 @@ const nameInput = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 10 }) },
 );
 
-function argsFor(name: string, perms: readonly PermInput[], dbs: readonly string[][], expiry: { text: string } | undefined, ifNotExists: boolean, path: string): CreateTokenArgs {
+function argsFor(name: string, perms: readonly PermInput[], dbs: readonly string[][], expiry: { text: string } | undefined, ifNotExists: boolean, path: string): Record<string, unknown> {
   return {
     permission: perms.map((p) => p.text),
     name,
@@ -150,8 +150,8 @@ function argsFor(name: string, perms: readonly PermInput[], dbs: readonly string
   };
 }
 
-async function create(args: CreateTokenArgs, r: Real): Promise<CreateTokenResult> {
-  return createToken(toOptions(args), r.env);
+async function create(args: Record<string, unknown>, r: Real): Promise<CreateTokenResult> {
+  return createToken(toOptions(createTokenArgs(args)), r.env);
 }
 
 /** Runs `f`, which must be refused with `kind`; the directory must be exactly as it was. */
@@ -261,7 +261,7 @@ class CreateIfNotExistsTaken implements Cmd {
 }
 
 /** Invalid input of every kind a usage check catches: refused before the file is touched. */
-const INVALID: readonly { label: string; args: (name: string, path: string) => CreateTokenArgs }[] = [
+const INVALID: readonly { label: string; args: (name: string, path: string) => Record<string, unknown> }[] = [
   ...['db:a:fly', 'db::read', 'db:a', 'system:health:write', '*:a:*', 'db:*,a:read', 'db:bad name:read', 'x:y:z', 'db:a,,b:read', 'db:a/:read'].map((p) => ({
     label: `bad permission ${p}`,
     args: (name: string, path: string) => ({ permission: ['db:a:read', p], name, outputFile: path }),
@@ -400,7 +400,7 @@ test('model: the tokens of a run are what the seeded random source gives, in ord
   const expected = [0, 1, 2].map(() => `apiv3_${Buffer.from(mint(64)).toString('base64url')}`);
   const env: CreateEnv = { now: () => NOW, randomBytes: seededRandomBytes(42) };
   const got: string[] = [];
-  for (const name of ['a', 'b', 'c']) got.push((await createToken(toOptions({ permission: 'db:*:read', name, outputFile: path }), env)).token);
+  for (const name of ['a', 'b', 'c']) got.push((await createToken(toOptions(createTokenArgs({ permission: 'db:*:read', name, outputFile: path })), env)).token);
   assert.deepEqual(got, expected);
   assert.deepEqual((JSON.parse(readFileSync(path, 'utf8')) as ModelDoc).tokens.map((t) => t.token), expected);
 });

@@ -1,0 +1,9 @@
+/**
+ * The registry: every command module, in the order help lists them. The reader (argv.ts)
+ * and the help (help.ts) are built from this list alone; a command exists when it is here.
+ */
+import createToken from './create-token';
+import validate from './validate';
+import type { CommandModule } from './types';
+
+export const COMMANDS: readonly CommandModule[] = [createToken, validate];
