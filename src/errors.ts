@@ -12,6 +12,7 @@ export type FileCode =
   | 'ENAMETAKEN' // a token of that name is already in the file
   | 'EADMINEXISTS' // an admin token file exists and --force was not given
   | 'ETOOLARGE' // the existing file is larger than any tokens file should be
+  | 'ENOTOKEN' // no token of that name in the file
   | 'ENOTFILE'; // the output path is a directory, FIFO, device...
 export type LockCode = 'ELOCKED' | 'ECOMPROMISED';
 export type IoCode = 'EIO';

@@ -3,7 +3,12 @@
  * and the help (help.ts) are built from this list alone; a command exists when it is here.
  */
 import createToken from './create-token';
+import deleteToken from './delete-token';
+import getToken from './get-token';
+import prune from './prune';
+import rotateToken from './rotate-token';
+import showTokens from './show-tokens';
 import validate from './validate';
 import type { CommandModule } from './types';
 
-export const COMMANDS: readonly CommandModule[] = [createToken, validate];
+export const COMMANDS: readonly CommandModule[] = [createToken, showTokens, getToken, rotateToken, deleteToken, prune, validate];
