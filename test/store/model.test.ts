@@ -114,7 +114,6 @@ const permInput: fc.Arbitrary<PermInput> = fc.oneof(
         normal: `system:${names === '*' ? '*' : uniq(names).join(',')}:read`,
       })),
   },
-  { weight: 1, arbitrary: fc.constant({ text: '*:*:*', normal: '*:*:*' }) },
 );
 
 /** --create-databases as given: one or more comma-separated lists. */
@@ -262,7 +261,7 @@ class CreateIfNotExistsTaken implements Cmd {
 
 /** Invalid input of every kind a usage check catches: refused before the file is touched. */
 const INVALID: readonly { label: string; args: (name: string, path: string) => Record<string, unknown> }[] = [
-  ...['db:a:fly', 'db::read', 'db:a', 'system:health:write', '*:a:*', 'db:*,a:read', 'db:bad name:read', 'x:y:z', 'db:a,,b:read', 'db:a/:read'].map((p) => ({
+  ...['*:*:*', 'db:a:fly', 'db::read', 'db:a', 'system:health:write', '*:a:*', 'db:*,a:read', 'db:bad name:read', 'x:y:z', 'db:a,,b:read', 'db:a/:read'].map((p) => ({
     label: `bad permission ${p}`,
     args: (name: string, path: string) => ({ permission: ['db:a:read', p], name, outputFile: path }),
   })),
