@@ -9,15 +9,13 @@ export function isExpired(expiryMillis: number | undefined, now: number): boolea
   return expiryMillis !== undefined && expiryMillis <= now;
 }
 
-/** A rotation successor's numbering: `app` -> `app-2`; `app-2` -> `app-3` (a suffix 2-999 counts on). */
-const NUMBERED = /^(.*)-([2-9]|[1-9]\d{1,2})$/;
-
-/** The first free name of NAME-2, NAME-3, ... (counting on from NAME's own -N suffix). */
+/**
+ * The first free name of NAME-2, NAME-3, ... Always counted from NAME as given: a name that
+ * already ends in -N (server-1, db-2024) is a name, not a generation to count on from.
+ */
 export function successorName(name: string, taken: (candidate: string) => boolean): string {
-  const m = NUMBERED.exec(name);
-  const base = m ? m[1]! : name;
-  for (let n = m ? Number(m[2]) + 1 : 2; ; n++) {
-    const candidate = `${base}-${n}`;
+  for (let n = 2; ; n++) {
+    const candidate = `${name}-${n}`;
     if (!taken(candidate)) return candidate;
   }
 }
