@@ -13,14 +13,15 @@ function parse(words: readonly string[]): Action {
   switch (reading.kind) {
     case 'run':
       return (env) => reading.command.run(reading.args, env);
+    // main waits for these writes and words a failure to print them.
     case 'version':
-      return async (env) => env.io.stdout(`${version}\n`);
+      return async (env) => void env.io.stdout(`${version}\n`);
     case 'help':
       return async (env) => {
         // Help is the only user of yargs: loaded here, never at start-up.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const { renderHelp } = require('./commands/help') as typeof import('./commands/help');
-        await env.io.stdout(await renderHelp(COMMANDS, reading.path, reading.command, reading.all));
+        void env.io.stdout(await renderHelp(COMMANDS, reading.path, reading.command, reading.all));
       };
   }
 }

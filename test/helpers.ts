@@ -1,7 +1,7 @@
 /** Shared test helpers: a fresh temp dir per test, and the real CLI run as a child process. */
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after } from 'node:test';
@@ -159,4 +159,30 @@ export function createTokenArgs(flags: Record<string, unknown>): ParsedArgs {
   const reading = readArgv(words, COMMANDS);
   assert.equal(reading.kind, 'run', `${words.join(' ')} asked for ${reading.kind}`);
   return (reading as { args: ParsedArgs }).args;
+}
+
+export type Entry =
+  | { type: 'file'; mode: number; bytes: string }
+  | { type: 'dir'; mode: number }
+  | { type: 'link'; target: string }
+  | { type: 'other'; mode: number };
+
+/** Every entry under `root` (hidden ones too), with file bytes and modes; no times. */
+export function snapshot(root: string): Record<string, Entry> {
+  const out: Record<string, Entry> = {};
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(root, rel)).sort()) {
+      const r = rel ? `${rel}/${name}` : name;
+      const p = join(root, r);
+      const st = lstatSync(p);
+      if (st.isSymbolicLink()) out[r] = { type: 'link', target: readlinkSync(p) };
+      else if (st.isDirectory()) {
+        out[r] = { type: 'dir', mode: st.mode & 0o7777 };
+        walk(r);
+      } else if (st.isFile()) out[r] = { type: 'file', mode: st.mode & 0o7777, bytes: readFileSync(p).toString('base64') };
+      else out[r] = { type: 'other', mode: st.mode & 0o7777 };
+    }
+  };
+  walk('');
+  return out;
 }

@@ -1,6 +1,6 @@
 /** `validate FILE...`: would the server load it? Reads without locking: writers rename whole files. */
 import { isUtf8 } from 'node:buffer';
-import { FileError, isToolError } from '../errors';
+import { FileError } from '../errors';
 import { parseJsonText } from '../domain/json-text';
 import { type FileKind, KIND_LABEL } from '../domain/token-file';
 import { type Problem, type Report, checkDocument } from '../domain/validate-file';
@@ -33,7 +33,8 @@ function readSource(file: string, seam: FsSeam): { text: string; mode: number | 
   return { text: bytes.toString('utf8'), mode: undefined };
 }
 
-const failed = (file: string, message: string): ValidateResult => ({
+/** The verdict on a file that cannot be read or parsed: one problem at the root. */
+export const unreadable = (file: string, message: string): ValidateResult => ({
   file,
   kind: undefined,
   errors: [{ pointer: '', message }],
@@ -42,18 +43,11 @@ const failed = (file: string, message: string): ValidateResult => ({
   loadsAs: [],
 });
 
+/** Throws the store's error when the file cannot be read at all; anything read gets a verdict. */
 export function validateTokenFile(opts: ValidateOptions, env: { now: () => number; seam?: FsSeam }): ValidateResult {
-  let source: { text: string; mode: number | undefined };
-  try {
-    source = readSource(opts.file, env.seam ?? nodeFs);
-  } catch (e) {
-    // One unreadable file among several is that file's verdict, not the end of the run.
-    if (isToolError(e)) return failed(opts.file, e.message);
-    throw e;
-  }
-  const { text, mode } = source;
+  const { text, mode } = readSource(opts.file, env.seam ?? nodeFs);
   const parsed = parseJsonText(text);
-  if (!parsed.ok) return failed(opts.file, `not valid JSON: ${parsed.reason} at line ${parsed.line}, column ${parsed.column}`);
+  if (!parsed.ok) return unreadable(opts.file, `not valid JSON: ${parsed.reason} at line ${parsed.line}, column ${parsed.column}`);
 
   const now = env.now();
   const check = (kind?: FileKind): Report => checkDocument(parsed.value, now, { warnings: true, text, kind });

@@ -127,7 +127,9 @@ export function readArgv(words: readonly string[], registry: readonly CommandMod
       if (!command) fail(path.length === 0 ? `${spelled} needs a command before it; run \`${BIN} --help\` for the commands` : `"${commandName(path)}" needs one more word: ${completions(path, registry).join(', ')}`);
       else {
         const hint = guess(spelled, known);
-        fail(`unknown option ${spelled} for "${commandName(path)}"${hint ? ` (did you mean ${hint}?)` : ''}; ${helpHint(path)}`);
+        // A long flag is named without its `=value`; a short one whole (`-hV` is no bundle).
+        const shown = spelled.startsWith('--') ? spelled : word;
+        fail(`unknown option ${shown} for "${commandName(path)}"${hint ? ` (did you mean ${hint}?)` : ''}; ${helpHint(path)}`);
       }
       continue;
     }

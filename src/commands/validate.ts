@@ -1,6 +1,6 @@
 /** `validate FILE...`: one check per file, a verdict per file, exit 1 when any would not load. */
-import { STDIN, type ValidateResult, validateTokenFile } from '../actions/validate-file';
-import { FileError, UsageError } from '../errors';
+import { STDIN, type ValidateResult, unreadable, validateTokenFile } from '../actions/validate-file';
+import { FileError, UsageError, isToolError } from '../errors';
 import { type FileKind, KIND_LABEL } from '../domain/token-file';
 import type { Problem } from '../domain/validate-file';
 import { type RunEnv, redactSecrets } from '../main';
@@ -16,7 +16,7 @@ function filesOf(args: ParsedArgs): readonly string[] {
   const files = words(args, 'files');
   if (files.length === 0) throw new UsageError('validate needs the FILE to check, as in: influxdb3-offline-tokens validate tokens.json (or - for standard input).');
   // A pasted token taken for a file name would be echoed back on stdout, where nothing is redacted.
-  if (files.some((f) => f.startsWith('apiv3_'))) throw new UsageError('validate was given a token string where a FILE is expected; give the path of the file that holds it.');
+  if (files.some((f) => /^apiv3_[A-Za-z0-9_-]+$/.test(f))) throw new UsageError('validate was given a token string where a FILE is expected; give the path of the file that holds it.');
   if (files.filter((f) => f === STDIN).length > 1) throw new UsageError('validate was given - (standard input) more than once; give it once.');
   return files;
 }
@@ -74,7 +74,14 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
   const strict = given(args, 'strict');
   const json = text(args, 'format') === 'json';
   const verdicts = files.map((file): Verdict => {
-    const result = validateTokenFile({ file, kind }, env);
+    let result: ValidateResult;
+    try {
+      result = validateTokenFile({ file, kind }, env);
+    } catch (e) {
+      // One file that cannot be read is the whole answer; among several, it is that file's verdict.
+      if (files.length === 1 || !isToolError(e)) throw e;
+      result = unreadable(file, e.message);
+    }
     return { result, valid: result.errors.length === 0 && !(strict && result.warnings.length > 0) };
   });
   let out = '';
@@ -85,7 +92,7 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
       if (v.valid) out += okLine(v.result);
     }
   }
-  if (out !== '') await emit(env, out, `${plural(files.length, 'file')} checked`);
+  if (out !== '') await emit(env, out, `the report on ${files.length === 1 ? shown(files[0]!) : `${files.length} files`} is ready`);
   if (verdicts.some((v) => !v.valid)) throw failure(verdicts);
 }
 

@@ -18,38 +18,12 @@ import {
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type CliResult, freshToken, readJson, runCli, runCliAsync, tempDir, tokensIn } from '../helpers';
+import { type CliResult, freshToken, readJson, runCli, runCliAsync, snapshot, tempDir, tokensIn } from '../helpers';
 
 // ---------------------------------------------------------------------------------------
 // Local helpers
 
 const TOKEN_RE = /^apiv3_[A-Za-z0-9_-]{86}$/;
-
-type Entry =
-  | { type: 'file'; mode: number; bytes: string }
-  | { type: 'dir'; mode: number }
-  | { type: 'link'; target: string }
-  | { type: 'other'; mode: number };
-
-/** Every entry under `root` (hidden ones too), with file bytes and modes; no times. */
-function snapshot(root: string): Record<string, Entry> {
-  const out: Record<string, Entry> = {};
-  const walk = (rel: string): void => {
-    for (const name of readdirSync(join(root, rel)).sort()) {
-      const r = rel ? `${rel}/${name}` : name;
-      const p = join(root, r);
-      const st = lstatSync(p);
-      if (st.isSymbolicLink()) out[r] = { type: 'link', target: readlinkSync(p) };
-      else if (st.isDirectory()) {
-        out[r] = { type: 'dir', mode: st.mode & 0o7777 };
-        walk(r);
-      } else if (st.isFile()) out[r] = { type: 'file', mode: st.mode & 0o7777, bytes: readFileSync(p).toString('base64') };
-      else out[r] = { type: 'other', mode: st.mode & 0o7777 };
-    }
-  };
-  walk('');
-  return out;
-}
 
 function modeOf(path: string): number {
   return statSync(path).mode & 0o777;
@@ -134,7 +108,7 @@ const perm = (file: string, name: string, ...more: string[]): string[] => [
   'create',
   'token',
   '--permission',
-  'db:mydb:read,write',
+  'db:*:read,write',
   '--name',
   name,
   '--output-file',
@@ -142,7 +116,43 @@ const perm = (file: string, name: string, ...more: string[]): string[] => [
   ...more,
 ];
 
+/** The notice for `db:` databases that the file's create_databases does not list (SPEC 4). */
+const DB_NOTICE = (perm: string, quoted: string, file: string, list: string): string =>
+  `${perm} names ${quoted}, not in create_databases of ${file}: the server refuses the token at start unless the database exists by then (add it with --create-databases ${list}).`;
+/** The warning for an admin token not named _admin (SPEC 7). */
+const ADMIN_NAME_NOTICE = (name: string): string =>
+  `the admin token is named ${JSON.stringify(name)}, not "_admin": until a token named _admin exists, the server keeps its unauthenticated admin-token endpoint (POST /api/v3/configure/token/admin) open.`;
+
 // ---------------------------------------------------------------------------------------
+
+describe('create token: notices on success', () => {
+  const cases: { title: string; args: string[]; seed?: boolean; stderr: string }[] = [
+    { title: 'a db: name missing from a new file', args: perm('t.json', 'a').map((w) => (w === 'db:*:read,write' ? 'db:x:read' : w)), stderr: DB_NOTICE('db:x:read', '"x"', 't.json', 'x') },
+    { title: 'only the missing names of a list', args: ['create', 'token', '--permission', 'db:x,y:read', '--name', 'a', '--create-databases', 'x', '--output-file', 't.json'], stderr: DB_NOTICE('db:x,y:read', '"y"', 't.json', 'y') },
+    { title: 'none when the merged create_databases lists them', args: ['create', 'token', '--permission', 'db:x,y:read', '--name', 'a', '--create-databases', 'x', '--create-databases', 'y', '--output-file', 't.json'], stderr: '' },
+    { title: 'none when the existing file lists it', seed: true, args: ['create', 'token', '--permission', 'db:mydb:read', '--name', 'a', '--output-file', 'tokens.json'], stderr: '' },
+    { title: 'none for wildcards and system permissions', args: ['create', 'token', '--permission', 'db:*:read', '--permission', 'system:*:read', '--name', 'a', '--output-file', 't.json'], stderr: '' },
+    { title: 'an admin token named other than _admin', args: ['create', 'token', '--admin', '--name', 'ops', '--output-file', 'admin.json'], stderr: ADMIN_NAME_NOTICE('ops') },
+    { title: 'none for an admin token named _admin', args: ['create', 'token', '--admin', '--name', '_admin', '--output-file', 'admin.json'], stderr: '' },
+  ];
+  for (const c of cases) {
+    test(c.title, () => {
+      const dir = tempDir();
+      if (c.seed) seedPermissionFile(join(dir, 'tokens.json'));
+      const r = runCli(c.args, { cwd: dir });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stderr, c.stderr === '' ? '' : `notice: ${c.stderr}\n`);
+    });
+  }
+
+  test('no notice when --if-not-exists keeps the token that is there', () => {
+    const dir = tempDir();
+    seedPermissionFile(join(dir, 'tokens.json'));
+    const r = runCli(['create', 'token', '--permission', 'db:other:read', '--name', 'existing', '--if-not-exists', '--output-file', 'tokens.json'], { cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+  });
+});
 
 describe('create token: a new permission tokens file', () => {
   test('exact bytes, field order, mode 0600, text output without the secret', () => {
@@ -154,7 +164,7 @@ describe('create token: a new permission tokens file', () => {
     assert.match(token, TOKEN_RE);
     assert.equal(
       text(file),
-      `{\n  "tokens": [\n    {\n      "token": "${token}",\n      "name": "app",\n      "permissions": [\n        "db:mydb:read,write"\n      ]\n    }\n  ]\n}\n`,
+      `{\n  "tokens": [\n    {\n      "token": "${token}",\n      "name": "app",\n      "permissions": [\n        "db:*:read,write"\n      ]\n    }\n  ]\n}\n`,
     );
     assert.equal(modeOf(file), 0o600);
     assert.ok(!r.stdout.includes(token));
@@ -177,7 +187,7 @@ describe('create token: a new permission tokens file', () => {
     assert.ok(em >= before + 90_000 && em <= after + 90_000, `${em} not in [${before + 90_000}, ${after + 90_000}]`);
     assert.equal(
       text(file),
-      `{\n  "tokens": [\n    {\n      "token": "${entry.token}",\n      "name": "app",\n      "expiry_millis": ${em},\n      "permissions": [\n        "db:mydb:read,write"\n      ]\n    }\n  ]\n}\n`,
+      `{\n  "tokens": [\n    {\n      "token": "${entry.token}",\n      "name": "app",\n      "expiry_millis": ${em},\n      "permissions": [\n        "db:*:read,write"\n      ]\n    }\n  ]\n}\n`,
     );
   });
 
@@ -228,7 +238,7 @@ describe('create token: a new permission tokens file', () => {
     assert.equal(out.token, entry.token);
     assert.equal(out.name, 'app');
     assert.equal(out.expiry_millis, null);
-    assert.deepEqual(out.permissions, ['db:mydb:read,write']);
+    assert.deepEqual(out.permissions, ['db:*:read,write']);
     assert.equal(out.output_file, 'tokens.json');
     // exactly one token string on stdout: the new one
     assert.deepEqual(tokensIn(r.stdout), [entry.token]);
@@ -262,17 +272,17 @@ describe('create token: permissions', () => {
   test('repeated --permission keeps each string, in order', () => {
     const dir = tempDir();
     const r = runCli(
-      ['create', 'token', '--permission', 'db:a:read', '--permission', 'system:health,ping:read', '--permission', '*:*:*', '--name', 'multi', '--output-file', 't.json'],
+      ['create', 'token', '--permission', 'db:*:read', '--permission', 'system:health,ping:read', '--permission', 'db:a:write', '--name', 'multi', '--create-databases', 'a', '--output-file', 't.json'],
       { cwd: dir },
     );
     assertTextSuccess(r, 't.json');
-    assert.deepEqual((readJson(join(dir, 't.json')) as PermDoc).tokens[0]!.permissions, ['db:a:read', 'system:health,ping:read', '*:*:*']);
+    assert.deepEqual((readJson(join(dir, 't.json')) as PermDoc).tokens[0]!.permissions, ['db:*:read', 'system:health,ping:read', 'db:a:write']);
   });
 
   test('the documentation\'s positional form: a bare --permission followed by the strings', () => {
     const dir = tempDir();
     const r = runCli(['create', 'token', '--output-file', 't.json', '--permission', '--name', 'X', 'db:a,b:read,write'], { cwd: dir });
-    assertTextSuccess(r, 't.json');
+    assertTextSuccess(r, 't.json', `notice: ${DB_NOTICE('db:a,b:read,write', '"a", "b"', 't.json', 'a,b')}\n`);
     const entry = (readJson(join(dir, 't.json')) as PermDoc).tokens[0]!;
     assert.equal(entry.name, 'X');
     assert.deepEqual(entry.permissions, ['db:a,b:read,write']);
@@ -280,7 +290,7 @@ describe('create token: permissions', () => {
 
   test('positional form with several strings', () => {
     const dir = tempDir();
-    const r = runCli(['create', 'token', '--permission', '--name', 'X', 'db:a,b:read,write', 'system:health:read', '--offline', '--output-file', 't.json'], {
+    const r = runCli(['create', 'token', '--permission', '--name', 'X', 'db:a,b:read,write', 'system:health:read', '--offline', '--create-databases', 'b,a', '--output-file', 't.json'], {
       cwd: dir,
     });
     assertTextSuccess(r, 't.json');
@@ -431,7 +441,7 @@ describe('create token: appending', () => {
       pretty({
         tokens: [
           { token: a, name: 'old', permissions: ['db:x:read'], meta: 'META' },
-          { token: out.token, name: 'app', permissions: ['db:mydb:read,write'] },
+          { token: out.token, name: 'app', permissions: ['db:*:read,write'] },
         ],
         z: 'last',
       }).replace('"META"', '{"k":[1,2]}'),
@@ -443,7 +453,7 @@ describe('create token: appending', () => {
     const file = join(dir, 't.json');
     put(file, '{"tokens": []}\n');
     const out = jsonOut(runCli(perm('t.json', 'app', '--format', 'json'), { cwd: dir }));
-    assert.equal(text(file), pretty({ tokens: [{ token: out.token, name: 'app', permissions: ['db:mydb:read,write'] }] }));
+    assert.equal(text(file), pretty({ tokens: [{ token: out.token, name: 'app', permissions: ['db:*:read,write'] }] }));
   });
 
   // SPEC 2.3: unknown fields are "kept as they were, in their place". JSON.parse moves
@@ -457,7 +467,7 @@ describe('create token: appending', () => {
     const out = jsonOut(runCli(perm('t.json', 'app', '--format', 'json'), { cwd: dir }));
     const expected = original.replace(
       '      ]\n    }\n  ],',
-      `      ]\n    },\n    {\n      "token": "${out.token as string}",\n      "name": "app",\n      "permissions": [\n        "db:mydb:read,write"\n      ]\n    }\n  ],`,
+      `      ]\n    },\n    {\n      "token": "${out.token as string}",\n      "name": "app",\n      "permissions": [\n        "db:*:read,write"\n      ]\n    }\n  ],`,
     );
     assert.notEqual(expected, original);
     assert.equal(text(file), expected);
@@ -541,7 +551,7 @@ describe('create token --admin', () => {
     const before = Date.now();
     const r = runCli(['create', 'token', '--admin', '--name', 'root', '--expiry', '1y', '--output-file', 'admin.json', '--offline'], { cwd: dir });
     const after = Date.now();
-    assertTextSuccess(r, 'admin.json');
+    assertTextSuccess(r, 'admin.json', `notice: ${ADMIN_NAME_NOTICE('root')}\n`);
     const file = join(dir, 'admin.json');
     const doc = readJson(file) as { token: string; expiry_millis: number };
     const y = 31_557_600_000;
@@ -671,7 +681,7 @@ describe('create token: symbolic links', () => {
     assert.ok(link.isSymbolicLink());
     assert.equal(readlinkSync(join(dir, 'link.json')), 'real/tokens.json');
     const orig = JSON.parse(original) as PermDoc;
-    assert.equal(text(target), pretty({ ...orig, tokens: [...orig.tokens, { token: out.token, name: 'app', permissions: ['db:mydb:read,write'] }] }));
+    assert.equal(text(target), pretty({ ...orig, tokens: [...orig.tokens, { token: out.token, name: 'app', permissions: ['db:*:read,write'] }] }));
     assert.equal(modeOf(target), 0o600);
     assert.deepEqual(readdirSync(dir).sort(), ['link.json', 'real']);
     assert.deepEqual(readdirSync(join(dir, 'real')), ['tokens.json']);
@@ -699,7 +709,7 @@ describe('create token: symbolic links', () => {
     assert.ok(lstatSync(join(dir, 'link.json')).isSymbolicLink());
     assert.equal(readlinkSync(join(dir, 'link.json')), 'real/new.json');
     const target = join(dir, 'real', 'new.json');
-    assert.equal(text(target), pretty({ tokens: [{ token: out.token, name: 'app', permissions: ['db:mydb:read,write'] }] }));
+    assert.equal(text(target), pretty({ tokens: [{ token: out.token, name: 'app', permissions: ['db:*:read,write'] }] }));
     assert.equal(modeOf(target), 0o600);
   });
 

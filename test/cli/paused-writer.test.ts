@@ -17,7 +17,7 @@ interface Doc {
 }
 
 function start(file: string, name: string, extra: string[] = []): StartedCli {
-  return startCli(['create', 'token', '--name', name, '--permission', 'db:mydb:write', '--output-file', file, '--format', 'json', ...extra]);
+  return startCli(['create', 'token', '--name', name, '--permission', 'db:*:write', '--output-file', file, '--format', 'json', ...extra]);
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -20,7 +20,7 @@ interface Doc {
   tokens: { token: string; name: string; permissions: string[] }[];
 }
 
-const args = (file: string, name: string): string[] => ['create', 'token', '--name', name, '--permission', 'db:mydb:write', '--output-file', file];
+const args = (file: string, name: string): string[] => ['create', 'token', '--name', name, '--permission', 'db:*:write', '--output-file', file];
 
 const STATUS = { SIGINT: 130, SIGTERM: 143 } as const;
 type Sig = keyof typeof STATUS;

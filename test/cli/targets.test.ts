@@ -37,7 +37,7 @@ interface Doc {
   tokens: { token: string; name: string; permissions: string[] }[];
 }
 
-const args = (file: string, name = 'app'): string[] => ['create', 'token', '--name', name, '--permission', 'db:mydb:write', '--output-file', file];
+const args = (file: string, name = 'app'): string[] => ['create', 'token', '--name', name, '--permission', 'db:*:write', '--output-file', file];
 
 const modeOf = (p: string): number => lstatSync(p).mode & 0o7777;
 

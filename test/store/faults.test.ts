@@ -504,7 +504,7 @@ describe('two failures at once: the first one is the one reported', () => {
 // ---------------------------------------------------------------------------------------
 // Real errors through the CLI
 
-const createArgs = (file: string): string[] => ['create', 'token', '--name', 'app', '--permission', 'db:mydb:read', '--output-file', file];
+const createArgs = (file: string): string[] => ['create', 'token', '--name', 'app', '--permission', 'db:*:read', '--output-file', file];
 
 function assertOneLineFailure(r: ReturnType<typeof runCli>, mention: RegExp): void {
   const ctx = `status=${r.status} signal=${r.signal} stdout=${JSON.stringify(r.stdout)} stderr=${JSON.stringify(r.stderr)}`;

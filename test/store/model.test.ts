@@ -261,6 +261,7 @@ class CreateIfNotExistsTaken implements Cmd {
 
 /** Invalid input of every kind a usage check catches: refused before the file is touched. */
 const INVALID: readonly { label: string; args: (name: string, path: string) => Record<string, unknown> }[] = [
+  // *:*:* is the admin token's alone: the server refuses it in a permission tokens file.
   ...['*:*:*', 'db:a:fly', 'db::read', 'db:a', 'system:health:write', '*:a:*', 'db:*,a:read', 'db:bad name:read', 'x:y:z', 'db:a,,b:read', 'db:a/:read'].map((p) => ({
     label: `bad permission ${p}`,
     args: (name: string, path: string) => ({ permission: ['db:a:read', p], name, outputFile: path }),
