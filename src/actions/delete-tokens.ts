@@ -25,6 +25,7 @@ export async function deleteTokens(opts: DeleteOptions, env: LifecycleEnv): Prom
   const outcome = await updateFile({
     path: opts.file,
     lockTimeoutMs: opts.lockTimeoutMs,
+    mustExist: true,
     seam: env.seam,
     transform: (existing) => {
       const doc = loadAdminAware(existing, opts.file, now, 'delete');

@@ -38,6 +38,7 @@ export async function prune(opts: PruneOptions, env: LifecycleEnv): Promise<Prun
   const outcome = await updateFile({
     path: opts.file,
     lockTimeoutMs: opts.lockTimeoutMs,
+    mustExist: true,
     seam: env.seam,
     transform: (existing) => {
       const { doc, removed, kept } = plan(existing);

@@ -3,9 +3,8 @@
  * so a read sees a whole file), validated as every action does.
  */
 import { FileError } from '../errors';
-import type { TokenDocument } from '../domain/document';
 import type { FileKind } from '../domain/token-file';
-import { readDocument } from './load';
+import { type LoadedFile, readChecked } from './load';
 import type { LifecycleEnv } from './lifecycle-env';
 
 /** One token of either kind of file, as the lifecycle commands show it. */
@@ -25,7 +24,7 @@ export interface FileTokens {
   tokens: TokenView[];
 }
 
-export function tokensOf(doc: TokenDocument): TokenView[] {
+export function tokensOf(doc: LoadedFile): TokenView[] {
   if (doc.kind === 'admin') {
     const v = doc.value;
     return [{ name: v.name, token: v.token, expiry_millis: v.expiry_millis ?? undefined, permissions: undefined, entry: v }];
@@ -34,7 +33,7 @@ export function tokensOf(doc: TokenDocument): TokenView[] {
 }
 
 export function listTokens(file: string, env: Pick<LifecycleEnv, 'now' | 'seam'>): FileTokens {
-  const doc = readDocument(file, env.now(), env.seam);
+  const doc = readChecked(file, env.now(), env.seam);
   return { file, kind: doc.kind, tokens: tokensOf(doc) };
 }
 

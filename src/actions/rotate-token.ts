@@ -49,6 +49,10 @@ export class RotateError extends FileError {
   }
 }
 
+function bornExpired(opts: RotateOptions): RotateError {
+  return new RotateError('successor-born-expired', `the token ${JSON.stringify(opts.name)} in ${opts.file} has expired, and its new string would keep that expiry. It was left unchanged.`);
+}
+
 export async function rotateToken(opts: RotateOptions, env: LifecycleEnv): Promise<RotateResult> {
   const now = env.now();
   const token = mintToken(env.randomBytes);
@@ -57,6 +61,7 @@ export async function rotateToken(opts: RotateOptions, env: LifecycleEnv): Promi
   const outcome = await updateFile<Done>({
     path: opts.file,
     lockTimeoutMs: opts.lockTimeoutMs,
+    mustExist: true,
     seam: env.seam,
     transform: (existing) => {
       const doc = loadAny(existing, opts.file, now);
@@ -67,6 +72,7 @@ export async function rotateToken(opts: RotateOptions, env: LifecycleEnv): Promi
           throw new RotateError('admin-needs-in-place', `${opts.file} is an admin token file: the server knows its token only by name, so a successor under a new name would not be an admin token. It was left unchanged.`);
         }
         const expiry = given ?? doc.value.expiry_millis ?? undefined;
+        if (given === undefined && isExpired(expiry, now)) throw bornExpired(opts);
         const next = { token, name: doc.value.name, ...(expiry === undefined ? {} : { expiry_millis: expiry }) };
         const text = renderDocument(setAdminToken(doc, next));
         return { write: true, text, result: { ...base, name: doc.value.name, expiryMillis: expiry, permissions: undefined } };
@@ -75,9 +81,7 @@ export async function rotateToken(opts: RotateOptions, env: LifecycleEnv): Promi
       if (index === -1) throw noSuchToken(opts.file, [opts.name], doc.value.tokens.map((t) => t.name));
       const old = doc.value.tokens[index]!;
       const expiry = given ?? old.expiry_millis ?? undefined;
-      if (given === undefined && isExpired(expiry, now)) {
-        throw new RotateError('successor-born-expired', `the token ${JSON.stringify(opts.name)} in ${opts.file} has expired, and its successor would keep that expiry. It was left unchanged.`);
-      }
+      if (given === undefined && isExpired(expiry, now)) throw bornExpired(opts);
       if (opts.inPlace) {
         const change = given === undefined ? { token } : { token, expiry_millis: given };
         const text = renderDocument(replaceEntry(doc, opts.name, change));

@@ -14,6 +14,8 @@ export interface ExpiryWords {
 }
 
 const cache = new Map<number, ExpiryWords>();
+// Weeks and milliseconds never show in a two-unit expiry that matters; fewer units, less work per row.
+const UNITS: humanizeDuration.Unit[] = ['y', 'mo', 'd', 'h', 'm', 's'];
 let cachedNow: number | undefined;
 
 export function expiryWords(millis: number, now: number): ExpiryWords {
@@ -26,7 +28,7 @@ export function expiryWords(millis: number, now: number): ExpiryWords {
     const date = new Date(millis);
     const iso = Number.isNaN(date.getTime()) ? `${millis} ms since 1970` : date.toISOString();
     const left = millis - now;
-    const span = humanizeDuration(Math.abs(left), { largest: 2, round: true });
+    const span = humanizeDuration(Math.abs(left), { largest: 2, round: true, units: UNITS });
     words = { iso, relative: left > 0 ? `in ${span}` : `${span} ago`, expired: left <= 0 };
     cache.set(millis, words);
   }

@@ -304,6 +304,8 @@ describe('every failure leaves the directory byte-identical, with one line on st
     { label: 'delete token, unknown name', args: (p) => ['delete', 'token', '--file', p, '--token-name', 'app', '--token-name', 'nope'], status: 1, mentions: ['"nope"'] },
     { label: 'delete token on an admin file', args: (_, a) => ['delete', 'token', '--file', a, '--token-name', '_admin'], status: 1, mentions: ['admin token file'] },
     { label: 'delete token, missing file', args: (p) => ['delete', 'token', '--file', `${p}.nope`, '--token-name', 'app'], status: 1, mentions: ['does not exist'] },
+    { label: 'rotate token, a file in a missing directory: no directory, no lock made', args: (p) => ['rotate', 'token', '--file', join(p, '..', 'nodir', 't.json'), '--token-name', 'app'], status: 1, mentions: ['does not exist'] },
+    { label: 'prune, a missing file', args: (p) => ['prune', '--file', `${p}.nope`], status: 1, mentions: ['does not exist'] },
     { label: 'delete token, bad --lock-timeout', args: (p) => ['delete', 'token', '--file', p, '--token-name', 'app', '--lock-timeout', 'soon'], status: 2, mentions: ['--lock-timeout'] },
     { label: 'rotate token, unknown name', args: (p) => ['rotate', 'token', '--file', p, '--token-name', 'nope'], status: 1, mentions: ['"nope"'] },
     { label: 'rotate token, --new-name taken', args: (p) => ['rotate', 'token', '--file', p, '--token-name', 'app', '--new-name', 'grafana'], status: 1, mentions: ['"grafana"', '--new-name'] },
