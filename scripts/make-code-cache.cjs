@@ -12,8 +12,13 @@ const file = process.argv[2];
 const source = wrap(readFileSync(file, 'utf8'));
 const script = new Script(source, { filename: file });
 const dir = mkdtempSync(join(tmpdir(), 'otk-cache-'));
-process.argv = [process.argv[0], file, 'create', 'token', '--permission', 'db:db1:read,write', '--name', 'warm-up', '--expiry', '7d', '--output-file', join(dir, 'tokens.json')];
-process.stdout.write = () => true; // the warm-up's output (with its throwaway token) is not wanted
+process.argv = [process.argv[0], file, 'create', 'token', '--permission', 'db:db1:read,write', '--name', 'warm-up', '--expiry', '7d', '--create-databases', 'db1', '--output-file', join(dir, 'tokens.json')];
+// The warm-up's output (with its throwaway token) is not wanted; the CLI waits for the write's callback.
+process.stdout.write = (...args) => {
+  const done = args.find((a) => typeof a === 'function');
+  if (done) process.nextTick(done);
+  return true;
+};
 process.on('exit', (code) => {
   rmSync(dir, { recursive: true, force: true });
   if (code !== 0) return;

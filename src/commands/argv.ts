@@ -59,19 +59,20 @@ function guess(typed: string, known: Map<string, string>): string | undefined {
 }
 
 interface Found {
-  /** Commands whose paths are exactly `path`, and whether some path goes further. */
+  /** The command whose path is exactly `path`, if any (`create` alone is only a prefix). */
   readonly command: CommandModule | undefined;
   readonly path: string[];
+  /** Index of the first word after the path. */
   readonly next: number;
 }
 
 /** The longest run of leading words that is (a prefix of) some command's path. */
 function findCommand(words: readonly string[], registry: readonly CommandModule[]): Found {
   const path: string[] = [];
-  const extends_ = (candidate: readonly string[]): boolean =>
+  const startsAPath = (candidate: readonly string[]): boolean =>
     registry.some((m) => m.paths.some((p) => p.length >= candidate.length && candidate.every((w, i) => p[i] === w)));
   let i = 0;
-  while (i < words.length && !isFlagWord(words[i]!) && extends_([...path, words[i]!])) path.push(words[i++]!);
+  while (i < words.length && !isFlagWord(words[i]!) && startsAPath([...path, words[i]!])) path.push(words[i++]!);
   const command = registry.find((m) => m.paths.some((p) => p.length === path.length && p.every((w, k) => path[k] === w)));
   return { command, path, next: i };
 }

@@ -361,3 +361,72 @@ describe('validate: warnings do not change the exit status unless --strict', () 
     assertLoads(r, 'neg.json', ['/expiry_millis']);
   });
 });
+
+describe('validate: --kind, several files, standard input', () => {
+  const admin = (more: Record<string, unknown> = {}): string => pretty({ token: freshToken(), name: '_admin', ...more });
+  const perm = (): string => pretty({ create_databases: ['a'], tokens: [{ token: freshToken(), name: 'a', permissions: ['db:a:read'] }] });
+
+  test('an admin file that also carries create_databases loads as an admin token file', () => {
+    const dir = fileIn('x.json', admin({ create_databases: ['a'] }));
+    const r = validate(dir, 'x.json');
+    assertLoads(r, 'x.json');
+    assert.match(r.stdout, /^x\.json: OK, an admin token file that the server would load\n$/);
+  });
+
+  test('a file that loads as either kind says so; --kind picks one', () => {
+    const dir = fileIn('e.json', admin({ tokens: [] }));
+    const r = validate(dir, 'e.json');
+    assertLoads(r, 'e.json');
+    assert.match(r.stdout, /loads as a permission tokens file with 0 tokens \(--permission-tokens-file\) or as an admin token file \(--admin-token-file\); pass --kind/);
+    for (const kind of ['admin', 'permission']) {
+      const k = validate(dir, '--kind', kind, 'e.json');
+      assertLoads(k, 'e.json');
+      assert.match(k.stdout, new RegExp(kind === 'admin' ? 'OK, an admin token file that' : 'OK, a permission tokens file with 0 tokens that'));
+    }
+    const j = JSON.parse(validate(dir, '--format', 'json', 'e.json').stdout) as Report & { loads_as: string[] };
+    assert.deepEqual(j.loads_as, ['permission', 'admin']);
+  });
+
+  test('--kind of the other kind: exit 1, the first error says which kind it is', () => {
+    const dir = fileIn('p.json', perm());
+    const r = validate(dir, '--kind', 'admin', 'p.json');
+    assertRefused(r, 'p.json', ['', '/token', '/name']);
+    assert.match(lines(r.stderr)[0]!, /^p\.json: error: it is a permission tokens file, not an admin token file$/);
+    assertLoads(validate(dir, '--kind', 'permission', 'p.json'), 'p.json');
+  });
+
+  test('several files: a verdict for each, in order; exit 1 naming the ones that fail', () => {
+    const dir = fileIn('good.json', perm());
+    writeFileSync(join(dir, 'admin.json'), admin(), { mode: 0o600 });
+    writeFileSync(join(dir, 'bad.json'), '{"tokens": 1}\n', { mode: 0o600 });
+    const ok = validate(dir, 'good.json', 'admin.json');
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.deepEqual(lines(ok.stdout).map((l) => l.split(':')[0]), ['good.json', 'admin.json']);
+    const r = validate(dir, 'good.json', 'bad.json', 'missing.json', 'admin.json');
+    assert.equal(r.status, 1, r.stderr);
+    assert.deepEqual(lines(r.stdout).map((l) => l.split(':')[0]), ['good.json', 'admin.json']);
+    const err = lines(r.stderr);
+    assert.equal(err.length, 3, r.stderr);
+    assert.match(err[0]!, /^bad\.json: error at \/tokens: /);
+    assert.equal(err[1], 'missing.json: error: missing.json does not exist; check the path.');
+    assert.equal(err[2], 'error: 2 of 4 files would not pass: bad.json, missing.json.');
+    const j = validate(dir, '--format', 'json', 'good.json', 'bad.json');
+    assert.equal(j.status, 1);
+    const reports = lines(j.stdout).map((l) => JSON.parse(l) as Report);
+    assert.deepEqual(reports.map((x) => [x.file, x.valid]), [['good.json', true], ['bad.json', false]]);
+  });
+
+  test('- reads standard input, shown as <stdin>, without a mode check', () => {
+    const dir = tempDir();
+    const r = runCli(['validate', '-'], { cwd: dir, input: perm() });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '<stdin>: OK, a permission tokens file with 1 token that the server would load\n');
+    assert.equal(r.stderr, '');
+    const bad = runCli(['validate', '-'], { cwd: dir, input: '{"token": 1}' });
+    assert.equal(bad.status, 1);
+    assert.match(lines(bad.stderr).at(-1)!, /^error: <stdin> would not be loaded by the server/);
+    const bytes = runCli(['validate', '-'], { cwd: dir, input: Buffer.from([0x7b, 0xff, 0x7d]) });
+    assert.equal(bytes.status, 1);
+    assert.equal(bytes.stderr, 'error: standard input is not valid UTF-8 text, so it is not a tokens file.\n');
+  });
+});
