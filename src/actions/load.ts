@@ -14,11 +14,20 @@ import { type ExistingFile, readFile } from '../store/store';
 
 const FILE_NOUN: Record<FileKind, string> = { admin: 'admin token', permission: 'permission tokens' };
 
-/** Parses and fully validates an existing file (of kind `expect`, when given), or refuses it. */
+/** A validated file's parsed view, for commands that only look (no text layout needed). */
+export type LoadedFile = { kind: 'admin'; value: AdminTokenFile } | { kind: 'permission'; value: PermissionTokensFile };
+
+/** Parses and fully validates an existing file (of kind `expect`, when given), or refuses it, and opens it for edits. */
 export function loadDocument(existing: ExistingFile, path: string, now: number, expect: 'admin'): AdminDocument;
 export function loadDocument(existing: ExistingFile, path: string, now: number, expect: 'permission'): PermissionDocument;
 export function loadDocument(existing: ExistingFile, path: string, now: number, expect?: FileKind): TokenDocument;
 export function loadDocument(existing: ExistingFile, path: string, now: number, expect?: FileKind): TokenDocument {
+  const { kind, value } = checkFile(existing, path, now, expect);
+  return openDocument(existing.text, value, kind);
+}
+
+/** Parses and fully validates an existing file (of kind `expect`, when given), or refuses it. */
+export function checkFile(existing: ExistingFile, path: string, now: number, expect?: FileKind): LoadedFile {
   const parsed = parseJsonText(existing.text);
   if (!parsed.ok) {
     throw new FileError('EINVALIDFILE', `${path} is not valid JSON (${parsed.reason} at line ${parsed.line}, column ${parsed.column}); fix or move it, then run again. It was left unchanged.`);
@@ -42,10 +51,10 @@ export function loadDocument(existing: ExistingFile, path: string, now: number, 
       `${path} is not a valid ${noun} file: at ${first.pointer || '/'} ${first.message}${more}. Run \`influxdb3-offline-tokens validate ${path}\` for every problem. It was left unchanged.`,
     );
   }
-  return openDocument(existing.text, parsed.value as PermissionTokensFile | AdminTokenFile, asKind);
+  return { kind: asKind, value: parsed.value } as LoadedFile;
 }
 
-/** Reads (without the lock: writers rename whole files) and loads a file, for commands that only look. */
-export function readDocument(path: string, now: number, seam?: FsSeam): TokenDocument {
-  return loadDocument(readFile(path, seam), path, now);
+/** Reads (without the lock: writers rename whole files) and checks a file, for commands that only look. */
+export function readChecked(path: string, now: number, seam?: FsSeam): LoadedFile {
+  return checkFile(readFile(path, seam), path, now);
 }

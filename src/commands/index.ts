@@ -4,8 +4,13 @@
  */
 import apply from './apply';
 import createToken from './create-token';
+import deleteToken from './delete-token';
 import exportCommand from './export';
+import getToken from './get-token';
+import prune from './prune';
+import rotateToken from './rotate-token';
+import showTokens from './show-tokens';
 import validate from './validate';
 import type { CommandModule } from './types';
 
-export const COMMANDS: readonly CommandModule[] = [createToken, validate, apply, exportCommand];
+export const COMMANDS: readonly CommandModule[] = [createToken, showTokens, getToken, rotateToken, deleteToken, prune, validate, apply, exportCommand];

@@ -66,7 +66,7 @@ export function openDocument(text: string, value: AdminTokenFile): AdminDocument
 export function openDocument(text: string, value: PermissionTokensFile | AdminTokenFile, kind: FileKind): TokenDocument;
 export function openDocument(text: string, value: PermissionTokensFile | AdminTokenFile, kind: FileKind = 'tokens' in value ? 'permission' : 'admin'): TokenDocument {
   let i = 0;
-  while (text.charCodeAt(i) !== 0x7b /* { */) i++;
+  while (i < text.length && text.charCodeAt(i) !== 0x7b /* { */) i++;
   const { members } = objectMembers<TokensArray>(text, i, 0, KNOWN[kind], (key, start) => {
     if (kind !== 'permission' || key !== 'tokens' || text.charCodeAt(start) !== 0x5b /* [ */) return undefined;
     const { entries, end } = tokenEntries(text, start, ENTRY_KNOWN);

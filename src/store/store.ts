@@ -13,7 +13,7 @@
  */
 import type { Stats } from 'node:fs';
 import { dirname } from 'node:path';
-import { LockError } from '../errors';
+import { FileError, LockError } from '../errors';
 import { type FsSeam, nodeFs } from './fs-seam';
 import { checkInterrupted, whileBusy } from './interrupts';
 import { STALE_MS, acquire, assertLockHeld, release } from './lock';
@@ -36,6 +36,8 @@ export interface UpdateRequest<R> {
    * text, or `write: false` to leave the file as it is. Runs while the lock is held.
    */
   transform(existing: ExistingFile | undefined): { write: true; text: Text; result: R } | { write: false; result: R };
+  /** Commands that edit a file never create one: refuse a missing file before any directory or lock is made. */
+  mustExist?: boolean;
   seam?: FsSeam;
   /** `--owner`: the owner of the file written and of the directories created for it. */
   owner?: Owner;
@@ -73,6 +75,7 @@ async function lockedUpdate<R>(req: UpdateRequest<R>, seam: FsSeam): Promise<Upd
     throw io(`inspect ${req.path}`, e);
   }
   if (existing) refuseIfNotRegular(existing, req.path);
+  else if (req.mustExist) throw new FileError('ENOTFILE', `${req.path} does not exist; check the path.`);
   ensureDirectory(dirname(target), seam, req.owner);
   const lock = await acquire(target, req.lockTimeoutMs, seam);
   let outcome: UpdateOutcome<R> | undefined;

@@ -21,6 +21,7 @@ import {
   setAdminToken,
 } from '../../src/domain/document';
 import { layoutAt } from '../../src/domain/json-layout';
+import { isExpired, successorName } from '../../src/domain/lifecycle';
 import { type AdminTokenFile, type PermissionTokensFile, type TokenEntry, newAdminFile, serializeTokenFile } from '../../src/domain/token-file';
 
 const T1 = 'apiv3_WuZ2cmgZEoXT_5jHh5eMBMbDePgSYPvUAnZO9y4PCsrR1RhHtIBh3No2j6oz8Os7yCRqY8IdBMFUYjSboY7oAQ';
@@ -291,4 +292,24 @@ test('property: on a file with hand-written spacing, entries no edit touched kee
     }),
     { numRuns: 200 },
   );
+});
+
+// ---- the lifecycle rules ----
+
+test('successorName: the first free NAME-2, NAME-3, ..., counted from the name as given', () => {
+  const cases: Array<[string, string[], string]> = [
+    ['app', [], 'app-2'],
+    ['app', ['app-2'], 'app-3'],
+    ['app', ['app-2', 'app-3', 'app-5'], 'app-4'],
+    ['seed-6', ['seed-7'], 'seed-6-2'],
+    ['db-2024', [], 'db-2024-2'],
+  ];
+  for (const [name, taken, expected] of cases) assert.equal(successorName(name, (n) => taken.includes(n)), expected, `${name} with ${taken.join()}`);
+});
+
+test('isExpired: from the expiry instant on; never without one', () => {
+  assert.equal(isExpired(undefined, 5), false);
+  assert.equal(isExpired(6, 5), false);
+  assert.equal(isExpired(5, 5), true);
+  assert.equal(isExpired(4, 5), true);
 });
