@@ -44,6 +44,8 @@ function bundle() {
     minify: true,
     legalComments: 'none',
     alias: { 'graceful-fs': join(root, 'src/shims/graceful-fs.ts') },
+    // Only apply reads YAML: the package stays out of the bundle every command loads (and its code cache).
+    external: ['yaml'],
     logLevel: 'warning',
   });
   // bin/influxdb3-offline-tokens.cjs loads the bundle with this cache (see there why).

@@ -34,7 +34,7 @@ function specError(source: string, problems: readonly Problem[]): UsageError {
   return new UsageError(`${source} at ${first.pointer || '/'}: ${first.message}${more}; nothing was written.`);
 }
 
-async function parseSpec(text: string, source: string): Promise<unknown> {
+function parseSpec(text: string, source: string): unknown {
   // A JSON spec (what generators write) takes JSON.parse: the yaml package reads 10,000
   // tokens of it in seconds. YAML is a superset, so only text that is not JSON goes there.
   if (text.trimStart().startsWith('{')) {
@@ -42,7 +42,8 @@ async function parseSpec(text: string, source: string): Promise<unknown> {
     if (json.ok) return json.value;
   }
   // YAML is read only here: no other command pays for loading the package.
-  const YAML = await import('yaml');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const YAML = require('yaml') as typeof import('yaml');
   const doc = YAML.parseDocument(text, { schema: 'core', merge: false, uniqueKeys: true, prettyErrors: true });
   const err = doc.errors[0];
   if (err) {
@@ -91,7 +92,7 @@ const applyCommand: CommandModule = {
     const owner = one(f.owner);
     const lockTimeoutMs = durationMs(one(f['lock-timeout']) ?? DEFAULT_LOCK_TIMEOUT, '--lock-timeout');
     const label = source === '-' ? 'the spec on stdin' : source;
-    const checked = desiredState(await parseSpec(readSpecText(source), label), env.now());
+    const checked = desiredState(parseSpec(readSpecText(source), label), env.now());
     if (!checked.ok) throw specError(label, checked.problems);
     const desired = checked.value;
     const files = [desired.admin?.file, desired.permissions?.file].filter((p): p is string => p !== undefined);
