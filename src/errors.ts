@@ -13,6 +13,8 @@ export type FileCode =
   | 'ETOKENTAKEN' // a supplied token string is already in the file
   | 'EADMINEXISTS' // an admin token file exists and --force was not given
   | 'ETOOLARGE' // the existing file is larger than any tokens file should be
+  | 'ENOTOKEN' // no token of that name in the file(s)
+  | 'EEXPORTKEY' // two tokens would be exported under one key, env name or file name, or a name cannot be one
   | 'ENOTFILE'; // the output path is a directory, FIFO, device...
 export type LockCode = 'ELOCKED' | 'ECOMPROMISED';
 export type IoCode = 'EIO';
