@@ -46,10 +46,11 @@ function compare(label, args, before) {
 }
 const create = (file, name) => [cli, 'create', 'token', '--permission', 'db:mydb:read,write', '--name', name, '--output-file', file];
 
-function tokensFile(n) {
+function tokensFile(n, distinctExpiries = false) {
   const tokens = [];
   for (let i = 0; i < n; i++) {
-    tokens.push({ token: `apiv3_${randomBytes(64).toString('base64url')}`, name: `token-${i}`, expiry_millis: 1956400061529, permissions: ['db:db1,db2:read,write', 'system:health:read'] });
+    const expiry = distinctExpiries ? 1956400061529 + i * 997_001 : 1956400061529;
+    tokens.push({ token: `apiv3_${randomBytes(64).toString('base64url')}`, name: `token-${i}`, expiry_millis: expiry, permissions: ['db:db1,db2:read,write', 'system:health:read'] });
   }
   return `${JSON.stringify({ create_databases: ['db1', 'db2'], tokens }, null, 2)}\n`;
 }
@@ -69,12 +70,29 @@ let k = 0;
 const fresh = () => join(dir, `new-${k++}.json`);
 compare('create token into a new file', create(join(dir, 'x.json'), 'app'), () => rmSync(join(dir, 'x.json'), { force: true }));
 
+// Start-up of every other command, on a small file (target: no slower than create token).
+const small = join(dir, 'small.json');
+writeFileSync(small, tokensFile(3), { mode: 0o600 });
+compare('show tokens, 3 tokens', [cli, 'show', 'tokens', '--file', small]);
+compare('get token, 3 tokens', [cli, 'get', 'token', '--file', small, '--token-name', 'token-1']);
+const smallCopy = join(dir, 'small-copy.json');
+compare('delete token, 3 tokens', [cli, 'delete', 'token', '--file', smallCopy, '--token-name', 'token-1'], () => copyFileSync(small, smallCopy));
+compare('rotate token, 3 tokens', [cli, 'rotate', 'token', '--file', smallCopy, '--token-name', 'token-1'], () => copyFileSync(small, smallCopy));
+
 if (BIG) {
   for (const n of [10_000, 100_000]) {
     const seed = join(dir, `seed-${n}.json`);
     writeFileSync(seed, tokensFile(n), { mode: 0o600 });
     const target = join(dir, `big-${n}.json`);
     compare(`append to a file of ${n.toLocaleString('en')} tokens`, create(target, 'extra'), () => copyFileSync(seed, target));
+    if (n === 100_000) {
+      compare(`show tokens of ${n.toLocaleString('en')} tokens (pretty)`, [cli, 'show', 'tokens', '--file', seed]);
+      compare(`show tokens of ${n.toLocaleString('en')} tokens (json)`, [cli, 'show', 'tokens', '--file', seed, '--format', 'json']);
+      const distinct = join(dir, 'distinct.json');
+      writeFileSync(distinct, tokensFile(n, true), { mode: 0o600 });
+      compare(`show tokens of ${n.toLocaleString('en')}, every expiry distinct`, [cli, 'show', 'tokens', '--file', distinct]);
+      compare(`delete token of 1 of ${n.toLocaleString('en')} tokens`, [cli, 'delete', 'token', '--file', target, '--token-name', `token-${n / 2}`], () => copyFileSync(seed, target));
+    }
   }
 }
 
@@ -91,4 +109,34 @@ rmSync(dir, { recursive: true, force: true });
 if (par.some((p) => p.kept !== WRITERS || p.failed !== 0)) {
   console.error('error: concurrent appends lost tokens or failed');
   process.exitCode = 1;
+}
+
+// Exports (issue 8): a Secret of a 10,000-token file must stay within 3x `node -e 0`.
+{
+  const exportDir = mkdtempSync(join(tmpdir(), 'otk-bench-export-'));
+  const file = join(exportDir, 'tokens.json');
+  writeFileSync(file, tokensFile(10_000), { mode: 0o600 });
+  const { ratio } = compare('export --format k8s-secret, 10,000 tokens', [cli, 'export', '--file', file, '--format', 'k8s-secret']);
+  rmSync(exportDir, { recursive: true, force: true });
+  if (ratio > 3) {
+    console.error(`error: export --format k8s-secret of 10,000 tokens took ${ratio.toFixed(2)}x node -e 0 (limit 3x)`);
+    process.exitCode = 1;
+  }
+}
+
+// apply (issue 8): a 10,000-token spec (JSON) into a new file within 1 s; re-applying it
+// (no byte changed) within 0.5 s.
+{
+  const applyDir = mkdtempSync(join(tmpdir(), 'otk-bench-apply-'));
+  const target = join(applyDir, 'perm.json');
+  const spec = join(applyDir, 'spec.json');
+  const tokens = Array.from({ length: 10_000 }, (_, i) => ({ name: `client-${i}`, permissions: ['db:metrics:read,write', 'system:health:read'], expiry: '90d' }));
+  writeFileSync(spec, JSON.stringify({ permissions: { file: target, create_databases: ['metrics'], tokens } }));
+  const fresh = compare('apply 10,000 tokens into a new file', [cli, 'apply', '-f', spec], () => rmSync(target, { force: true }));
+  const again = compare('apply the same 10,000 tokens again', [cli, 'apply', '-f', spec]);
+  rmSync(applyDir, { recursive: true, force: true });
+  if (fresh.c > 1000 || again.c > 500) {
+    console.error(`error: apply took ${fresh.c.toFixed(0)} ms (limit 1000) and re-apply ${again.c.toFixed(0)} ms (limit 500)`);
+    process.exitCode = 1;
+  }
 }

@@ -17,15 +17,15 @@ function generateValidators() {
   const admin = JSON.parse(readFileSync(join(root, 'schemas/admin-token-file.schema.json'), 'utf8'));
   const perm = JSON.parse(readFileSync(join(root, 'schemas/permission-tokens-file.schema.json'), 'utf8'));
   const body = JSON.parse(readFileSync(join(root, 'schemas/http-token-body.schema.json'), 'utf8'));
-  ajv.addSchema(admin);
-  ajv.addSchema(perm);
-  ajv.addSchema(body);
+  const spec = JSON.parse(readFileSync(join(root, 'schemas/token-spec.schema.json'), 'utf8'));
+  for (const schema of [admin, perm, body, spec]) ajv.addSchema(schema);
   const code = standaloneCode(ajv, {
     validateAdminFile: admin.$id,
     validatePermissionFile: perm.$id,
     // Appends validate only the new entry: the rest of the document was checked on read.
     validateTokenEntry: `${perm.$id}#/$defs/tokenEntry`,
     validateHttpTokenBody: body.$id,
+    validateTokenSpec: spec.$id,
   });
   const out = join(root, 'src/generated/validators.ts');
   mkdirSync(dirname(out), { recursive: true });
@@ -44,6 +44,8 @@ function bundle() {
     minify: true,
     legalComments: 'none',
     alias: { 'graceful-fs': join(root, 'src/shims/graceful-fs.ts') },
+    // Only apply reads YAML: the package stays out of the bundle every command loads (and its code cache).
+    external: ['yaml'],
     logLevel: 'warning',
   });
   // bin/influxdb3-offline-tokens.cjs loads the bundle with this cache (see there why).

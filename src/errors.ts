@@ -14,6 +14,8 @@ export type FileCode =
   | 'EADMINEXISTS' // an admin token file exists and --force was not given
   | 'ESTALE' // --fail-if-stale: the token --if-not-exists would keep has expired or other permissions
   | 'ETOOLARGE' // the existing file is larger than any tokens file should be
+  | 'ENOTOKEN' // no token of that name in the file(s)
+  | 'EEXPORTKEY' // two tokens would be exported under one key, env name or file name, or a name cannot be one
   | 'ENOTFILE'; // the output path is a directory, FIFO, device...
 export type LockCode = 'ELOCKED' | 'ECOMPROMISED';
 export type IoCode = 'EIO';

@@ -138,6 +138,25 @@ export function tokensIn(text: string): string[] {
   return text.match(/apiv3_[A-Za-z0-9_-]{20,}/g) ?? [];
 }
 
+/** A RunEnv for calling a command in-process, with what it printed kept for assertions. */
+export function captureEnv(now = Date.now()): {
+  io: { stdout(t: string): void; stderr(t: string): void };
+  now: () => number;
+  randomBytes: (n: number) => Uint8Array;
+  stdoutText(): string;
+  stderrText(): string;
+} {
+  let out = '';
+  let err = '';
+  return {
+    io: { stdout: (t) => void (out += t), stderr: (t) => void (err += t) },
+    now: () => now,
+    randomBytes: (n) => randomBytes(n),
+    stdoutText: () => out,
+    stderrText: () => err,
+  };
+}
+
 /**
  * `create token` flags as a record (camelCase keys as in code: outputFile), read through the
  * real command-line reader into ParsedArgs: a string is `--flag value`, an array repeats the

@@ -3,27 +3,15 @@
  * The clock and the random source come from the caller, so tests can pin both.
  */
 import { FileError } from '../errors';
+import { addDatabases, appendEntries, emptyDocument, findEntry, renderDocument, setAdminToken } from '../domain/document';
 import { type ExpirySpec, expiryMillis } from '../domain/expiry';
-import { parseJsonText } from '../domain/json-text';
 import { schemaProblems } from '../domain/schema';
 import { type RandomBytes, mintToken } from '../domain/token';
-import {
-  type AdminTokenFile,
-  type FileKind,
-  KIND_LABEL,
-  type PermissionTokensFile,
-  appendToText,
-  appendToken,
-  detectKind,
-  newAdminFile,
-  newTokenEntry,
-  replaceAdminToken,
-  serializeTokenFile,
-} from '../domain/token-file';
+import { type AdminTokenFile, type FileKind, newAdminFile, newTokenEntry } from '../domain/token-file';
 import type { KeptToken } from '../domain/stale';
-import { checkDocument } from '../domain/validate-file';
-import { type ExistingFile, updateFile } from '../store/store';
+import { updateFile } from '../store/store';
 import type { FsSeam } from '../store/fs-seam';
+import { loadDocument } from './load';
 
 interface CommonOptions {
   outputFile: string;
@@ -32,13 +20,13 @@ interface CommonOptions {
   lockTimeoutMs: number;
   /** Keep an existing token of that name (or an existing admin file) instead of failing. */
   ifNotExists: boolean;
+  /** A token string the user supplied (already checked for strength); minted when absent. */
+  tokenValue?: string;
   /**
    * Sees the token --if-not-exists keeps, under the lock and before anything is written
    * (create_databases may still grow): throwing here leaves the file unchanged.
    */
   onKeep?: (kept: KeptToken) => void;
-  /** A token string the user supplied (already checked for strength); minted when absent. */
-  tokenValue?: string;
 }
 export interface PermissionTokenOptions extends CommonOptions {
   kind: 'permission';
@@ -76,29 +64,6 @@ export interface CreateTokenResult {
 
 type Minted = Omit<CreateTokenResult, 'modeTightened' | 'releaseFailure'>;
 
-/** Parses and fully validates an existing file of the expected kind, or refuses it. */
-function loadExisting<K extends FileKind>(existing: ExistingFile, kind: K, path: string, now: number): K extends 'admin' ? AdminTokenFile : PermissionTokensFile {
-  const parsed = parseJsonText(existing.text);
-  if (!parsed.ok) {
-    throw new FileError('EINVALIDFILE', `${path} is not valid JSON (${parsed.reason} at line ${parsed.line}, column ${parsed.column}); fix or move it, then run again. It was left unchanged.`);
-  }
-  const found = detectKind(parsed.value);
-  if (found !== undefined && found !== kind) {
-    throw new FileError('EWRONGKIND', `${path} is ${KIND_LABEL[found]}, not ${KIND_LABEL[kind]}; choose another --output-file. It was left unchanged.`);
-  }
-  const { errors, arrayForm } = checkDocument(parsed.value, now, { warnings: false, text: existing.text, kind });
-  if (errors.length > 0) {
-    const first = errors[0]!;
-    const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
-    throw new FileError('EINVALIDFILE', `${path} is not a valid ${kind === 'admin' ? 'admin token' : 'permission tokens'} file: at ${first.pointer || '/'} ${first.message}${more}. Run \`influxdb3-offline-tokens validate ${path}\` for every problem. It was left unchanged.`);
-  }
-  if (arrayForm) {
-    // The server reads it, but a file kept as text has no place for a new field or entry.
-    throw new FileError('EINVALIDFILE', `${path} writes a token as a JSON array of its fields, which the server reads but this tool does not append to; rewrite it as an object ({"token": …, "name": …}), then run again. It was left unchanged.`);
-  }
-  return parsed.value as K extends 'admin' ? AdminTokenFile : PermissionTokensFile;
-}
-
 export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Promise<CreateTokenResult> {
   const now = env.now();
   const expiry = opts.expiry === undefined ? undefined : expiryMillis(opts.expiry, now);
@@ -132,47 +97,51 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
     transform: (existing) => {
       if (opts.kind === 'admin') {
         const fresh = newAdminFile(token, opts.name, expiry);
-        let text = serializeTokenFile(fresh);
-        if (existing) {
-          const current = loadExisting(existing, 'admin', opts.outputFile, now);
-          if (opts.ifNotExists) {
-            opts.onKeep?.(current);
-            return { write: false, result: adminResult(false, current) };
-          }
-          refuseTaken(current.token === token ? current.name : undefined);
-          if (!opts.force) {
-            throw new FileError('EADMINEXISTS', `${opts.outputFile} already holds an admin token (named ${JSON.stringify(current.name)}); it was left unchanged. Pass --force to replace it, --if-not-exists to keep it, or choose another --output-file.`);
-          }
-          text = replaceAdminToken(existing.text, fresh);
-        }
         assertSchema('admin', fresh);
-        return { write: true, text, result: adminResult(true, fresh) };
-      }
-      const current = existing ? loadExisting(existing, 'permission', opts.outputFile, now) : undefined;
-      if (!(opts.ifNotExists && current?.tokens.some((t) => t.name === opts.name))) {
-        refuseTaken(current?.tokens.find((t) => t.token === token)?.name);
+        if (existing) {
+          const current = loadDocument(existing, opts.outputFile, now, 'admin');
+          if (opts.ifNotExists) {
+            opts.onKeep?.(current.value);
+            return { write: false, result: adminResult(false, current.value) };
+          }
+          refuseTaken(current.value.token === token ? current.value.name : undefined);
+          if (!opts.force) {
+            throw new FileError('EADMINEXISTS', `${opts.outputFile} already holds an admin token (named ${JSON.stringify(current.value.name)}); it was left unchanged. Pass --force to replace it, --if-not-exists to keep it, or choose another --output-file.`);
+          }
+          return { write: true, text: renderDocument(setAdminToken(current, fresh)), result: adminResult(true, fresh) };
+        }
+        return { write: true, text: renderDocument(setAdminToken(emptyDocument('admin'), fresh)), result: adminResult(true, fresh) };
       }
       const entry = newTokenEntry(token, opts.name, expiry, opts.permissions);
-      // Only the new entry needs checking: the rest of the document was validated above.
+      // Only the new entry needs checking: the rest of the document was validated on load.
       assertSchema('tokenEntry', entry);
-      const appended = appendToken(current, entry, opts.createDatabases, opts.ifNotExists, opts.outputFile);
-      const kept = appended.entry;
-      if (!appended.added) opts.onKeep?.(kept);
-      const doc = appended.doc ?? current;
+      let doc = existing ? loadDocument(existing, opts.outputFile, now, 'permission') : emptyDocument('permission');
+      const taken = findEntry(doc, opts.name);
+      if (taken !== -1 && !opts.ifNotExists) {
+        throw new FileError(
+          'ENAMETAKEN',
+          `a token named ${JSON.stringify(opts.name)} is already in ${opts.outputFile}, which was left unchanged; choose another --name, or pass --if-not-exists to keep the existing one`,
+        );
+      }
+      if (taken === -1) refuseTaken(doc.value.tokens.find((t) => t.token === token)?.name);
+      // New databases are merged even when the token is kept, so a pipeline that adds a
+      // database to its list gets it on the next run.
+      const merged = addDatabases(doc, opts.createDatabases);
+      doc = merged.doc;
+      if (taken === -1) doc = appendEntries(doc, [entry]);
+      const kept = taken === -1 ? entry : doc.value.tokens[taken]!;
+      if (taken !== -1) opts.onKeep?.(kept);
       const result = {
         ...base,
-        created: appended.added,
+        created: taken === -1,
         token: kept.token,
         expiryMillis: kept.expiry_millis,
         permissions: kept.permissions,
-        createDatabases: doc?.create_databases,
-        newDatabases: appended.newDatabases,
+        createDatabases: doc.value.create_databases ?? undefined,
+        newDatabases: merged.added,
       };
-      if (!appended.doc) return { write: false, result };
-      const text = existing
-        ? appendToText(existing.text, appended.added ? entry : undefined, appended.newDatabases)
-        : serializeTokenFile(appended.doc);
-      return { write: true, text, result };
+      if (taken !== -1 && merged.added.length === 0) return { write: false, result };
+      return { write: true, text: renderDocument(doc), result };
     },
   });
   return { ...outcome.result, modeTightened: outcome.modeTightened, releaseFailure: outcome.releaseFailure };

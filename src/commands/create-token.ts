@@ -7,7 +7,7 @@ import { databasesOf, parsePermission } from '../domain/permissions';
 import { type StaleReason, staleReasons } from '../domain/stale';
 import { FileError, UsageError } from '../errors';
 import type { RunEnv } from '../main';
-import { durationWords } from '../output/duration-words';
+import { expiryLine, expiryWords } from '../output/expiry';
 import { nodeFs } from '../store/fs-seam';
 import { readFile } from '../store/store';
 import { durationMs, given, text, words } from './args';
@@ -86,18 +86,6 @@ function octal(mode: number): string {
   return mode.toString(8).padStart(4, '0');
 }
 
-function isoOf(millis: number): string {
-  const date = new Date(millis);
-  // Beyond ±8.64e15 ms a Date has no ISO form (a 280,000-year expiry is still writable).
-  return Number.isNaN(date.getTime()) ? `${millis} ms since 1970` : date.toISOString();
-}
-
-function describeExpiry(expiryMillis: number | undefined, now: number): string {
-  if (expiryMillis === undefined) return 'never';
-  const left = expiryMillis - now;
-  const when = isoOf(expiryMillis);
-  return left > 0 ? `${when} (in ${durationWords(left)})` : `${when} (expired)`;
-}
 
 export function render(result: CreateTokenResult, format: string, now: number): string {
   if (format === 'json') {
@@ -119,7 +107,7 @@ export function render(result: CreateTokenResult, format: string, now: number): 
   ];
   if (result.kind === 'permission') lines.push(`Permissions: ${(result.permissions ?? []).join(' ')}`);
   else lines.push('Access: admin (full access)');
-  lines.push(`Expires: ${describeExpiry(result.expiryMillis, now)}`);
+  lines.push(`Expires: ${expiryLine(result.expiryMillis, now)}`);
   if (result.newDatabases.length > 0) lines.push(`Databases to create: ${result.newDatabases.join(', ')} (added)`);
   const flag = result.kind === 'admin' ? '--admin-token-file' : '--permission-tokens-file';
   lines.push(`Load it with: influxdb3 serve ${flag} ${result.outputFile}`);
@@ -156,7 +144,7 @@ export function notices(args: ParsedArgs, opts: CreateTokenOptions, result: Crea
 export function staleWords(reasons: readonly StaleReason[], now: number): string {
   return reasons
     .map((r) => {
-      if (r.kind === 'expired') return `it expired ${durationWords(now - r.expiryMillis)} ago (${isoOf(r.expiryMillis)})`;
+      if (r.kind === 'expired') return `it expired ${expiryWords(r.expiryMillis, now).relative} (${expiryWords(r.expiryMillis, now).iso})`;
       const parts: string[] = [];
       if (r.onlyKept.length > 0) parts.push(`it has ${r.onlyKept.join(' ')}, which was not asked for`);
       if (r.onlyAsked.length > 0) parts.push(`it lacks ${r.onlyAsked.join(' ')}, which was asked for`);

@@ -1,10 +1,12 @@
 /**
- * Token-preserving JSON layout. Appends rewrite a file from its own text rather than from
+ * Token-preserving JSON layout. Edits rewrite a file from its own text rather than from
  * JSON.parse's objects: parse → stringify would move integer-like keys ("2024") to the
  * front, round large numbers (12345678901234567890), and rewrite 1.0 or escapes, and the
  * SPEC says nothing in a file is lost or moved. Here every string, number and key keeps
- * its bytes; only the whitespace between tokens is made canonical — the layout of
- * JSON.stringify(value, null, 2), which is also the server's own pretty printer's.
+ * its bytes. The members this tool knows get the canonical whitespace of
+ * JSON.stringify(value, null, 2) (the server's own pretty printer's); the value of a member
+ * it does not know is kept verbatim, insides and all: re-indenting an unknown value nested
+ * 10,000 deep would turn 20 KB into 200 MB, and the server skips it anyway.
  *
  * Pure, and only for text JSON.parse has accepted (callers validate first): it does not
  * check the grammar, it only lays it out.
@@ -129,64 +131,112 @@ const CANONICAL_ENTRY = new RegExp(
 );
 
 /**
- * The tokens array, laid out at depth 1. Files this tool wrote are already canonical, and
- * a regex checks an entry at native speed where the token walk of layoutValue takes twice
- * as long on 100,000 entries; anything else (unknown fields, other spacing) takes the walk.
+ * Index just past the value that starts at `start`, found without recursion: an unknown
+ * field may nest deeper than any stack (serde skips 100,000 levels; so must we).
  */
-function layoutTokens(text: string, start: number): { text: string; end: number } {
-  let i = start + 1;
-  if (text.charCodeAt(start) === OPEN_BRACKET && text.startsWith('\n    {', i)) {
-    i += 5;
-    for (;;) {
-      CANONICAL_ENTRY.lastIndex = i;
-      if (!CANONICAL_ENTRY.test(text)) break;
-      i = CANONICAL_ENTRY.lastIndex;
-      if (text.startsWith(',\n    {', i)) i += 6;
-      else if (text.startsWith('\n  ]', i)) return { text: text.slice(start, i + 4), end: i + 4 };
-      else break;
+export function skipValue(text: string, start: number): number {
+  const first = text.charCodeAt(start);
+  if (first === QUOTE) return skipString(text, start);
+  if (!isOpen(first)) return skipScalar(text, start);
+  let level = 0;
+  for (let i = start; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      i = skipString(text, i);
+      continue;
     }
+    if (isOpen(c)) level++;
+    else if (isClose(c) && --level === 0) return i + 1;
+    i++;
   }
-  return layoutValue(text, start, 1);
+  return text.length;
 }
 
 export interface Member {
   /** The key as written, quotes and escapes included. */
   readonly rawKey: string;
   readonly key: string;
-  /** The value laid out at depth 1, as a member of the top-level object. */
+  /** The value as it goes in the file at this member's depth. */
   readonly value: string;
 }
 
-/** The members of a top-level object, in file order, duplicates and all. */
-export function topLevelMembers(text: string): Member[] {
-  const members: Member[] = [];
-  let i = skipSpace(text, 0);
-  if (text.charCodeAt(i) !== OPEN_BRACE) throw new TypeError('topLevelMembers needs a JSON object');
-  i = skipSpace(text, i + 1);
+/**
+ * The members of the object at `start`, in file order, duplicates and all: a member whose
+ * key is in `known` laid out canonically for nesting `depth + 1`, any other kept verbatim.
+ * `special` lays out chosen known members itself (the tokens array's fast path).
+ */
+export function objectMembers<V = string>(
+  text: string,
+  start: number,
+  depth: number,
+  known: ReadonlySet<string>,
+  special?: (key: string, valueStart: number) => { value: V; end: number } | undefined,
+): { members: Array<{ rawKey: string; key: string; value: string | V }>; end: number } {
+  const members: Array<{ rawKey: string; key: string; value: string | V }> = [];
+  let i = skipSpace(text, start + 1);
   while (i < text.length && text.charCodeAt(i) === QUOTE) {
     const keyEnd = skipString(text, i);
     const rawKey = text.slice(i, keyEnd);
-    i = skipSpace(text, keyEnd) + 1; // past the colon
-    const key = JSON.parse(rawKey) as string;
-    const start = skipSpace(text, i);
-    const value = key === 'tokens' ? layoutTokens(text, start) : layoutValue(text, start, 1);
-    members.push({ rawKey, key, value: value.text });
-    i = skipSpace(text, value.end);
+    const key = rawKey.includes('\\') ? (JSON.parse(rawKey) as string) : rawKey.slice(1, -1);
+    const valueStart = skipSpace(text, skipSpace(text, keyEnd) + 1); // past the colon
+    let value: string | V;
+    let end: number;
+    const own = known.has(key) ? special?.(key, valueStart) : undefined;
+    if (own) ({ value, end } = own);
+    else if (known.has(key)) ({ text: value, end } = layoutValue(text, valueStart, depth + 1));
+    else {
+      end = skipValue(text, valueStart);
+      value = text.slice(valueStart, end);
+    }
+    members.push({ rawKey, key, value });
+    i = skipSpace(text, end);
     if (text.charCodeAt(i) === COMMA) i = skipSpace(text, i + 1);
   }
-  return members;
+  return { members, end: i + 1 };
 }
 
+/** An object from its members, laid out at nesting `depth` (its first line not indented). */
+export function renderObject(members: ReadonlyArray<{ rawKey: string; value: string }>, depth: number): string {
+  if (members.length === 0) return '{}';
+  const inner = newlineIndent(depth + 1);
+  let out = '{';
+  members.forEach((m, i) => {
+    out += `${i === 0 ? '' : ','}${inner}${m.rawKey}: ${m.value}`;
+  });
+  return `${out}${newlineIndent(depth)}}`;
+}
+
+/** Where one canonical token entry lies in the text. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The entry separator of a canonical tokens array. */
+export const ENTRY_SEPARATOR = ',\n    ';
+
 /**
- * A whole document from its top-level members (what serializeTokenFile would write), as
- * pieces to write one after another: joining them would copy a large file once more.
+ * The entries of the tokens array at `start`, each either a Span of the text (already
+ * canonical: recognised by one regex at native speed, where the token walk takes twice as
+ * long on 100,000 entries) or its members, laid out with `known` members canonical.
  */
-export function renderMembers(members: ReadonlyArray<{ rawKey: string; value: string }>): string[] {
-  if (members.length === 0) return ['{}\n'];
-  const pieces = ['{\n'];
-  members.forEach((m, i) => pieces.push(`${i === 0 ? '' : ',\n'}  ${m.rawKey}: `, m.value));
-  pieces.push('\n}\n');
-  return pieces;
+export function tokenEntries(text: string, start: number, known: ReadonlySet<string>): { entries: Array<Span | Member[]>; end: number } {
+  const entries: Array<Span | Member[]> = [];
+  let i = skipSpace(text, start + 1);
+  while (i < text.length && text.charCodeAt(i) === OPEN_BRACE) {
+    CANONICAL_ENTRY.lastIndex = i;
+    if (CANONICAL_ENTRY.test(text)) {
+      entries.push({ start: i, end: CANONICAL_ENTRY.lastIndex });
+      i = CANONICAL_ENTRY.lastIndex;
+    } else {
+      const object = objectMembers(text, i, 2, known);
+      entries.push(object.members as Member[]);
+      i = object.end;
+    }
+    i = skipSpace(text, i);
+    if (text.charCodeAt(i) === COMMA) i = skipSpace(text, i + 1);
+  }
+  return { entries, end: i + 1 };
 }
 
 /** `value` as JSON laid out at nesting `depth` (its first line is not indented). */

@@ -13,12 +13,13 @@ interface AjvError {
 }
 type Validator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 
-export type SchemaName = 'admin' | 'permission' | 'tokenEntry' | 'httpTokenBody';
+export type SchemaName = 'admin' | 'permission' | 'tokenEntry' | 'httpTokenBody' | 'tokenSpec';
 const VALIDATORS: Record<SchemaName, Validator> = {
   admin: generated.validateAdminFile as Validator,
   permission: generated.validatePermissionFile as Validator,
   tokenEntry: generated.validateTokenEntry as Validator,
   httpTokenBody: generated.validateHttpTokenBody as Validator,
+  tokenSpec: generated.validateTokenSpec as Validator,
 };
 
 export interface Problem {
@@ -42,6 +43,13 @@ function describe(e: AjvError): Problem {
       return { pointer: e.instancePath, keyword: e.keyword, message: `does not match the pattern ${String(e.params.pattern)}` };
     case 'minItems':
       return { pointer: e.instancePath, keyword: e.keyword, message: `must have at least ${String(e.params.limit)} item(s)` };
+    case 'additionalProperties': {
+      // Only the apply spec is closed: a misspelt key must not be silently ignored.
+      const key = String(e.params.additionalProperty);
+      return { pointer: `${e.instancePath}/${escapePointerToken(key)}`, keyword: e.keyword, message: `unknown key "${key}"` };
+    }
+    case 'enum':
+      return { pointer: e.instancePath, keyword: e.keyword, message: `must be one of ${(e.params.allowedValues as unknown[]).map(String).join(', ')}` };
     case 'minLength':
       return { pointer: e.instancePath, keyword: e.keyword, message: 'must not be empty' };
     default:

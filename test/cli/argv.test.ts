@@ -78,9 +78,9 @@ const cases: Record<string, Case> = {
   '--name at the end': { argv: create('--permission', 'db:mydb:read', '--output-file', 'tokens.json', '--name'), status: 2, stderr: /^error: --name needs a value, but the command line ends there/ },
   'an empty --name': { argv: create('--permission', 'db:mydb:read', '--output-file', 'tokens.json', '--name', ''), status: 2, stderr: /^error: --name is empty/ },
   // Commands.
-  'an unknown command': { argv: ['frobnicate', '--name', 'x'], status: 2, stderr: /^error: unknown command "frobnicate"; the commands are: create token, validate/ },
+  'an unknown command': { argv: ['frobnicate', '--name', 'x'], status: 2, stderr: /^error: unknown command "frobnicate"; the commands are: create token, .*validate/ },
   'an unknown resource': { argv: ['create', 'tokens', '--name', 'x'], status: 2, stderr: /^error: unknown command "create tokens"; the commands that start with "create" are: create token\./ },
-  'no command': { argv: [], status: 2, stderr: /^error: give a command: create token, (.*, )?validate/ },
+  'no command': { argv: [], status: 2, stderr: /^error: give a command: create token, .*validate/ },
   'a flag before the command': { argv: ['--name', 'x', 'create', 'token'], status: 2, stderr: /^error: --name needs a command before it/ },
   // Help and version do nothing else.
   '--help': { argv: ['--help'], status: 0, stderr: '', stdout: HELP },

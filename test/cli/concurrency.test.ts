@@ -137,6 +137,50 @@ describe('concurrent writers', () => {
   });
 });
 
+describe('the lifecycle commands at once', () => {
+  test('creates, deletes, rotates and prunes on one file, all at once: nothing is lost that was not deleted', { timeout: 180_000 }, async () => {
+    const dir = tempDir();
+    const file = join(dir, 'tokens.json');
+    // 24 seeds: 0-5 deleted, 6-11 rotated (successors seed-N-2), 12-15 expired (pruned), 16-23 untouched.
+    const seeds = Array.from({ length: 24 }, (_, i) => ({
+      token: freshToken(),
+      name: `seed-${i}`,
+      ...(i >= 12 && i < 16 ? { expiry_millis: Date.now() - 60_000 } : {}),
+      permissions: [`db:db${i}:read`],
+    }));
+    writeFileSync(file, `${JSON.stringify({ create_databases: ['shared'], tokens: seeds }, null, 2)}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+    const creates = Array.from({ length: 8 }, (_, i) => `new-${i}`);
+    const runs = [
+      ...creates.map((name, i) => runCliAsync(writerArgs(file, name, `c${i}`))),
+      ...[0, 1, 2, 3, 4, 5].map((i) => runCliAsync(['delete', 'token', '--file', file, '--token-name', `seed-${i}`])),
+      ...[6, 7, 8, 9, 10, 11].map((i) => runCliAsync(['rotate', 'token', '--file', file, '--token-name', `seed-${i}`])),
+      runCliAsync(['prune', '--file', file]),
+    ];
+    const results = await Promise.all(runs);
+    results.forEach((r, i) => assert.equal(r.status, 0, `run ${i}: ${r.stderr}`));
+    const printed = printedTokens(results.slice(0, creates.length), creates);
+    const text = readFileSync(file, 'utf8');
+    const doc = JSON.parse(text) as Doc;
+    assert.equal(text, `${JSON.stringify(doc, null, 2)}\n`);
+    const expected = [
+      ...seeds.slice(6, 12).map((s) => s.name),
+      ...seeds.slice(16).map((s) => s.name),
+      ...[6, 7, 8, 9, 10, 11].map((i) => `seed-${i}-2`),
+      ...creates,
+    ];
+    assert.deepEqual(doc.tokens.map((t) => t.name).sort(), expected.sort());
+    // Kept tokens keep their strings; successors have the permissions of their predecessor.
+    const byName = new Map(doc.tokens.map((t) => [t.name, t]));
+    for (const s of [...seeds.slice(6, 12), ...seeds.slice(16)]) assert.deepEqual(byName.get(s.name), s);
+    for (const i of [6, 7, 8, 9, 10, 11]) assert.deepEqual(byName.get(`seed-${i}-2`)!.permissions, [`db:db${i}:read`]);
+    for (const [name, token] of printed) assert.equal(byName.get(name)!.token, token);
+    assert.equal(doc.create_databases![0], 'shared');
+    assert.deepEqual([...doc.create_databases!].sort(), ['shared', ...creates.map((_, i) => `c${i}`)].sort());
+    assert.deepEqual(readdirSync(dir), ['tokens.json']);
+  });
+});
+
 describe('dead writers', () => {
   test('a lock left by a dead writer (mtime 60 s ago) is taken over', { timeout: 60_000 }, async () => {
     assert.ok(STALE_MS < 60_000, `STALE_MS=${STALE_MS} must be below the age of the abandoned lock`);

@@ -260,6 +260,33 @@ describe('odd output targets', () => {
     assertFailure(r, /ELOOP|symbolic link/);
     assert.deepEqual(tree(root), before);
   });
+
+  test('link/../t.json is the t.json beside the directory the link points to, as the server opens it', () => {
+    const root = tempDir('otk-targets');
+    mkdirSync(join(root, 'deep', 'real'), { recursive: true });
+    symlinkSync(join('deep', 'real'), join(root, 'link'));
+    const r = runCli(args(`${root}/link/../t.json`), { cwd: root }); // not join(): it collapses `..` itself
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(readDoc(join(root, 'deep', 't.json')).tokens.length, 1);
+    assert.equal(existsSync(join(root, 't.json')), false, 'not the lexical root/t.json');
+    // Relative, from the working directory, the same.
+    const again = runCli(args('link/../t.json', 'second'), { cwd: root });
+    assert.equal(again.status, 0, again.stderr);
+    assert.deepEqual(readDoc(join(root, 'deep', 't.json')).tokens.map((t) => t.name), ['app', 'second']);
+    // validate reads the same file.
+    const v = runCli(['validate', 'link/../t.json'], { cwd: root });
+    assert.equal(v.status, 0, v.stderr);
+    assert.match(v.stdout, /with 2 tokens/);
+  });
+
+  test('validate of link/../t.json when only the lexical t.json exists: not found', () => {
+    const root = tempDir('otk-targets');
+    mkdirSync(join(root, 'deep', 'real'), { recursive: true });
+    symlinkSync(join('deep', 'real'), join(root, 'link'));
+    writeTokenFile(join(root, 't.json'), 1);
+    const v = runCli(['validate', 'link/../t.json'], { cwd: root });
+    assertFailure(v, /does not exist/);
+  });
 });
 
 // ---------------------------------------------------------------------------------------

@@ -373,6 +373,22 @@ describe('resolveTarget', () => {
     assert.equal(resolveTarget(join(dir, 'n', 'm.json')), join(dir, 'n', 'm.json'));
   });
 
+  test('`..` is taken from the directory a link leads to, not collapsed first', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'a', 'b'), { recursive: true });
+    symlinkSync(join('a', 'b'), join(dir, 'l'));
+    symlinkSync(join(dir, 'a', 'b'), join(dir, 'abs'));
+    const cases: Array<[string, string]> = [
+      // Template strings, not join(): join collapses `..` lexically itself.
+      [`${dir}/l/../t.json`, join(dir, 'a', 't.json')],
+      [`${dir}/abs/../../t.json`, join(dir, 't.json')],
+      [`${dir}/l/./x/../t.json`, join(dir, 'a', 'b', 't.json')],
+      [`${dir}/missing/../t.json`, join(dir, 't.json')],
+    ];
+    for (const [given, expected] of cases) assert.equal(resolveTarget(given), expected, given);
+    assert.equal(resolveTarget('l/../t.json', undefined, dir), join(dir, 'a', 't.json'));
+  });
+
   test('a path under a regular file -> FileError ENOTFILE', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'f'), 'x');

@@ -1,0 +1,103 @@
+/**
+ * `rotate token`: a successor with a fresh string under a new name (both work until the
+ * old one is deleted online and here), or, in place, a fresh string under the same name.
+ */
+import { FileError } from '../errors';
+import { type ExpirySpec, expiryMillis } from '../domain/expiry';
+import { appendEntries, findEntry, renderDocument, replaceEntry, setAdminToken } from '../domain/document';
+import { isExpired, successorName } from '../domain/lifecycle';
+import { schemaProblems } from '../domain/schema';
+import { mintToken } from '../domain/token';
+import { type FileKind, newTokenEntry } from '../domain/token-file';
+import { updateFile } from '../store/store';
+import { loadAny } from './edit';
+import type { LifecycleEnv, WriteNotes } from './lifecycle-env';
+import { noSuchToken } from './read-tokens';
+
+export interface RotateOptions {
+  file: string;
+  name: string;
+  /** The successor's name; the first free NAME-2, NAME-3... when undefined. Not with inPlace. */
+  newName: string | undefined;
+  /** The successor's expiry; the old token's expiry_millis when undefined. */
+  expiry: ExpirySpec | undefined;
+  inPlace: boolean;
+  lockTimeoutMs: number;
+}
+
+export interface RotateResult extends WriteNotes {
+  file: string;
+  kind: FileKind;
+  inPlace: boolean;
+  oldName: string;
+  /** The token that now carries the new string (the same name in place). */
+  name: string;
+  token: string;
+  expiryMillis: number | undefined;
+  permissions: string[] | undefined;
+}
+
+/** Why a rotation cannot happen, as codes: the command words them with its flags. */
+export type RotateRefusal = 'admin-needs-in-place' | 'successor-born-expired' | 'new-name-taken';
+
+export class RotateError extends FileError {
+  constructor(
+    readonly refusal: RotateRefusal,
+    message: string,
+  ) {
+    super(refusal === 'new-name-taken' ? 'ENAMETAKEN' : 'EINVALIDFILE', message);
+  }
+}
+
+function bornExpired(opts: RotateOptions): RotateError {
+  return new RotateError('successor-born-expired', `the token ${JSON.stringify(opts.name)} in ${opts.file} has expired, and its new string would keep that expiry. It was left unchanged.`);
+}
+
+export async function rotateToken(opts: RotateOptions, env: LifecycleEnv): Promise<RotateResult> {
+  const now = env.now();
+  const token = mintToken(env.randomBytes);
+  const given = opts.expiry === undefined ? undefined : expiryMillis(opts.expiry, now);
+  type Done = Omit<RotateResult, keyof WriteNotes>;
+  const outcome = await updateFile<Done>({
+    path: opts.file,
+    lockTimeoutMs: opts.lockTimeoutMs,
+    mustExist: true,
+    seam: env.seam,
+    transform: (existing) => {
+      const doc = loadAny(existing, opts.file, now);
+      const base = { file: opts.file, kind: doc.kind, inPlace: opts.inPlace, oldName: opts.name, token };
+      if (doc.kind === 'admin') {
+        if (doc.value.name !== opts.name) throw noSuchToken(opts.file, [opts.name], [doc.value.name]);
+        if (!opts.inPlace) {
+          throw new RotateError('admin-needs-in-place', `${opts.file} is an admin token file: the server knows its token only by name, so a successor under a new name would not be an admin token. It was left unchanged.`);
+        }
+        const expiry = given ?? doc.value.expiry_millis ?? undefined;
+        if (given === undefined && isExpired(expiry, now)) throw bornExpired(opts);
+        const next = { token, name: doc.value.name, ...(expiry === undefined ? {} : { expiry_millis: expiry }) };
+        const text = renderDocument(setAdminToken(doc, next));
+        return { write: true, text, result: { ...base, name: doc.value.name, expiryMillis: expiry, permissions: undefined } };
+      }
+      const index = findEntry(doc, opts.name);
+      if (index === -1) throw noSuchToken(opts.file, [opts.name], doc.value.tokens.map((t) => t.name));
+      const old = doc.value.tokens[index]!;
+      const expiry = given ?? old.expiry_millis ?? undefined;
+      if (given === undefined && isExpired(expiry, now)) throw bornExpired(opts);
+      if (opts.inPlace) {
+        const change = given === undefined ? { token } : { token, expiry_millis: given };
+        const text = renderDocument(replaceEntry(doc, opts.name, change));
+        return { write: true, text, result: { ...base, name: opts.name, expiryMillis: expiry, permissions: old.permissions } };
+      }
+      const taken = (n: string): boolean => findEntry(doc, n) !== -1;
+      if (opts.newName !== undefined && taken(opts.newName)) {
+        throw new RotateError('new-name-taken', `a token named ${JSON.stringify(opts.newName)} is already in ${opts.file}, which was left unchanged.`);
+      }
+      const name = opts.newName ?? successorName(opts.name, taken);
+      const entry = newTokenEntry(token, name, expiry, [...old.permissions]);
+      const problems = schemaProblems('tokenEntry', entry);
+      if (problems.length > 0) throw new Error(`internal error: the successor fails the schema at ${problems[0]!.pointer}: ${problems[0]!.message}`);
+      const text = renderDocument(appendEntries(doc, [entry]));
+      return { write: true, text, result: { ...base, name, expiryMillis: expiry, permissions: entry.permissions } };
+    },
+  });
+  return { ...outcome.result, written: outcome.written, modeTightened: outcome.modeTightened, releaseFailure: outcome.releaseFailure };
+}

@@ -1,0 +1,130 @@
+/**
+ * `rotate token`: a successor under a new name (the rotation without downtime that the
+ * server's rules allow), or --in-place for a file no server has started with yet, and for
+ * the admin file, which the server knows only by name.
+ */
+import { type RotateOptions, type RotateResult, RotateError, rotateToken } from '../actions/rotate-token';
+import { parseDuration } from '../domain/duration';
+import { type ExpirySpec, parseInstant } from '../domain/expiry';
+import { FileError, UsageError } from '../errors';
+import { expiryLine } from '../output/expiry';
+import { jsonObject } from '../output/json';
+import { tokenHash } from '../output/token-rows';
+import type { RunEnv } from '../main';
+import { given, text } from './args';
+import { TEXT_OR_JSON, TOKEN_NAME, fileOf, isJson, lockTimeoutOf, onlineDelete, shellWord, tokenNameOf, writeNotices } from './lifecycle-args';
+import { FILE, LOCK_TIMEOUT } from './options';
+import { emit } from './output';
+import type { CommandModule, ParsedArgs } from './types';
+
+const USAGE = 'rotate token --file tokens.json --token-name NAME';
+const BIN = 'influxdb3-offline-tokens';
+const REGENERATE = 'influxdb3 create token --admin --regenerate';
+
+function expiryOf(args: ParsedArgs): ExpirySpec | undefined {
+  const duration = text(args, 'expiry');
+  const instant = text(args, 'expires-at');
+  if (duration !== undefined && instant !== undefined) throw new UsageError('--expiry and --expires-at both set the expiry; give one of them.');
+  if (duration !== undefined) return { kind: 'duration', flag: '--expiry', text: duration, duration: parseDuration(duration, '--expiry') };
+  if (instant !== undefined) return { kind: 'instant', flag: '--expires-at', text: instant, millis: parseInstant(instant, '--expires-at') };
+  return undefined;
+}
+
+export function toOptions(args: ParsedArgs): RotateOptions {
+  const file = fileOf(args, USAGE);
+  const name = tokenNameOf(args, USAGE);
+  const newName = text(args, 'new-name');
+  const inPlace = given(args, 'in-place');
+  if (newName === '') throw new UsageError('--new-name is empty; give the successor a name, or leave it out for the next free NAME-2, NAME-3, ...');
+  if (inPlace && newName !== undefined) throw new UsageError('--in-place keeps the name, so it cannot be combined with --new-name; give one of them.');
+  if (newName === name) throw new UsageError(`--new-name ${JSON.stringify(newName)} is the token's own name; a successor needs another name (or use --in-place).`);
+  return { file, name, newName, expiry: expiryOf(args), inPlace, lockTimeoutMs: lockTimeoutOf(args) };
+}
+
+/** The action's refusals, worded with this command's flags. */
+function reword(e: RotateError): FileError {
+  const hint: Record<RotateError['refusal'], string> = {
+    'admin-needs-in-place': `Pass --in-place to replace its string (for a server that has not started with it), or rotate it online with: ${REGENERATE}`,
+    'successor-born-expired': 'Give the successor an expiry with --expiry or --expires-at.',
+    'new-name-taken': 'Choose another --new-name, or leave it out for the next free NAME-2, NAME-3, ...',
+  };
+  return new FileError(e.code, `${e.message} ${hint[e.refusal]}`, { cause: e });
+}
+
+function steps(r: RotateResult): string[] {
+  const flag = r.kind === 'admin' ? '--admin-token-file' : '--permission-tokens-file';
+  if (r.inPlace) return [];
+  return [
+    `Start or restart the server with ${flag} ${r.file}: it creates ${JSON.stringify(r.name)} (it skips names it already has).`,
+    `Move the clients to the new token: ${BIN} get token --file ${shellWord(r.file)} --token-name ${shellWord(r.name)}`,
+    `When no client uses ${JSON.stringify(r.oldName)} any more, delete it online: ${onlineDelete(r.oldName)}`,
+    `Then delete it here: ${BIN} delete token --file ${shellWord(r.file)} --token-name ${shellWord(r.oldName)}`,
+  ];
+}
+
+function render(r: RotateResult, json: boolean, now: number): string {
+  if (json) {
+    // Like every lifecycle command but get token, no token string: get token prints it.
+    return jsonObject({
+      file: r.file,
+      kind: r.kind,
+      in_place: r.inPlace,
+      old_name: r.oldName,
+      name: r.name,
+      hash: tokenHash(r.token),
+      expiry_millis: r.expiryMillis ?? null,
+      permissions: r.permissions ?? null,
+      steps: steps(r),
+    });
+  }
+  const lines: string[] = [];
+  if (r.inPlace) {
+    lines.push(`Replaced the token string of ${JSON.stringify(r.name)} in ${r.file} (hash ${tokenHash(r.token)}).`);
+    lines.push(`Expires: ${expiryLine(r.expiryMillis, now)}`);
+    lines.push(`Print it with: ${BIN} get token --file ${shellWord(r.file)} --token-name ${shellWord(r.name)}`);
+  } else {
+    lines.push(`Added ${JSON.stringify(r.name)} to ${r.file}, the successor of ${JSON.stringify(r.oldName)} (hash ${tokenHash(r.token)}), with the same permissions; ${JSON.stringify(r.oldName)} is kept.`);
+    lines.push(`Expires: ${expiryLine(r.expiryMillis, now)}`);
+    lines.push('Next steps:');
+    steps(r).forEach((s, i) => lines.push(`  ${i + 1}. ${s}`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
+  const opts = toOptions(args);
+  const now = env.now();
+  let result: RotateResult;
+  try {
+    result = await rotateToken(opts, { ...env, now: () => now });
+  } catch (e) {
+    throw e instanceof RotateError ? reword(e) : e;
+  }
+  writeNotices(env, opts.file, result);
+  if (result.inPlace) {
+    env.io.stderr(`warning: a server that already loaded ${JSON.stringify(result.name)} keeps the old string: it skips a name it already has. In-place rotation is for a file no server has started with.\n`);
+    if (result.kind === 'admin') env.io.stderr(`notice: to rotate the admin token of a running server, do it online instead: ${REGENERATE}\n`);
+  }
+  await emit(env, render(result, isJson(args), now), `${opts.file} was updated`);
+}
+
+const command: CommandModule = {
+  paths: [['rotate', 'token']],
+  describe: 'Give a token a successor with a fresh string (or --in-place, a fresh string under the same name)',
+  flags: {
+    file: FILE,
+    'token-name': TOKEN_NAME,
+    'new-name': { type: 'string', describe: "The successor's name", defaultDescription: 'NAME-2, NAME-3, ...' },
+    expiry: { type: 'string', describe: "The successor's lifetime (humantime: 90d, 1y)", defaultDescription: "the old token's expiry" },
+    'expires-at': { type: 'string', describe: "The successor's expiry instant in RFC 3339" },
+    'in-place': { type: 'boolean', describe: 'Replace the string under the same name (a running server keeps the old one); the only form for an admin file' },
+    format: TEXT_OR_JSON,
+    'lock-timeout': LOCK_TIMEOUT,
+  },
+  examples: [
+    ['rotate token --file tokens.json --token-name telegraf', 'adds telegraf-2, keeps telegraf'],
+    ['rotate token --file admin.json --token-name _admin --in-place', 'a new admin token string'],
+  ],
+  run,
+};
+export default command;

@@ -1,0 +1,129 @@
+/**
+ * The inter-process lock (proper-lockfile, behind the seam): taken with a bounded wait,
+ * taken over from a dead writer once stale, and checked right before a rename, because a
+ * writer paused past the stale time learns only then that the lock is no longer its own.
+ */
+import type { Stats } from 'node:fs';
+import { IoError, LockError } from '../errors';
+import type { FsSeam, Release } from './fs-seam';
+import { checkInterrupted } from './interrupts';
+import { lockWaitStarted } from './progress';
+import { DIR_MODE } from './target';
+import { errnoOf, io, lstatIfExists } from './sys';
+
+/** A lock not refreshed for this long belongs to a dead (or frozen) writer and is taken over. */
+export const STALE_MS = 5_000;
+const UPDATE_MS = 1_000;
+
+/**
+ * Randomised waits that start at a few milliseconds and are capped at 100 ms. proper-
+ * lockfile's own back-off (1 s and doubling) made 64 writers take minutes; a fixed 1-20 ms
+ * poll keeps a short queue moving but, with dozens of waiters polling, burns the CPU the
+ * holder needs. With many waiters one of them still retries soon after any release.
+ */
+export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
+  const cap = Math.min(100, 4 * 2 ** Math.min(attempt, 5));
+  return 1 + Math.floor(random() * cap);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export interface HeldLock {
+  release: Release;
+  /** Set by proper-lockfile's refresh timer when it finds the lock taken over. */
+  compromised: () => Error | undefined;
+  path: string;
+  /** The lock directory as created; a takeover removes it and makes a new one. */
+  identity: Stats;
+}
+
+/** The lock of `target` (a canonical path), waiting at most `timeoutMs` for other writers. */
+export async function acquire(target: string, timeoutMs: number, seam: FsSeam): Promise<HeldLock> {
+  // Started when the lock is first found held: a wait past a second is reported, once.
+  let endWait: (() => void) | undefined;
+  try {
+    return await take(target, timeoutMs, seam, () => {
+      endWait ??= lockWaitStarted(`${target}.lock`);
+    });
+  } finally {
+    endWait?.();
+  }
+}
+
+async function take(target: string, timeoutMs: number, seam: FsSeam, waiting: () => void): Promise<HeldLock> {
+  const lockfilePath = `${target}.lock`;
+  const deadline = Date.now() + timeoutMs;
+  let compromised: Error | undefined;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const release = await seam.lock(target, {
+        lockfilePath,
+        staleMs: STALE_MS,
+        updateMs: UPDATE_MS,
+        onCompromised: (err) => {
+          compromised = err;
+        },
+      });
+      let identity: Stats;
+      try {
+        // proper-lockfile's mkdir takes the umask as it is (0777 under umask 000): the lock
+        // directory must not let others drop files in it, which would make it unremovable.
+        seam.chmod(lockfilePath, DIR_MODE);
+        identity = seam.lstat(lockfilePath);
+      } catch (e) {
+        // Whatever went wrong, what is reported is this, not a failing release after it.
+        await release().catch(() => undefined);
+        if (errnoOf(e) === 'ENOENT') throw e; // taken over while we were paused: wait below
+        throw io(`inspect the lock directory ${lockfilePath}`, e);
+      }
+      return { release, compromised: () => compromised, path: lockfilePath, identity };
+    } catch (e) {
+      if (e instanceof IoError) throw e;
+      // A writer paused while the lock was being set up finds it taken over when it resumes
+      // (the lock directory is gone under proper-lockfile's mtime probe or our chmod, or it
+      // is reported compromised): the lock is someone else's now, so wait for it.
+      const lostWhileTaking =
+        errnoOf(e) === 'ECOMPROMISED' ||
+        (errnoOf(e) === 'ENOENT' && (e as NodeJS.ErrnoException).path === lockfilePath && (e as NodeJS.ErrnoException).syscall !== 'mkdir');
+      if (errnoOf(e) !== 'ELOCKED' && !lostWhileTaking) throw io(`lock ${target} (lock directory ${lockfilePath})`, e);
+      waiting();
+      checkInterrupted();
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new LockError(
+          'ELOCKED',
+          `Timed out after ${timeoutMs} ms waiting for the lock ${lockfilePath}: another writer holds it. Run again, raise --lock-timeout, or remove ${lockfilePath} if no writer is running.`,
+          { cause: e },
+        );
+      }
+      await sleep(Math.min(left, retryDelayMs(attempt)));
+      checkInterrupted();
+    }
+  }
+}
+
+/** Is the lock still ours? Throws LockError ECOMPROMISED when it was taken over. */
+export function assertLockHeld(lock: HeldLock, seam: FsSeam): void {
+  const compromised = lock.compromised();
+  const now = compromised ? undefined : lstatIfExists(lock.path, seam);
+  if (!now || now.ino !== lock.identity.ino || now.mtimeMs !== lock.identity.mtimeMs) {
+    throw new LockError(
+      'ECOMPROMISED',
+      `The lock ${lock.path} was taken over while this command held it (it was paused or too slow); nothing was written. Run the command again.`,
+      { cause: compromised },
+    );
+  }
+}
+
+/** Releases the lock; returns a sentence to report when that fails (the lock then goes stale). */
+export async function release(lock: HeldLock): Promise<string | undefined> {
+  if (lock.compromised()) return undefined;
+  try {
+    await lock.release();
+    return undefined;
+  } catch (e) {
+    return `Could not release the lock ${lock.path} (${errnoOf(e) ?? 'error'}); it is taken over once stale.`;
+  }
+}

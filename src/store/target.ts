@@ -1,0 +1,120 @@
+/**
+ * Where the bytes of a path really are, found the way the kernel (and so the server) finds
+ * them: component by component, following symbolic links as they come. path.resolve()
+ * would collapse `link/..` before looking, naming a different file than the server opens.
+ */
+import { type Stats, constants } from 'node:fs';
+import { isAbsolute, join, sep } from 'node:path';
+import { FileError } from '../errors';
+import { type FsSeam, nodeFs } from './fs-seam';
+import { errnoOf, io, withFd } from './sys';
+
+const MAX_SYMLINK_HOPS = 40;
+export const DIR_MODE = 0o700;
+
+const componentsOf = (p: string): string[] => p.split(sep).filter((c) => c !== '' && c !== '.');
+
+/**
+ * The canonical path of `path`'s regular file: every symbolic link followed (a dangling one
+ * to its absent target), `..` taken from the directory actually reached. A component that
+ * does not exist yet is kept as given: the store creates it as a plain directory, so `..`
+ * after it leads back where it started.
+ */
+export function resolveTarget(path: string, seam: FsSeam = nodeFs, cwd: string = process.cwd()): string {
+  let current = isAbsolute(path) ? sep : cwd;
+  const pending = componentsOf(path).reverse();
+  let hops = 0;
+  let missing = false;
+  while (pending.length > 0) {
+    const part = pending.pop()!;
+    if (part === '..') {
+      const up = current.slice(0, current.lastIndexOf(sep));
+      current = up === '' ? sep : up;
+      continue;
+    }
+    const next = join(current, part);
+    if (missing) {
+      current = next;
+      continue;
+    }
+    let st: Stats;
+    try {
+      st = seam.lstat(next);
+    } catch (e) {
+      if (errnoOf(e) === 'ENOENT') {
+        missing = true;
+        current = next;
+        continue;
+      }
+      if (errnoOf(e) === 'ENOTDIR') throw notUnderDirectory(path, e);
+      throw io(`inspect ${path}`, e);
+    }
+    if (st.isSymbolicLink()) {
+      if (++hops > MAX_SYMLINK_HOPS) {
+        throw new FileError('ENOTFILE', `${path} is a symbolic link loop (more than ${MAX_SYMLINK_HOPS} links); point it at a regular file.`);
+      }
+      let link: string;
+      try {
+        link = seam.readlink(next);
+      } catch (e) {
+        throw io(`read the symbolic link ${next}`, e);
+      }
+      if (isAbsolute(link)) current = sep;
+      pending.push(...componentsOf(link).reverse());
+      continue;
+    }
+    if (pending.length > 0 && !st.isDirectory()) throw notUnderDirectory(path);
+    current = next;
+  }
+  return current;
+}
+
+function notUnderDirectory(path: string, cause?: unknown): FileError {
+  return new FileError('ENOTFILE', `${path} cannot be used: a component of its directory is not a directory.`, { cause });
+}
+
+/** An owner to give what a command writes (`--owner UID[:GID]`; gid -1 keeps the group). */
+export interface Owner {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** Creates `dir` and its missing parents, each 0700 whatever the umask (and owned by `owner` when given). */
+export function ensureDirectory(dir: string, seam: FsSeam, owner?: Owner): void {
+  let first: string | undefined;
+  try {
+    first = seam.mkdir(dir, DIR_MODE);
+  } catch (e) {
+    if (errnoOf(e) === 'ENOTDIR' || errnoOf(e) === 'EEXIST') {
+      throw new FileError('ENOTFILE', `Cannot create the directory ${dir}: a component of it is not a directory.`, { cause: e });
+    }
+    throw io(`create the directory ${dir}`, e);
+  }
+  if (first === undefined) return;
+  // mkdir's mode passes through the umask; the directories we made must be 0700 whatever it is.
+  for (let d = dir; ; d = join(d, '..')) {
+    try {
+      seam.chmod(d, DIR_MODE);
+    } catch (e) {
+      throw io(`set the mode of the directory ${d}`, e);
+    }
+    if (owner) chownDirectory(d, owner, seam);
+    if (d === first || join(d, '..') === d) break;
+  }
+}
+
+function chownDirectory(dir: string, owner: Owner, seam: FsSeam): void {
+  try {
+    const fd = seam.open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+    withFd(fd, seam, () => seam.fchown(fd, owner.uid, owner.gid));
+  } catch (e) {
+    throw io(`set the owner of the directory ${dir}`, e);
+  }
+}
+
+/** Token files are regular files: a directory, FIFO or device at the path is refused before anything else happens. */
+export function refuseIfNotRegular(stat: Stats, path: string): void {
+  if (stat.isFile()) return;
+  const what = stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a FIFO' : stat.isSocket() ? 'a socket' : 'a device';
+  throw new FileError('ENOTFILE', `${path} is ${what}, not a regular file; give the path of a token file.`);
+}

@@ -1,0 +1,123 @@
+/**
+ * Several token files changed as one (apply): every file locked, in the order of its
+ * resolved path so two transactions over the same files cannot deadlock; every file read
+ * and handed to one transform; then every new text written to its temp file before any
+ * rename. The renames are nested in writeFileAtomic's beforeRename hooks: a failure while
+ * writing any temp file cancels every rename. Only a failing rename after an earlier one
+ * (the temp files are already complete and beside their targets) could leave a file
+ * changed, and then the earlier files are written back with what they held.
+ */
+import type { Stats } from 'node:fs';
+import { dirname } from 'node:path';
+import { FileError, LockError } from '../errors';
+import { type FsSeam, nodeFs } from './fs-seam';
+import { checkInterrupted, whileBusy } from './interrupts';
+import { type HeldLock, STALE_MS, acquire, assertLockHeld, release } from './lock';
+import { type ExistingFile, type Snapshot, readSnapshot, sameFile } from './read';
+import { FILE_MODE, type Text, fsyncDirectory, removeAbandonedTemps, writeFileAtomic } from './atomic-write';
+import { type Owner, ensureDirectory, refuseIfNotRegular, resolveTarget } from './target';
+import { io, lstatIfExists } from './sys';
+
+export interface TransactionRequest<R> {
+  /** The paths as the user gave them. */
+  paths: readonly string[];
+  lockTimeoutMs: number;
+  /** Gets every file's content (undefined: no file), in the order of `paths`; returns the new texts (undefined: leave it). */
+  transform(existing: ReadonlyArray<ExistingFile | undefined>): { texts: ReadonlyArray<Text | undefined>; result: R };
+  owner?: Owner;
+  seam?: FsSeam;
+}
+
+export interface TransactionOutcome<R> {
+  result: R;
+  /** Per path: whether it was written. */
+  written: boolean[];
+  targets: string[];
+  releaseFailures: string[];
+}
+
+export function updateFiles<R>(req: TransactionRequest<R>): Promise<TransactionOutcome<R>> {
+  return whileBusy(() => transaction(req));
+}
+
+async function transaction<R>(req: TransactionRequest<R>): Promise<TransactionOutcome<R>> {
+  const seam = req.seam ?? nodeFs;
+  const targets = req.paths.map((p) => resolveTarget(p, seam));
+  targets.forEach((t, i) => {
+    const j = targets.indexOf(t);
+    if (j !== i) throw new FileError('ENOTFILE', `${req.paths[j]} and ${req.paths[i]} are the same file; give two files.`);
+    let st: Stats | undefined;
+    try {
+      st = lstatIfExists(t, seam);
+    } catch (e) {
+      throw io(`inspect ${req.paths[i]}`, e);
+    }
+    if (st) refuseIfNotRegular(st, req.paths[i]!);
+  });
+  for (const t of targets) ensureDirectory(dirname(t), seam, req.owner);
+  const order = targets.map((_, i) => i).sort((a, b) => (targets[a]! < targets[b]! ? -1 : 1));
+  const locks: HeldLock[] = [];
+  const releaseFailures: string[] = [];
+  let outcome: TransactionOutcome<R> | undefined;
+  try {
+    for (const i of order) locks[i] = await acquire(targets[i]!, req.lockTimeoutMs, seam);
+    checkInterrupted();
+    const snaps: Snapshot[] = targets.map((t, i) => {
+      removeAbandonedTemps(t, STALE_MS, seam);
+      return readSnapshot(t, req.paths[i]!, seam);
+    });
+    const change = req.transform(snaps.map((s) => s.existing));
+    const writes = order.filter((i) => change.texts[i] !== undefined);
+    writeNested(writes, 0, targets, snaps, locks, change.texts, req, seam);
+    outcome = { result: change.result, written: targets.map((_, i) => change.texts[i] !== undefined), targets, releaseFailures };
+  } finally {
+    for (const i of [...order].reverse()) {
+      if (!locks[i]) continue;
+      const failure = await release(locks[i]!);
+      if (failure) releaseFailures.push(failure);
+    }
+  }
+  outcome.written.forEach((w, i) => w && fsyncDirectory(dirname(targets[i]!), req.paths[i]!, seam));
+  return outcome;
+}
+
+/** Writes files[k..]: file k's temp, then (in its beforeRename) the rest, then file k's rename. */
+function writeNested(files: readonly number[], k: number, targets: string[], snaps: Snapshot[], locks: HeldLock[], texts: ReadonlyArray<Text | undefined>, req: TransactionRequest<unknown>, seam: FsSeam): void {
+  if (k === files.length) return;
+  const i = files[k]!;
+  const before = snaps[i]!;
+  const oldMode = before.existing?.mode;
+  const mode = oldMode === undefined || (oldMode & ~FILE_MODE) !== 0 ? FILE_MODE : oldMode;
+  let inner = false;
+  try {
+    writeFileAtomic(targets[i]!, texts[i]!, {
+      mode,
+      owner: before.stat,
+      chown: req.owner,
+      label: req.paths[i],
+      seam,
+      syncDirectory: false,
+      beforeRename: () => {
+        assertLockHeld(locks[i]!, seam);
+        if (!sameFile(before.stat, lstatIfExists(targets[i]!, seam))) {
+          throw new LockError('ECOMPROMISED', `${req.paths[i]} was changed by another writer while this command held the lock; nothing was written. Run the command again.`);
+        }
+        writeNested(files, k + 1, targets, snaps, locks, texts, req, seam);
+        inner = true;
+      },
+    });
+  } catch (e) {
+    // The later files are renamed already, this one is not: put theirs back.
+    if (inner) for (const j of files.slice(k + 1)) restore(targets[j]!, snaps[j]!, req.paths[j]!, seam);
+    throw e;
+  }
+}
+
+function restore(target: string, snap: Snapshot, label: string, seam: FsSeam): void {
+  try {
+    if (snap.existing) writeFileAtomic(target, snap.existing.text, { mode: snap.existing.mode, owner: snap.stat, label, seam });
+    else seam.unlink(target);
+  } catch {
+    // Best effort: the error that stopped the transaction is the one reported.
+  }
+}

@@ -1,0 +1,73 @@
+/** apply through the real binary: plan output, usage errors, stdin, concurrency. */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { CLI, runCli, runCliAsync, tempDir, tokensIn } from '../helpers';
+
+const SPEC = `admin:
+  file: tokens/admin.json
+permissions:
+  file: tokens/perm.json
+  create_databases: [metrics]
+  tokens:
+    - name: telegraf
+      permissions: ["db:metrics:write"]
+      expiry: 90d
+outputs:
+  - format: files
+    output: secrets
+`;
+
+describe('apply (CLI)', () => {
+  it('applies, prints the plan without secrets, runs outputs; again: no change', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'spec.yaml'), SPEC);
+    const r = runCli(['apply', '-f', 'spec.yaml'], { cwd: dir });
+    assert.deepEqual([r.status, r.stderr], [0, '']);
+    assert.match(r.stdout, /create {5}"telegraf"/);
+    assert.deepEqual(tokensIn(r.stdout), []);
+    const token = JSON.parse(readFileSync(join(dir, 'tokens/perm.json'), 'utf8')).tokens[0].token;
+    assert.equal(readFileSync(join(dir, 'secrets/telegraf'), 'utf8'), `${token}\n`);
+    const again = runCli(['apply', '-f', 'spec.yaml', '--format', 'json'], { cwd: dir });
+    assert.equal(again.status, 0);
+    assert.deepEqual(JSON.parse(again.stdout).changes, false);
+  });
+
+  it('reads JSON on stdin', () => {
+    const dir = tempDir();
+    const r = spawnSync(process.execPath, [CLI, 'apply', '-f', '-'], { cwd: dir, input: JSON.stringify({ permissions: { file: 'p.json', tokens: [] } }), encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(readFileSync(join(dir, 'p.json'), 'utf8'), '{\n  "tokens": []\n}\n');
+  });
+
+  const bad: Array<[string, string, RegExp]> = [
+    ['unknown key', 'permissions:\n  file: p.json\n  tokenz: []\n', /^error: spec\.yaml at \/permissions\/tokenz: unknown key "tokenz"; nothing was written\.\n$/],
+    ['duplicate key', 'admin:\n  file: a.json\nadmin:\n  file: b.json\n', /^error: spec\.yaml is not valid YAML or JSON: Map keys must be unique at line 3, column 1; nothing was written\.\n$/],
+    ['bad permission', 'permissions:\n  file: p.json\n  tokens:\n    - {name: x, permissions: ["db:m:fly"]}\n', /at \/permissions\/tokens\/0\/permissions\/0: the permission "db:m:fly" is invalid/],
+    ['bad output', 'admin:\n  file: a.json\noutputs:\n  - {format: env, output: e.env, secret_name: x}\n', /at \/outputs\/0: --secret-name only applies to --format k8s-secret/],
+  ];
+  for (const [what, text, message] of bad) {
+    it(`usage error, nothing written: ${what}`, () => {
+      const dir = tempDir();
+      writeFileSync(join(dir, 'spec.yaml'), text);
+      const r = runCli(['apply', '-f', 'spec.yaml'], { cwd: dir });
+      assert.equal(r.status, 2);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, message);
+      for (const f of ['p.json', 'a.json', 'b.json', 'e.env']) assert.equal(existsSync(join(dir, f)), false);
+    });
+  }
+
+  it('two applies at once on the same two files: neither deadlocks, nothing is lost', async () => {
+    const dir = tempDir();
+    const specFor = (name: string) => `permissions:\n  file: z.json\n  tokens:\n    - {name: ${name}, permissions: ["db:m:read"]}\nadmin:\n  file: a.json\n`;
+    writeFileSync(join(dir, 's1.yaml'), specFor('one'));
+    writeFileSync(join(dir, 's2.yaml'), specFor('two'));
+    const results = await Promise.all([runCliAsync(['apply', '-f', 's1.yaml'], { cwd: dir }), runCliAsync(['apply', '-f', 's2.yaml'], { cwd: dir })]);
+    for (const r of results) assert.equal(r.status, 0, r.stderr);
+    const names = JSON.parse(readFileSync(join(dir, 'z.json'), 'utf8')).tokens.map((t: { name: string }) => t.name).sort();
+    assert.deepEqual(names, ['one', 'two']);
+  });
+});

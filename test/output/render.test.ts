@@ -1,0 +1,47 @@
+/** The renderers, one per format, as tables of input and exact output. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { csv } from '../../src/output/csv';
+import { expiryLine, expiryWords } from '../../src/output/expiry';
+import { jsonLines, jsonObject } from '../../src/output/json';
+import { table } from '../../src/output/table';
+import { tokenHash } from '../../src/output/token-rows';
+
+test('table pads every column but the last to its widest cell', () => {
+  const cases: Array<[string[], string[][], string]> = [
+    [['A', 'B'], [], 'A  B\n'],
+    [['NAME', 'X'], [['a', '1'], ['longer', '22']], 'NAME    X\na       1\nlonger  22\n'],
+    [['N', 'P'], [['é', 'p q']], 'N  P\né  p q\n'],
+  ];
+  for (const [h, rows, out] of cases) assert.equal(table(h, rows), out);
+});
+
+test('csv quotes a field with a quote, a comma or a line break, and ends lines with CRLF', () => {
+  const cases: Array<[string[], string[][], string]> = [
+    [['a', 'b'], [['x', 'y']], 'a,b\r\nx,y\r\n'],
+    [['a'], [['1,2'], ['say "hi"'], ['two\nlines'], ['']], 'a\r\n"1,2"\r\n"say ""hi"""\r\n"two\nlines"\r\n\r\n'],
+  ];
+  for (const [h, rows, out] of cases) assert.equal(csv(h, rows), out);
+});
+
+test('json is one pretty object and a newline; jsonl one compact object per line', () => {
+  assert.equal(jsonObject({ a: [1] }), '{\n  "a": [\n    1\n  ]\n}\n');
+  assert.equal(jsonLines([{ a: 1 }, { b: 'x' }]), '{"a":1}\n{"b":"x"}\n');
+  assert.equal(jsonLines([]), '');
+});
+
+test('expiry in words: ahead, past, exactly now, never, beyond the ISO range', () => {
+  const now = Date.UTC(2026, 0, 1);
+  const day = 86_400_000;
+  assert.equal(expiryLine(undefined, now), 'never');
+  assert.equal(expiryLine(now + 3 * day + 12 * 3_600_000, now), '2026-01-04T12:00:00.000Z (in 3 days, 12 hours)');
+  assert.equal(expiryLine(now - 2 * day, now), '2025-12-30T00:00:00.000Z (expired 2 days ago)');
+  assert.deepEqual(expiryWords(now, now), { iso: '2026-01-01T00:00:00.000Z', relative: '0 seconds ago', expired: true });
+  assert.match(expiryLine(9e15, now), /^9000000000000000 ms since 1970 \(in /);
+});
+
+test('tokenHash is the first 9 hex digits of the SHA-512 of the string (known answers)', () => {
+  // sha512("") = cf83e1357eefb8bd..., sha512("abc") = ddaf35a193617aba...
+  assert.equal(tokenHash(''), 'cf83e1357');
+  assert.equal(tokenHash('abc'), 'ddaf35a19');
+});
