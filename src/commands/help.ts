@@ -99,9 +99,10 @@ function commandHelp(command: CommandModule, all: boolean): Argv {
   }
   for (const [line, what] of command.examples ?? []) y.example(`$0 ${line}`, what);
   const aliases = command.paths.slice(1).map(name);
-  if (aliases.length > 0) y.epilog(`Also spelt: ${aliases.join(', ')}`);
-  for (const text of references(command)) y.epilog(text);
-  return y;
+  const epilogs = references(command);
+  if (aliases.length > 0) epilogs.unshift(`Also spelt: ${aliases.join(', ')}`);
+  // One epilog: yargs joins several with a bare newline, and each needs a blank line before it.
+  return y.epilog(epilogs.join('\n\n'));
 }
 
 function listHelp(prefix: readonly string[], registry: readonly CommandModule[]): Argv {

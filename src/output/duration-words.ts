@@ -24,7 +24,6 @@ const UNITS: readonly Unit[] = ['y', 'mo', 'd', 'h', 'm', 's'];
 /** "1 year", "2 months, 3 days", "45 seconds": at most two units, the second rounded. */
 export function durationWords(ms: number): string {
   const span = Math.abs(ms);
-  if (span < 1000) return humanizeDuration(span, { units: ['ms'], round: true });
   for (let i = 0; i < UNITS.length; i++) {
     const big = UNITS[i]!;
     const small = UNITS[i + 1];
@@ -35,5 +34,6 @@ export function durationWords(ms: number): string {
     const units = small ? [big, small] : [big];
     return humanizeDuration(whole * MEASURES[big] + rest * (small ? MEASURES[small] : 0), { units, unitMeasures: MEASURES, round: true });
   }
+  // Under half a second: expiries are whole seconds, so this is "0 seconds" (ago).
   return humanizeDuration(span, { units: ['s'], round: true });
 }

@@ -30,8 +30,9 @@ const CASES: ReadonlyArray<readonly [string, number, string]> = [
   ['61s', 0, '1 minute, 1 second'],
   ['45s', 0, '45 seconds'],
   ['1s', 0, '1 second'],
-  ['0', 500, '500 milliseconds'],
-  ['0', 0, '0 milliseconds'],
+  ['0', 499, '0 seconds'],
+  ['0', 500, '1 second'],
+  ['0', 0, '0 seconds'],
   ['1y', -31_557_600_000 * 2, '1 year'],
 ];
 
