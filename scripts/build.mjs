@@ -16,13 +16,16 @@ function generateValidators() {
   const ajv = new Ajv2020({ allErrors: true, strict: true, code: { source: true, esm: true } });
   const admin = JSON.parse(readFileSync(join(root, 'schemas/admin-token-file.schema.json'), 'utf8'));
   const perm = JSON.parse(readFileSync(join(root, 'schemas/permission-tokens-file.schema.json'), 'utf8'));
+  const body = JSON.parse(readFileSync(join(root, 'schemas/http-token-body.schema.json'), 'utf8'));
   ajv.addSchema(admin);
   ajv.addSchema(perm);
+  ajv.addSchema(body);
   const code = standaloneCode(ajv, {
     validateAdminFile: admin.$id,
     validatePermissionFile: perm.$id,
     // Appends validate only the new entry: the rest of the document was checked on read.
     validateTokenEntry: `${perm.$id}#/$defs/tokenEntry`,
+    validateHttpTokenBody: body.$id,
   });
   const out = join(root, 'src/generated/validators.ts');
   mkdirSync(dirname(out), { recursive: true });

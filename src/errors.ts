@@ -10,6 +10,7 @@ export type FileCode =
   | 'EINVALIDFILE' // the existing file is not JSON, fails the schema, or breaks a rule
   | 'EWRONGKIND' // admin file where a permission tokens file is expected, or the reverse
   | 'ENAMETAKEN' // a token of that name is already in the file
+  | 'ETOKENTAKEN' // a supplied token string is already in the file
   | 'EADMINEXISTS' // an admin token file exists and --force was not given
   | 'ETOOLARGE' // the existing file is larger than any tokens file should be
   | 'ENOTOKEN' // no token of that name in the file

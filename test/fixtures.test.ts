@@ -9,7 +9,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { parseJsonText } from '../src/domain/json-text';
-import { checkDocument } from '../src/domain/validate-file';
+import { type Report, checkDocument } from '../src/domain/validate-file';
 import { FIXTURES } from './helpers';
 
 /** A fixed clock: after every expiry in fixtures/valid is irrelevant, before the docs' 2025-08-28 expiry. */
@@ -28,12 +28,20 @@ function load(dir: string, file: string): unknown {
   return parsed.value;
 }
 
+/** The verdict validate gives: the document and its text, so the server's serde reader decides. */
+function check(dir: string, file: string, now: number, kind?: 'admin' | 'permission'): Report {
+  const text = readFileSync(join(FIXTURES, dir, file), 'utf8');
+  return checkDocument(load(dir, file), now, { warnings: true, text, ...(kind ? { kind } : {}) });
+}
+
 // ---- valid ----
 
 const validFiles = jsonFiles('valid');
 const expectedKinds: Record<string, 'admin' | 'permission'> = {
   'admin-extra-fields.json': 'admin',
+  'admin-i64-max-expiry.json': 'admin',
   'admin-minimal.json': 'admin',
+  'serde-escapes-and-deep-unknown.json': 'permission',
   'empty-create-databases.json': 'permission',
   'minimal.json': 'permission',
   'unknown-fields.json': 'permission',
@@ -48,7 +56,7 @@ test('fixtures/valid holds the expected files', () => {
 
 for (const file of validFiles) {
   test(`fixtures/valid/${file} loads: no errors, no warnings`, () => {
-    const r = checkDocument(load('valid', file), NOW_VALID);
+    const r = check('valid', file, NOW_VALID);
     assert.equal(r.kind, expectedKinds[file]);
     assert.deepEqual(r.errors, []);
     assert.deepEqual(r.warnings, []);
@@ -125,7 +133,7 @@ for (const file of invalidFiles) {
       return;
     }
     assert.ok(parsed.ok, `${file} is not even JSON`);
-    const r = checkDocument(parsed.value, NOW_VALID);
+    const r = checkDocument(parsed.value, NOW_VALID, { warnings: true, text });
     assert.ok(r.errors.length >= 1, `${file} has no error`);
     // One file, one problem: every error is at the listed place.
     assert.deepEqual(
@@ -134,6 +142,28 @@ for (const file of invalidFiles) {
       JSON.stringify(r.errors),
     );
     for (const e of r.errors) assert.ok(!/apiv3_[A-Za-z0-9_-]{8,}/.test(e.message), e.message);
+  });
+}
+
+// ---- what loads, but not without a word ----
+
+const loadsWithWarnings: Record<string, { kind: 'admin' | 'permission'; warnings: string[]; arrayForm?: true }> = {
+  'admin-array-form.json': { kind: 'admin', warnings: [''], arrayForm: true },
+  'admin-with-create-databases.json': { kind: 'admin', warnings: [] },
+  'nulls-and-empty-name.json': { kind: 'permission', warnings: ['/create_databases', '/tokens/0/name', '/tokens/0/expiry_millis', '/tokens/0/permissions/0'] },
+};
+
+test('fixtures/loads-with-warnings holds the expected files', () => {
+  assert.deepEqual(jsonFiles('loads-with-warnings'), Object.keys(loadsWithWarnings).sort());
+});
+
+for (const [file, want] of Object.entries(loadsWithWarnings)) {
+  test(`fixtures/loads-with-warnings/${file} loads as ${want.kind} with warnings at ${JSON.stringify(want.warnings)}`, () => {
+    const r = check('loads-with-warnings', file, NOW_VALID, want.kind);
+    assert.equal(r.kind, want.kind);
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.warnings.map((w) => w.pointer).sort(), [...want.warnings].sort());
+    assert.equal(r.arrayForm, want.arrayForm);
   });
 }
 

@@ -19,6 +19,8 @@ interface CommonOptions {
   lockTimeoutMs: number;
   /** Keep an existing token of that name (or an existing admin file) instead of failing. */
   ifNotExists: boolean;
+  /** A token string the user supplied (already checked for strength); minted when absent. */
+  tokenValue?: string;
 }
 export interface PermissionTokenOptions extends CommonOptions {
   kind: 'permission';
@@ -59,7 +61,13 @@ type Minted = Omit<CreateTokenResult, 'modeTightened' | 'releaseFailure'>;
 export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Promise<CreateTokenResult> {
   const now = env.now();
   const expiry = opts.expiry === undefined ? undefined : expiryMillis(opts.expiry, now);
-  const token = mintToken(env.randomBytes);
+  const token = opts.tokenValue ?? mintToken(env.randomBytes);
+  // The server maps hashes to tokens one to one, so a supplied string may be in a file once.
+  const refuseTaken = (holder: string | undefined): void => {
+    if (opts.tokenValue !== undefined && holder !== undefined) {
+      throw new FileError('ETOKENTAKEN', `${opts.outputFile} already holds the supplied token string (token ${JSON.stringify(holder)}); each token needs its own string. It was left unchanged.`);
+    }
+  };
   const base = {
     kind: opts.kind,
     name: opts.name,
@@ -87,6 +95,7 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
         if (existing) {
           const current = loadDocument(existing, opts.outputFile, now, 'admin');
           if (opts.ifNotExists) return { write: false, result: adminResult(false, current.value) };
+          refuseTaken(current.value.token === token ? current.value.name : undefined);
           if (!opts.force) {
             throw new FileError('EADMINEXISTS', `${opts.outputFile} already holds an admin token (named ${JSON.stringify(current.value.name)}); it was left unchanged. Pass --force to replace it, --if-not-exists to keep it, or choose another --output-file.`);
           }
@@ -99,6 +108,7 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
       assertSchema('tokenEntry', entry);
       let doc = existing ? loadDocument(existing, opts.outputFile, now, 'permission') : emptyDocument('permission');
       const taken = findEntry(doc, opts.name);
+      if (!(opts.ifNotExists && taken !== -1)) refuseTaken(doc.value.tokens.find((t) => t.token === token)?.name);
       if (taken !== -1 && !opts.ifNotExists) {
         throw new FileError(
           'ENAMETAKEN',

@@ -4,13 +4,13 @@
  */
 import humanizeDuration from 'humanize-duration';
 import { type CreateTokenOptions, type CreateTokenResult, createToken } from '../actions/create-token';
-import { databaseNameProblem } from '../domain/database-name';
-import { parseDuration } from '../domain/duration';
-import { type ExpirySpec, parseInstant } from '../domain/expiry';
-import { databasesOf, formatPermission, parsePermission } from '../domain/permissions';
+import { databasesOf, parsePermission } from '../domain/permissions';
 import { UsageError } from '../errors';
 import type { RunEnv } from '../main';
-import { durationMs, given, list, text, words } from './args';
+import { nodeFs } from '../store/fs-seam';
+import { readFile } from '../store/store';
+import { durationMs, given, text, words } from './args';
+import { DIALECT_FLAGS, type RequestInput, TOKEN_FLAGS, tokenRequestOf } from './dialects';
 import { DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT, OUTPUT_FILE } from './options';
 import { emit } from './output';
 import type { CommandModule, FlagSpec, ParsedArgs } from './types';
@@ -25,20 +25,11 @@ const ONLINE_ONLY: Readonly<Record<string, FlagSpec>> = {
   'tls-no-verify': { type: 'boolean', describe: 'Ignored', group: ONLINE },
 };
 
+/** The token's own flags come from the dialect tables (commands/dialects); these say how it is written. */
 const FLAGS: Readonly<Record<string, FlagSpec>> = {
-  permission: {
-    type: 'string',
-    repeatable: true,
-    bare: true,
-    describe: 'RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS, e.g. db:mydb:read,write or system:health:read; bare, the permissions follow as arguments',
-  },
-  name: { type: 'string', describe: 'Token name, unique in the file (default _admin with --admin)' },
-  expiry: { type: 'string', describe: 'Lifetime as a humantime duration: 7d, 12h, 1y 6months' },
-  'expires-at': { type: 'string', describe: 'Expiry instant in RFC 3339, e.g. 2030-01-01T00:00:00Z' },
+  ...DIALECT_FLAGS,
+  ...TOKEN_FLAGS,
   'output-file': OUTPUT_FILE,
-  'create-databases': { type: 'string', repeatable: true, describe: 'Comma-separated databases for the server to create at start' },
-  admin: { type: 'boolean', describe: 'Write an admin token file (--admin-token-file) instead' },
-  force: { type: 'boolean', describe: 'With --admin: replace an existing admin token file' },
   'if-not-exists': { type: 'boolean', describe: 'Keep an existing token of the same name (or admin file) and exit 0' },
   format: { type: 'string', choices: ['text', 'json'], defaultDescription: 'text', describe: 'Output: text (no secret) or json (includes the token)' },
   'lock-timeout': LOCK_TIMEOUT,
@@ -46,83 +37,44 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   ...ONLINE_ONLY,
 };
 
-function permissionsOf(args: ParsedArgs): string[] {
-  const flagged = list(args, 'permission');
-  const trailing = words(args, 'permissions');
-  if (trailing.length > 0 && !given(args, 'permission')) {
-    throw new UsageError(`unexpected argument ${JSON.stringify(trailing[0])}; permissions given as arguments follow a bare --permission, as in: create token --permission --name NAME "db:mydb:read".`);
-  }
-  return [
-    ...new Set(
-      [...flagged, ...trailing].map((perm) => {
-        const parsed = parsePermission(perm);
-        if (!parsed.ok) {
-          throw new UsageError(`--permission ${JSON.stringify(perm)} is invalid: ${parsed.reason}. Write RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS, for example db:mydb:read,write.`);
-        }
-        if (parsed.value.type === '*') {
-          // The server's catalog refuses the "*" type for every token but the admin token.
-          throw new UsageError(`--permission ${JSON.stringify(perm)} is full access, which only the admin token may have: the server refuses it in a permission tokens file. Use --admin (without --permission) to write an admin token file.`);
-        }
-        return formatPermission(parsed.value);
-      }),
-    ),
-  ];
+/** What the dialects may read besides argv: a --from-json body, a --token-value-from value. */
+const INPUT: RequestInput = {
+  env: process.env,
+  readText: (path) => (path === '-' ? nodeFs.readAll(0).toString('utf8') : readFile(path).text),
+};
+
+export interface CreatePlan {
+  readonly opts: CreateTokenOptions;
+  readonly format: string;
+  /** What the dialect had to say (ignored flags or body fields), for stderr after success. */
+  readonly notices: readonly string[];
 }
 
-function databasesIn(args: ParsedArgs): string[] {
-  const names: string[] = [];
-  for (const given of list(args, 'create-databases')) {
-    for (const db of given.split(',')) {
-      const problem = databaseNameProblem(db);
-      if (problem) {
-        throw new UsageError(`--create-databases ${JSON.stringify(given)} names an invalid database ${JSON.stringify(db)}: ${problem}.`);
-      }
-      names.push(db);
-    }
-  }
-  return names;
-}
-
-function expiryOf(args: ParsedArgs): ExpirySpec | undefined {
-  const duration = text(args, 'expiry');
-  const instant = text(args, 'expires-at');
-  if (duration !== undefined && instant !== undefined) {
-    throw new UsageError('--expiry and --expires-at both set the expiry; give one of them.');
-  }
-  if (duration !== undefined) return { kind: 'duration', flag: '--expiry', text: duration, duration: parseDuration(duration, '--expiry') };
-  if (instant !== undefined) return { kind: 'instant', flag: '--expires-at', text: instant, millis: parseInstant(instant, '--expires-at') };
-  return undefined;
-}
-
-export function toOptions(args: ParsedArgs): CreateTokenOptions {
+export function planOf(args: ParsedArgs, input: RequestInput = INPUT): CreatePlan {
   const outputFile = text(args, 'output-file');
   if (!outputFile) {
     throw new UsageError('--output-file is required: this tool writes the token to a file for `influxdb3 serve` to load. Add --output-file PATH.');
   }
-  const name = text(args, 'name');
-  if (name === '') throw new UsageError('--name is empty; give the token a name.');
   const ifNotExists = given(args, 'if-not-exists');
-  const force = given(args, 'force');
+  const { request, tokenValue, format, notices } = tokenRequestOf(args, words(args, 'permissions'), input);
   const common = {
     outputFile,
-    expiry: expiryOf(args),
+    name: request.name,
+    expiry: request.expiry,
     lockTimeoutMs: durationMs(text(args, 'lock-timeout') ?? DEFAULT_LOCK_TIMEOUT, '--lock-timeout'),
     ifNotExists,
+    tokenValue,
   };
-  const permissions = permissionsOf(args);
-  const createDatabases = databasesIn(args);
-  if (given(args, 'admin')) {
-    if (permissions.length > 0) throw new UsageError('--admin cannot be combined with --permission: an admin token has full access. Drop one of them.');
-    if (createDatabases.length > 0) throw new UsageError('--admin cannot be combined with --create-databases: an admin token file has no databases. Drop one of them.');
-    if (force && ifNotExists) throw new UsageError('--force and --if-not-exists contradict each other; give one of them.');
-    return { kind: 'admin', ...common, name: name ?? '_admin', force };
+  if (request.kind === 'admin') {
+    if (request.replace && ifNotExists) throw new UsageError('--force and --if-not-exists contradict each other; give one of them.');
+    return { opts: { kind: 'admin', ...common, force: request.replace }, format: format ?? text(args, 'format') ?? 'text', notices };
   }
-  if (force) throw new UsageError('--force only applies to --admin; permission tokens are appended, never replaced.');
-  if (name === undefined) throw new UsageError('--name is required for a permission token: names are unique within the file. Add --name NAME.');
-  if (permissions.length === 0) {
-    throw new UsageError('at least one permission is required, for example --permission "db:mydb:read,write"; or pass --admin for an admin token.');
-  }
-  return { kind: 'permission', ...common, name, permissions, createDatabases };
+  const opts: CreateTokenOptions = { kind: 'permission', ...common, permissions: [...request.permissions], createDatabases: [...request.createDatabases] };
+  return { opts, format: format ?? text(args, 'format') ?? 'text', notices };
+}
+
+export function toOptions(args: ParsedArgs, input: RequestInput = INPUT): CreateTokenOptions {
+  return planOf(args, input).opts;
 }
 
 function octal(mode: number): string {
@@ -192,22 +144,28 @@ export function notices(args: ParsedArgs, opts: CreateTokenOptions, result: Crea
 }
 
 async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
-  const opts = toOptions(args);
+  const plan = planOf(args);
+  const { opts } = plan;
   const result = await createToken(opts, env);
   // Only on success: a failure prints exactly one line.
-  for (const line of notices(args, opts, result)) env.io.stderr(`notice: ${line}\n`);
+  for (const line of [...plan.notices, ...notices(args, opts, result)]) env.io.stderr(`notice: ${line}\n`);
   const done = result.created ? `the token was written to ${result.outputFile}` : `the token ${JSON.stringify(result.name)} was kept in ${result.outputFile}`;
-  await emit(env, render(result, text(args, 'format') ?? 'text', env.now()), done);
+  await emit(env, render(result, plan.format, env.now()), done);
 }
 
 const command: CommandModule = {
-  paths: [['create', 'token']],
+  // influxctl's and influx v2's verbs, so their lines work with only the binary swapped.
+  paths: [['create', 'token'], ['token', 'create'], ['auth', 'create']],
   describe: 'Create a token and write it to a permission tokens file (or, with --admin, an admin token file)',
-  positionals: [{ name: 'permissions', describe: 'Permissions given after a bare --permission, as in the server docs', variadic: true }],
+  positionals: [{ name: 'permissions', describe: 'Permissions given after a bare --permission, as in the server docs; with influxctl flags, the token description', variadic: true }],
   flags: FLAGS,
   examples: [
     ['create token --permission "db:mydb:read,write" --name app --output-file tokens.json', 'read/write on one database'],
     ['create token --admin --output-file admin.json', 'an admin token file'],
+    ['token create --read-database mydb --write-database mydb "app" --output-file tokens.json', 'an influxctl line: db:mydb:read,write named app'],
+    ['auth create --write-bucket mydb -d telegraf --output-file tokens.json', 'an influx v2 line: db:mydb:write named telegraf'],
+    ['create token --from-json body.json --output-file tokens.json', 'the body of POST /api/v3/configure/token'],
+    ['create token --admin --token-value-from env:ADMIN_TOKEN --output-file admin.json', 'a token string you supply, never on the command line'],
   ],
   run,
 };

@@ -101,7 +101,7 @@ function isUnitLetter(cp: number): boolean {
  * `\s`: that one adds U+FEFF and lacks U+0085, and either difference would change
  * which inputs are accepted.
  */
-function isRustWhitespace(cp: number): boolean {
+export function isRustWhitespace(cp: number): boolean {
   if (cp <= 0x7f) return cp === 0x20 || (cp >= 0x09 && cp <= 0x0d);
   return (
     cp === 0x85 ||

@@ -13,11 +13,12 @@ interface AjvError {
 }
 type Validator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 
-export type SchemaName = 'admin' | 'permission' | 'tokenEntry';
+export type SchemaName = 'admin' | 'permission' | 'tokenEntry' | 'httpTokenBody';
 const VALIDATORS: Record<SchemaName, Validator> = {
   admin: generated.validateAdminFile as Validator,
   permission: generated.validatePermissionFile as Validator,
   tokenEntry: generated.validateTokenEntry as Validator,
+  httpTokenBody: generated.validateHttpTokenBody as Validator,
 };
 
 export interface Problem {

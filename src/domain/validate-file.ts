@@ -4,11 +4,11 @@
  * but deserves attention. Pure: `now` is passed in; the file mode is checked by the store.
  */
 import { databaseNameProblem } from './database-name';
-import { databasesOf, parsePermission } from './permissions';
-import { nonIntegerLiterals } from './json-layout';
+import { databasesOf, formatPermission, parsePermission, permissionFileProblem } from './permissions';
+import { type ServerKind, readAsServer } from './server-reader';
 import { type Problem, schemaProblems } from './schema';
 import { tokenWeakness } from './token';
-import { type FileKind, detectKind } from './token-file';
+import { type FileKind, KIND_LABEL, detectKind } from './token-file';
 
 export type { Problem } from './schema';
 
@@ -16,6 +16,12 @@ export interface Report {
   kind: FileKind | undefined;
   errors: Problem[];
   warnings: Problem[];
+  /**
+   * Present (true) when a struct is written as a JSON array of its fields: the server
+   * reads it, but appends refuse it (they keep a file's text, and an array has no place
+   * for a new field).
+   */
+  arrayForm?: true;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -27,6 +33,14 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 function merge(schema: Problem[], semantic: Problem[]): Problem[] {
   const precise = new Set(semantic.map((p) => p.pointer));
   return [...schema.filter((p) => !(p.keyword === 'pattern' && precise.has(p.pointer))), ...semantic];
+}
+
+/** What the server loads without a word but an operator would want to hear of. */
+function checkLoose(entry: Record<string, unknown>, pointer: string, warnings: Problem[]): void {
+  if (entry.name === '') warnings.push({ pointer: `${pointer}/name`, message: 'the name is empty; the server loads it, but a token without a name cannot be told apart or managed' });
+  if (entry.expiry_millis === null) {
+    warnings.push({ pointer: `${pointer}/expiry_millis`, message: 'expiry_millis is null, which the server reads as no expiry; omit the field instead' });
+  }
 }
 
 function checkExpiry(value: unknown, pointer: string, now: number, warnings: Problem[]): void {
@@ -46,6 +60,9 @@ function checkTokenString(value: unknown, pointer: string, warnings: Problem[]):
 
 function checkPermissionFile(doc: Record<string, unknown>, now: number, errors: Problem[], warnings: Problem[] | undefined): void {
   const declared = new Set<string>();
+  if (doc.create_databases === null) {
+    warnings?.push({ pointer: '/create_databases', message: 'create_databases is null, which the server reads as absent; omit the field or write []' });
+  }
   if (Array.isArray(doc.create_databases)) {
     doc.create_databases.forEach((db, i) => {
       if (typeof db !== 'string') return;
@@ -80,6 +97,7 @@ function checkPermissionFile(doc: Record<string, unknown>, now: number, errors: 
         } else secrets.set(entry.token, i);
       }
       checkTokenString(entry.token, `/tokens/${i}/token`, warnings);
+      checkLoose(entry, `/tokens/${i}`, warnings);
       checkExpiry(entry.expiry_millis, `/tokens/${i}/expiry_millis`, now, warnings);
     }
     const permissions = entry.permissions;
@@ -96,7 +114,18 @@ function checkPermissionFile(doc: Record<string, unknown>, now: number, errors: 
         errors.push({ pointer: `/tokens/${i}/permissions/${k}`, message: `the permission ${JSON.stringify(perm)} is invalid: ${parsed.reason}` });
         continue;
       }
+      const refused = permissionFileProblem(parsed.value);
+      if (refused) {
+        errors.push({ pointer: `/tokens/${i}/permissions/${k}`, message: `the permission ${JSON.stringify(perm)} is refused by the server: ${refused}; full access belongs in an admin token file` });
+        continue;
+      }
       if (!warnings) continue;
+      if (parsed.respelled) {
+        warnings.push({
+          pointer: `/tokens/${i}/permissions/${k}`,
+          message: `the server reads the system resource${parsed.respelled.length > 1 ? 's' : ''} ${parsed.respelled.map((n) => JSON.stringify(n)).join(', ')} lower-cased and trimmed; write ${JSON.stringify(formatPermission(parsed.value))}`,
+        });
+      }
       for (const db of databasesOf(parsed.value)) {
         if (!declared.has(db)) {
           warnings.push({ pointer: `/tokens/${i}/permissions/${k}`, message: `the database ${JSON.stringify(db)} is not in create_databases; the token only works once it exists` });
@@ -109,25 +138,63 @@ function checkPermissionFile(doc: Record<string, unknown>, now: number, errors: 
 export interface CheckOptions {
   /** false skips the warnings, for appends that only need to know the file would load. */
   warnings: boolean;
-  /** The document's text, for what JSON.parse hides (1.0 read as an integer). */
+  /**
+   * The document's text (which `doc` is JSON.parse of). With it, the verdict is the
+   * server's serde reader's, not JSON.parse's: duplicate fields, surrogate escapes, 1.0,
+   * -0, integers beyond i64, null for an optional field, the array form.
+   */
   text?: string;
-  /** Check it as this kind (`validate --kind`), instead of the kind its fields suggest. */
+  /** Check as this kind (validate --kind) instead of the kind the document looks like. */
   kind?: FileKind;
 }
 
+const ARRAY_FORMS: Record<FileKind, string> = {
+  admin: '["apiv3_…", "NAME", EXPIRY_MILLIS or null]',
+  permission: '[CREATE_DATABASES or null, TOKENS]',
+};
+
+/** Expiries as the rest of the checks see them (Number, as JSON.parse has them). */
+const millis = (v: bigint | null): { expiry_millis?: number } => (v === null ? {} : { expiry_millis: Number(v) });
+
 /**
- * expiry_millis written as 1.0 or 1e12: JSON.parse makes it an integer, the server's serde
- * parser refuses it as a float. A regex over the text keeps the common case cheap.
+ * A file written in the array form has no keys for the checks below to look at: it is
+ * rebuilt as the object the server reads from it (its pointers are those of the object).
+ * The kind is the one it loads as; the two never both load (a token is a string, the
+ * permission file's first field a list or null).
  */
-function literalProblems(text: string, kind: FileKind): Problem[] {
-  if (!/"expiry_millis"\s*:\s*-?\d+[.eE]/.test(text)) return [];
-  const place = kind === 'admin' ? /^\/expiry_millis$/ : /^\/tokens\/\d+\/expiry_millis$/;
-  return nonIntegerLiterals(text)
-    .filter((pointer) => place.test(pointer))
-    .map((pointer) => ({ pointer, message: 'must be written as an integer, without a fraction or exponent: the server reads 1.0 or 1e12 as a float and refuses it' }));
+function fromArrayForm(text: string, wanted: FileKind | undefined): { kind: ServerKind; doc: Record<string, unknown> } | undefined {
+  for (const kind of wanted ? [wanted] : (['admin', 'permission'] as const)) {
+    if (kind === 'admin') {
+      const v = readAsServer(text, 'admin', { collect: true }).value;
+      if (v) return { kind, doc: { token: v.token, name: v.name, ...millis(v.expiry) } };
+    } else {
+      const v = readAsServer(text, 'permission', { collect: true }).value;
+      if (v) {
+        const tokens = v.tokens.map((t) => ({ token: t.token, name: t.name, ...millis(t.expiry), permissions: t.permissions }));
+        return { kind, doc: v.create_databases === null ? { tokens } : { create_databases: v.create_databases, tokens } };
+      }
+    }
+  }
+  return undefined;
 }
 
 export function checkDocument(doc: unknown, now: number, opts: CheckOptions = { warnings: true }): Report {
+  const arrayShaped = Array.isArray(doc) || (isObject(doc) && Array.isArray(doc.tokens) && doc.tokens.some(Array.isArray));
+  if (arrayShaped && opts.text !== undefined) {
+    const rebuilt = fromArrayForm(opts.text, opts.kind);
+    if (rebuilt) {
+      const report = checkDocument(rebuilt.doc, now, { ...opts, kind: rebuilt.kind });
+      return { ...report, arrayForm: true };
+    }
+    if (Array.isArray(doc)) {
+      // Loads as neither: serde's reasons under the kind it most looks like (a token first, or not).
+      const kind = opts.kind ?? (typeof doc[0] === 'string' ? 'admin' : 'permission');
+      const first = readAsServer(opts.text, kind).errors[0];
+      const why = first ? `; read as ${KIND_LABEL[kind]} it fails at ${first.pointer || '/'}: ${first.message}` : '';
+      const message = `the document is an array, which the server reads only as the fields of its struct in order (${ARRAY_FORMS[kind]})${why}`;
+      return { kind, errors: [{ pointer: '', message }], warnings: [] };
+    }
+  }
   const kind = opts.kind ?? detectKind(doc);
   if (kind === undefined || !isObject(doc)) {
     return {
@@ -141,13 +208,17 @@ export function checkDocument(doc: unknown, now: number, opts: CheckOptions = { 
   if (kind === 'permission') checkPermissionFile(doc, now, semantic, opts.warnings ? warnings : undefined);
   else if (opts.warnings) {
     checkTokenString(doc.token, '/token', warnings);
+    checkLoose(doc, '', warnings);
     checkExpiry(doc.expiry_millis, '/expiry_millis', now, warnings);
   }
-  const schema = schemaProblems(kind, doc);
-  if (opts.text !== undefined) {
-    // A value the schema already refuses (1.5 is no integer at all) is reported once.
-    const refused = new Set(schema.map((p) => p.pointer));
-    semantic.push(...literalProblems(opts.text, kind).filter((p) => !refused.has(p.pointer)));
+  let schema = schemaProblems(kind, doc);
+  if (opts.text !== undefined && !Array.isArray(doc)) {
+    const server = readAsServer(opts.text, kind, { parsed: true });
+    // The server's word on a place replaces the schema's (both say "must be a string").
+    const placed = new Set(server.errors.map((p) => p.pointer));
+    schema = schema.filter((p) => !placed.has(p.pointer));
+    semantic.unshift(...server.errors);
+    if (opts.warnings) warnings.unshift(...server.warnings);
   }
   return { kind, errors: merge(schema, semantic), warnings };
 }

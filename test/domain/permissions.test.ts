@@ -8,6 +8,7 @@ import {
   databasesOf,
   formatPermission,
   parsePermission,
+  permissionFileProblem,
   type Permission,
 } from '../../src/domain/permissions';
 
@@ -60,7 +61,17 @@ const valid: readonly Valid[] = [
   { input: 'system:ready,health:read', expected: 'system:ready,health:read' },
   { input: 'system:ping,health,ping,metrics:read', expected: 'system:ping,health,metrics:read' },
   { input: 'system:health:read,read', expected: 'system:health:read' },
-  // full access
+  // system names as the server matches them: lower-cased, then trimmed of Unicode White_Space
+  { input: 'system:HEALTH:read', expected: 'system:health:read' },
+  { input: 'system:Health,PING:read', expected: 'system:health,ping:read' },
+  { input: 'system: ping :read', expected: 'system:ping:read' },
+  { input: 'system:\tready\u00a0\u0085:read', expected: 'system:ready:read' },
+  { input: 'system:\u3000metrics\u2028:read', expected: 'system:metrics:read' },
+  { input: 'system:health,HEALTH, health :read', expected: 'system:health:read' },
+  // a list of wildcards alone means "*"
+  { input: 'db:*,*:read', expected: 'db:*:read' },
+  { input: 'system:*,*,*:read', expected: 'system:*:read' },
+  // full access (parsed; refused in a permission tokens file, see permissionFileProblem)
   { input: '*:*:*', expected: '*:*:*' },
 ];
 
@@ -100,7 +111,10 @@ const invalid: readonly Invalid[] = [
   // unknown system resource
   { input: 'system:foo:read', reason: ['unknown system resource "foo"', 'health, metrics, ping, ready'] },
   { input: 'system:health,status:read', reason: ['unknown system resource "status"'] },
-  { input: 'system:Health:read', reason: ['unknown system resource "Health"'] },
+  { input: 'system:heath:read', reason: ['unknown system resource "heath"'] },
+  { input: 'system:he alth:read', reason: ['unknown system resource "he alth"'] },
+  // JavaScript's trim would take U+FEFF; Rust's str::trim does not.
+  { input: 'system:\ufeffhealth:read', reason: ['unknown system resource'] },
   // system with a non-read action
   { input: 'system:health:write', reason: ['system resources only take the action "read", not "write"'] },
   { input: 'system:*:write', reason: ['not "write"'] },
@@ -161,6 +175,36 @@ test('parsePermission returns the structured value', () => {
     value: { type: 'system', names: ['ping', 'health'], actions: ['read'] },
   });
   assert.deepEqual(parsePermission('*:*:*'), { ok: true, value: { type: '*', names: '*', actions: '*' } });
+});
+
+test('parsePermission names the system resources it had to lower-case or trim', () => {
+  const table: Array<[string, readonly string[] | undefined]> = [
+    ['system:health:read', undefined],
+    ['system:*:read', undefined],
+    ['system:HEALTH:read', ['HEALTH']],
+    ['system:ping, Ready ,metrics:read', [' Ready ']],
+    ['system:Ping,PING:read', ['Ping', 'PING']],
+  ];
+  for (const [input, respelled] of table) {
+    const r = parsePermission(input);
+    assert.ok(r.ok, input);
+    assert.deepEqual(r.respelled, respelled, input);
+  }
+});
+
+test('permissionFileProblem: only the * resource type is refused outside the admin token', () => {
+  const table: Array<[string, string | undefined]> = [
+    ['*:*:*', '* resource type can only be set for an admin token'],
+    ['db:*:read', undefined],
+    ['db:*,*:read', undefined],
+    ['system:*:read', undefined],
+    ['db:a:write', undefined],
+  ];
+  for (const [input, problem] of table) {
+    const r = parsePermission(input);
+    assert.ok(r.ok, input);
+    assert.equal(permissionFileProblem(r.value), problem, input);
+  }
 });
 
 test('formatPermission writes each kind', () => {

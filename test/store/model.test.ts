@@ -114,6 +114,7 @@ const permInput: fc.Arbitrary<PermInput> = fc.oneof(
         normal: `system:${names === '*' ? '*' : uniq(names).join(',')}:read`,
       })),
   },
+  { weight: 1, arbitrary: fc.constant({ text: 'db:*,*:read', normal: 'db:*:read' }) },
 );
 
 /** --create-databases as given: one or more comma-separated lists. */

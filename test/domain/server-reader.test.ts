@@ -1,0 +1,108 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isUtf8 } from 'node:buffer';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { type ServerKind, readAsServer } from '../../src/domain/server-reader';
+import { FIXTURES } from '../helpers';
+
+type Verdict = { refuse: string } | { load: Record<string, unknown> };
+interface Case {
+  text?: string;
+  base64?: string;
+  admin: Verdict;
+  permission: Verdict;
+}
+const fixture = JSON.parse(readFileSync(join(FIXTURES, 'serde-json-cases.json'), 'utf8')) as { cases: Case[] };
+
+const expiry = (v: bigint | null): string | null => (v === null ? null : String(v));
+
+/** What our reader says, in the oracle's terms. Invalid UTF-8 never reaches it: the store refuses those bytes first, as the server's read_to_string does. */
+function ours(bytes: Buffer, kind: ServerKind, parsed: boolean): Verdict {
+  if (!isUtf8(bytes)) return { refuse: 'not UTF-8 (refused by the store before reading)' };
+  const r = readAsServer(bytes.toString('utf8'), kind, { collect: true, parsed });
+  // The verdict-only path (what appends run) has its own fast loop; it must agree too.
+  const quick = readAsServer(bytes.toString('utf8'), kind, { parsed });
+  if ((quick.errors.length === 0) !== (r.errors.length === 0)) return { load: { verdictOnlyPathDisagrees: quick.errors } };
+  if (r.errors.length > 0) return { refuse: r.errors.map((e) => `${e.pointer}: ${e.message}`).join('; ') };
+  if (kind === 'admin') {
+    const v = (r as ReturnType<typeof readAsServer<'admin'>>).value!;
+    return { load: { token: v.token, name: v.name, expiry: expiry(v.expiry) } };
+  }
+  const v = (r as ReturnType<typeof readAsServer<'permission'>>).value!;
+  return {
+    load: {
+      create_databases: v.create_databases,
+      tokens: v.tokens.map((t) => ({ token: t.token, name: t.name, expiry: expiry(t.expiry), permissions: t.permissions })),
+    },
+  };
+}
+
+const jsonParses = (bytes: Buffer): boolean => {
+  try {
+    JSON.parse(bytes.toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Every case through `readAsServer`, and (where JSON.parse accepts the text) through its path for parsed text too. */
+function disagreementsOf(verdictOf: (bytes: Buffer, kind: ServerKind) => Verdict | undefined): string[] {
+  const disagreements: string[] = [];
+  fixture.cases.forEach((c, k) => {
+    const bytes = c.text !== undefined ? Buffer.from(c.text, 'utf8') : Buffer.from(c.base64!, 'base64');
+    for (const kind of ['admin', 'permission'] as const) {
+      const want = c[kind];
+      const got = verdictOf(bytes, kind);
+      if (got === undefined) continue;
+      const same = 'load' in want ? 'load' in got && JSON.stringify(got.load) === JSON.stringify(want.load) : 'refuse' in got;
+      if (!same) {
+        const shown = bytes.length > 300 ? `${bytes.subarray(0, 300).toString('utf8')}... (${bytes.length} bytes)` : bytes.toString('utf8');
+        disagreements.push(`case ${k} as ${kind}: serde ${JSON.stringify(want)}, ours ${JSON.stringify(got)}\n  ${JSON.stringify(shown)}`);
+      }
+    }
+  });
+  return disagreements;
+}
+
+test(`the reader agrees with serde_json on all ${fixture.cases.length} oracle cases, verdict and values`, () => {
+  assert.ok(fixture.cases.length > 3000);
+  const disagreements = disagreementsOf((bytes, kind) => ours(bytes, kind, false));
+  assert.deepEqual(disagreements.slice(0, 20), [], `${disagreements.length} disagreements`);
+});
+
+test('so does its faster path for text JSON.parse has accepted', () => {
+  let used = 0;
+  const disagreements = disagreementsOf((bytes, kind) => {
+    if (!jsonParses(bytes)) return undefined;
+    used++;
+    return ours(bytes, kind, true);
+  });
+  assert.ok(used > 2000, `${used} verdicts`);
+  assert.deepEqual(disagreements.slice(0, 20), [], `${disagreements.length} disagreements`);
+});
+
+test('canonical and compact entries, with and without the parsed hint, give the same verdict as the walk', () => {
+  const T = `apiv3_${'A'.repeat(86)}`;
+  const entry = { token: T, name: 'n', expiry_millis: 1, permissions: ['db:a:read', 'system:health:read'] };
+  const docs = [
+    { tokens: [entry, { ...entry, name: 'm' }] },
+    { tokens: [{ ...entry, name: '' }] },
+    { tokens: [{ ...entry, expiry_millis: 123456789012345678 }] },
+  ];
+  for (const d of docs) {
+    for (const text of [`${JSON.stringify(d, null, 2)}\n`, JSON.stringify(d)]) {
+      for (const parsed of [false, true]) {
+        const r = readAsServer(text, 'permission', { collect: true, parsed });
+        assert.deepEqual(r.errors, [], text);
+        assert.deepEqual(readAsServer(text, 'permission', { parsed }).errors, [], text);
+        assert.deepEqual(r.value?.tokens.map((t) => t.name), d.tokens.map((t) => t.name));
+      }
+    }
+  }
+  // Duplicates and escapes in an otherwise canonical entry fall through to the walk.
+  const dup = `{\n  "tokens": [\n    {\n      "token": "${T}",\n      "name": "a",\n      "name": "b",\n      "permissions": [\n        "db:a:read"\n      ]\n    }\n  ]\n}\n`;
+  for (const parsed of [false, true]) assert.equal(readAsServer(dup, 'permission', { parsed }).errors[0]?.pointer, '/tokens/0/name');
+});

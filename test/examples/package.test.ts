@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { ROOT, tempDir } from '../helpers';
+
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+
+function npm(args: string[], cwd: string) {
+  const r = spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  assert.equal(r.status, 0, `npm ${args.join(' ')}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** Module names that the bundle requires at run time (not those inside its string literals). */
+function runtimeRequires(bundle: string): string[] {
+  return [...bundle.matchAll(/(?<!['"`])\brequire\("([^"]+)"\)/g)].map((m) => m[1]!);
+}
+
+describe('the published package', () => {
+  test('is publishable and installs nothing: the bundle holds every module the bin loads', () => {
+    assert.equal(pkg.private, undefined);
+    assert.equal(pkg.license, 'MIT');
+    assert.match(readFileSync(join(ROOT, 'LICENSE'), 'utf8'), /^MIT License/);
+    assert.deepEqual(pkg.dependencies ?? {}, {});
+    const requires = runtimeRequires(readFileSync(join(ROOT, 'dist/app.cjs'), 'utf8'));
+    assert.ok(requires.length > 0);
+    const builtin = new Set(builtinModules);
+    assert.deepEqual(
+      requires.filter((m) => !builtin.has(m.replace(/^node:/, ''))),
+      [],
+      'dist/app.cjs requires a package at run time: bundle it',
+    );
+  });
+
+  test('the require scan sees a real call and skips one inside a string', () => {
+    assert.deepEqual(runtimeRequires(`var a=require("yaml");x.code='require("ajv/dist/runtime/x")'`), ['yaml']);
+  });
+
+  test('npm pack ships exactly the launcher, the bundle, its code cache, the schemas and the docs; the tarball installs offline and runs', () => {
+    const dir = tempDir('pack');
+    const [packed] = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', dir], ROOT));
+    const files = packed.files.map((f: { path: string }) => f.path).sort();
+    assert.deepEqual(files, [
+      'LICENSE',
+      'README.md',
+      'bin/influxdb3-offline-tokens.cjs',
+      'dist/app.cjs',
+      'dist/app.cjs.cache',
+      'package.json',
+      'schemas/admin-token-file.schema.json',
+      'schemas/permission-tokens-file.schema.json',
+    ]);
+    const prefix = join(dir, 'prefix');
+    npm(['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', join(dir, packed.filename)], dir);
+    const bin = join(prefix, 'bin', 'influxdb3-offline-tokens');
+    const out = join(dir, 'tokens.json');
+    const env = { PATH: process.env.PATH, HOME: dir };
+    const created = spawnSync(bin, ['create', 'token', '--name', 'app', '--permission', 'db:mydb:read,write', '--output-file', out], { encoding: 'utf8', env, cwd: dir });
+    assert.equal(created.status, 0, created.stderr);
+    assert.match(created.stdout, /^Token saved to: /);
+    assert.equal(statSync(out).mode & 0o777, 0o600);
+    const validated = spawnSync(bin, ['validate', out], { encoding: 'utf8', env, cwd: dir });
+    assert.equal(validated.status, 0, validated.stderr);
+    assert.equal(spawnSync(bin, ['--version'], { encoding: 'utf8', env }).stdout.trim(), pkg.version);
+  });
+});
