@@ -51,6 +51,7 @@ describe('the published package', () => {
       'dist/app.cjs.cache',
       'package.json',
       'schemas/admin-token-file.schema.json',
+      'schemas/http-token-body.schema.json',
       'schemas/permission-tokens-file.schema.json',
     ]);
     const prefix = join(dir, 'prefix');
