@@ -108,6 +108,7 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
       assertSchema('tokenEntry', entry);
       let doc = existing ? loadDocument(existing, opts.outputFile, now, 'permission') : emptyDocument('permission');
       const taken = findEntry(doc, opts.name);
+      if (!(opts.ifNotExists && taken !== -1)) refuseTaken(doc.value.tokens.find((t) => t.token === token)?.name);
       if (taken !== -1 && !opts.ifNotExists) {
         throw new FileError(
           'ENAMETAKEN',
