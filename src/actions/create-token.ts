@@ -8,7 +8,7 @@ import { type ExpirySpec, expiryMillis } from '../domain/expiry';
 import { schemaProblems } from '../domain/schema';
 import { type RandomBytes, mintToken } from '../domain/token';
 import { type AdminTokenFile, type FileKind, newAdminFile, newTokenEntry } from '../domain/token-file';
-import { updateFile } from '../store/store';
+import { type Owner, updateFile } from '../store/store';
 import type { FsSeam } from '../store/fs-seam';
 import { loadDocument } from './load';
 
@@ -19,6 +19,8 @@ interface CommonOptions {
   lockTimeoutMs: number;
   /** Keep an existing token of that name (or an existing admin file) instead of failing. */
   ifNotExists: boolean;
+  /** --owner: who owns the file written and the directories created for it (root only). */
+  owner?: Owner | undefined;
   /** A token string the user supplied (already checked for strength); minted when absent. */
   tokenValue?: string;
 }
@@ -87,6 +89,7 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
   const outcome = await updateFile<Minted>({
     path: opts.outputFile,
     lockTimeoutMs: opts.lockTimeoutMs,
+    owner: opts.owner,
     seam: env.seam,
     transform: (existing) => {
       if (opts.kind === 'admin') {

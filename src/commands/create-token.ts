@@ -9,9 +9,9 @@ import { UsageError } from '../errors';
 import type { RunEnv } from '../main';
 import { nodeFs } from '../store/fs-seam';
 import { readFile } from '../store/store';
-import { durationMs, given, text, words } from './args';
+import { durationMs, given, parseOwner, text, words } from './args';
 import { DIALECT_FLAGS, type RequestInput, TOKEN_FLAGS, tokenRequestOf } from './dialects';
-import { DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT, OUTPUT_FILE } from './options';
+import { DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT, OUTPUT_FILE, OWNER } from './options';
 import { emit } from './output';
 import type { CommandModule, FlagSpec, ParsedArgs } from './types';
 
@@ -33,6 +33,7 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   'if-not-exists': { type: 'boolean', describe: 'Keep an existing token of the same name (or admin file) and exit 0' },
   format: { type: 'string', choices: ['text', 'json'], defaultDescription: 'text', describe: 'Output: text (no secret) or json (includes the token)' },
   'lock-timeout': LOCK_TIMEOUT,
+  owner: OWNER,
   offline: { type: 'boolean', describe: 'Accepted for compatibility; this tool never contacts a server' },
   ...ONLINE_ONLY,
 };
@@ -56,6 +57,7 @@ export function planOf(args: ParsedArgs, input: RequestInput = INPUT): CreatePla
     throw new UsageError('--output-file is required: this tool writes the token to a file for `influxdb3 serve` to load. Add --output-file PATH.');
   }
   const ifNotExists = given(args, 'if-not-exists');
+  const owner = text(args, 'owner');
   const { request, tokenValue, format, notices } = tokenRequestOf(args, words(args, 'permissions'), input);
   const common = {
     outputFile,
@@ -64,6 +66,7 @@ export function planOf(args: ParsedArgs, input: RequestInput = INPUT): CreatePla
     lockTimeoutMs: durationMs(text(args, 'lock-timeout') ?? DEFAULT_LOCK_TIMEOUT, '--lock-timeout'),
     ifNotExists,
     tokenValue,
+    owner: owner === undefined ? undefined : parseOwner(owner),
   };
   if (request.kind === 'admin') {
     if (request.replace && ifNotExists) throw new UsageError('--force and --if-not-exists contradict each other; give one of them.');
