@@ -9,7 +9,7 @@ import { schemaProblems } from '../domain/schema';
 import { type RandomBytes, mintToken } from '../domain/token';
 import { type AdminTokenFile, type FileKind, newAdminFile, newTokenEntry } from '../domain/token-file';
 import type { KeptToken } from '../domain/stale';
-import { updateFile } from '../store/store';
+import { type Owner, updateFile } from '../store/store';
 import type { FsSeam } from '../store/fs-seam';
 import { loadDocument } from './load';
 
@@ -20,6 +20,8 @@ interface CommonOptions {
   lockTimeoutMs: number;
   /** Keep an existing token of that name (or an existing admin file) instead of failing. */
   ifNotExists: boolean;
+  /** --owner: who owns the file written and the directories created for it (root only). */
+  owner?: Owner | undefined;
   /** A token string the user supplied (already checked for strength); minted when absent. */
   tokenValue?: string;
   /**
@@ -93,6 +95,7 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
   const outcome = await updateFile<Minted>({
     path: opts.outputFile,
     lockTimeoutMs: opts.lockTimeoutMs,
+    owner: opts.owner,
     seam: env.seam,
     transform: (existing) => {
       if (opts.kind === 'admin') {
@@ -117,6 +120,7 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
       assertSchema('tokenEntry', entry);
       let doc = existing ? loadDocument(existing, opts.outputFile, now, 'permission') : emptyDocument('permission');
       const taken = findEntry(doc, opts.name);
+      if (!(opts.ifNotExists && taken !== -1)) refuseTaken(doc.value.tokens.find((t) => t.token === token)?.name);
       if (taken !== -1 && !opts.ifNotExists) {
         throw new FileError(
           'ENAMETAKEN',

@@ -32,15 +32,11 @@ export function checkFile(existing: ExistingFile, path: string, now: number, exp
   if (!parsed.ok) {
     throw new FileError('EINVALIDFILE', `${path} is not valid JSON (${parsed.reason} at line ${parsed.line}, column ${parsed.column}); fix or move it, then run again. It was left unchanged.`);
   }
-  if (Array.isArray(parsed.value)) {
-    // serde reads a struct from an array of its fields, so the server may load it; this tool edits objects only.
-    throw new FileError('EINVALIDFILE', `${path} holds its fields as a JSON array; rewrite it as an object ({"token": ..., "name": ...}), then run again. It was left unchanged.`);
-  }
   const found = detectKind(parsed.value);
   if (expect !== undefined && found !== undefined && found !== expect) {
     throw new FileError('EWRONGKIND', `${path} is ${KIND_LABEL[found]}, not ${KIND_LABEL[expect]}; give the other file. It was left unchanged.`);
   }
-  const { errors, kind } = checkDocument(parsed.value, now, { warnings: false, text: existing.text });
+  const { errors, kind, arrayForm } = checkDocument(parsed.value, now, { warnings: false, text: existing.text, kind: expect });
   const asKind = expect ?? kind ?? found;
   if (errors.length > 0 || asKind === undefined) {
     const first = errors[0] ?? { pointer: '', message: 'is neither an admin token file nor a permission tokens file' };
@@ -50,6 +46,10 @@ export function checkFile(existing: ExistingFile, path: string, now: number, exp
       'EINVALIDFILE',
       `${path} is not a valid ${noun} file: at ${first.pointer || '/'} ${first.message}${more}. Run \`influxdb3-offline-tokens validate ${path}\` for every problem. It was left unchanged.`,
     );
+  }
+  if (arrayForm) {
+    // serde reads a struct from an array of its fields, so the server loads it; this tool reads and edits objects only.
+    throw new FileError('EINVALIDFILE', `${path} writes a token as a JSON array of its fields, which the server reads but this tool does not edit; rewrite it as an object ({"token": …, "name": …}), then run again. It was left unchanged.`);
   }
   return { kind: asKind, value: parsed.value } as LoadedFile;
 }

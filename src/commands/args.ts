@@ -1,5 +1,7 @@
 /** Typed reads of ParsedArgs for handlers; the reader has already refused repeats and bad spellings. */
 import { parseDuration } from '../domain/duration';
+import { UsageError } from '../errors';
+import type { Owner } from '../store/store';
 import type { ParsedArgs } from './types';
 
 /** A single-value string flag, or undefined when not given. */
@@ -28,4 +30,15 @@ export function durationMs(value: string, flag: string): number {
   const d = parseDuration(value, flag);
   const ms = d.secs * 1000n + BigInt(Math.floor(d.nanos / 1e6));
   return ms > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(ms);
+}
+
+/** UID[:GID], numbers only: the image's user need not exist where the files are written. */
+export function parseOwner(text: string): Owner {
+  const m = /^(\d{1,10})(?::(\d{1,10}))?$/.exec(text);
+  const uid = Number(m?.[1]);
+  const gid = m?.[2] === undefined ? -1 : Number(m[2]);
+  if (!m || uid > 0xfffffffe || gid > 0xfffffffe) {
+    throw new UsageError(`--owner ${JSON.stringify(text)} is not UID or UID:GID; give numeric ids, such as --owner 1500 or --owner 1500:1500.`);
+  }
+  return { uid, gid };
 }

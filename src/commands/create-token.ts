@@ -10,9 +10,9 @@ import type { RunEnv } from '../main';
 import { expiryLine, expiryWords } from '../output/expiry';
 import { nodeFs } from '../store/fs-seam';
 import { readFile } from '../store/store';
-import { durationMs, given, text, words } from './args';
+import { durationMs, given, parseOwner, text, words } from './args';
 import { DIALECT_FLAGS, type RequestInput, TOKEN_FLAGS, tokenRequestOf } from './dialects';
-import { DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT, OUTPUT_FILE } from './options';
+import { DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT, OUTPUT_FILE, OWNER } from './options';
 import { emit } from './output';
 import type { CommandModule, FlagSpec, ParsedArgs } from './types';
 
@@ -35,6 +35,7 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   'fail-if-stale': { type: 'boolean', describe: 'With --if-not-exists: exit 1, file unchanged, instead of the warning when the kept token has expired or has other permissions' },
   format: { type: 'string', choices: ['text', 'json'], defaultDescription: 'text', describe: 'Output: text (no secret) or json (includes the token)' },
   'lock-timeout': LOCK_TIMEOUT,
+  owner: OWNER,
   offline: { type: 'boolean', describe: 'Accepted for compatibility; this tool never contacts a server' },
   ...ONLINE_ONLY,
 };
@@ -61,6 +62,7 @@ export function planOf(args: ParsedArgs, input: RequestInput = INPUT): CreatePla
   if (given(args, 'fail-if-stale') && !ifNotExists) {
     throw new UsageError('--fail-if-stale only applies to the token --if-not-exists keeps; add --if-not-exists or drop --fail-if-stale.');
   }
+  const owner = text(args, 'owner');
   const { request, tokenValue, format, notices } = tokenRequestOf(args, words(args, 'permissions'), input);
   const common = {
     outputFile,
@@ -69,6 +71,7 @@ export function planOf(args: ParsedArgs, input: RequestInput = INPUT): CreatePla
     lockTimeoutMs: durationMs(text(args, 'lock-timeout') ?? DEFAULT_LOCK_TIMEOUT, '--lock-timeout'),
     ifNotExists,
     tokenValue,
+    owner: owner === undefined ? undefined : parseOwner(owner),
   };
   if (request.kind === 'admin') {
     if (request.replace && ifNotExists) throw new UsageError('--force and --if-not-exists contradict each other; give one of them.');

@@ -8,9 +8,8 @@ import { UsageError } from '../errors';
 import { envNameProblem } from '../output/env';
 import { fileNameProblem } from '../output/files';
 import { namespaceProblem, secretKeyProblem, secretNameProblem } from '../output/k8s-secret';
-import type { Owner } from '../store/store';
 import type { RunEnv } from '../main';
-import { durationMs } from './args';
+import { durationMs, parseOwner } from './args';
 import { emit } from './output';
 import { DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT, OWNER } from './options';
 import type { CommandModule, FlagValue, ParsedArgs } from './types';
@@ -34,16 +33,6 @@ function noRepeats(flag: string, values: readonly string[]): void {
   if (twice !== undefined) throw new UsageError(`${flag} ${JSON.stringify(twice)} is given twice; give each once.`);
 }
 
-/** UID[:GID], numbers only: the image's user need not exist where the files are written. */
-export function parseOwner(text: string): Owner {
-  const m = /^(\d{1,10})(?::(\d{1,10}))?$/.exec(text);
-  const uid = Number(m?.[1]);
-  const gid = m?.[2] === undefined ? -1 : Number(m[2]);
-  if (!m || uid > 0xfffffffe || gid > 0xfffffffe) {
-    throw new UsageError(`--owner ${JSON.stringify(text)} is not UID or UID:GID; give numeric ids, such as --owner 1500 or --owner 1500:1500.`);
-  }
-  return { uid, gid };
-}
 
 /** A flag that only means something for some formats is refused for the others, not ignored. */
 const ONLY_FOR: Record<string, readonly ExportFormat[]> = {

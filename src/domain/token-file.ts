@@ -39,8 +39,11 @@ function isObject(v: unknown): v is Record<string, unknown> {
 /** A permission tokens file is recognised by `tokens` (or `create_databases`), an admin file by `token`. */
 export function detectKind(doc: unknown): FileKind | undefined {
   if (!isObject(doc)) return undefined;
-  if ('tokens' in doc || 'create_databases' in doc) return 'permission';
+  if ('tokens' in doc) return 'permission';
+  // The server ignores unknown fields, so {"token", "name", "create_databases"} loads as an
+  // admin token file; create_databases alone still says "permission tokens file".
   if ('token' in doc) return 'admin';
+  if ('create_databases' in doc) return 'permission';
   return undefined;
 }
 

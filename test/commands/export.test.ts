@@ -1,7 +1,8 @@
 /** export's flag rules: one table of command lines and the usage error each must give. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_SECRET_NAME, parseOwner, toRequest } from '../../src/commands/export';
+import { parseOwner } from '../../src/commands/args';
+import { DEFAULT_SECRET_NAME, toRequest } from '../../src/commands/export';
 import type { FlagValue } from '../../src/commands/types';
 import { UsageError } from '../../src/errors';
 
