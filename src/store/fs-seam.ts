@@ -4,6 +4,7 @@
  * original error is the one reported and nothing is left behind.
  */
 import * as fs from 'node:fs';
+import { dirname } from 'node:path';
 import * as lockfile from 'proper-lockfile';
 
 export type Release = () => Promise<void>;
@@ -42,7 +43,7 @@ export const nodeFs: FsSeam = {
   lstat: (p) => fs.lstatSync(p),
   realpath: (p) => fs.realpathSync(p),
   readlink: (p) => fs.readlinkSync(p),
-  mkdir: (p, mode) => fs.mkdirSync(p, { recursive: true, mode }),
+  mkdir: (p, mode) => makeDirectories(p, mode),
   chmod: (p, mode) => fs.chmodSync(p, mode),
   readdir: (p) => fs.readdirSync(p),
   open: (p, flags, mode) => fs.openSync(p, flags, mode),
@@ -68,3 +69,34 @@ export const nodeFs: FsSeam = {
       fs,
     }),
 };
+
+/**
+ * mkdir -p, returning the first directory it created (undefined when `dir` existed), as
+ * mkdirSync's `recursive` does. Not that one: where mkdir(2) answers ENOENT under a parent
+ * that exists (/proc, some FUSE and network mounts), Node's recursive mkdir retries the
+ * parent and the child for ever, at full CPU and deaf to SIGTERM. This walks up once.
+ */
+function makeDirectories(dir: string, mode: number): string | undefined {
+  const missing: string[] = [];
+  for (let d = dir; ; ) {
+    try {
+      if (fs.statSync(d).isDirectory()) break;
+      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), { code: 'ENOTDIR', syscall: 'mkdir', path: dir });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    missing.push(d);
+    const parent = dirname(d);
+    if (parent === d) break;
+    d = parent;
+  }
+  for (let i = missing.length - 1; i >= 0; i--) {
+    try {
+      fs.mkdirSync(missing[i]!, { mode });
+    } catch (e) {
+      // Another writer made it first: the same directory, which is all this needs.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !fs.statSync(missing[i]!).isDirectory()) throw e;
+    }
+  }
+  return missing[missing.length - 1];
+}
