@@ -113,6 +113,13 @@ const weakCases: readonly WeakCase[] = [
   { label: 'upper-case prefix', token: `APIV3_${RANDOM_22}`, weakness: 'it does not begin with apiv3_' },
   { label: 'v2-style prefix', token: `apiv2_${RANDOM_22}`, weakness: 'it does not begin with apiv3_' },
   { label: 'empty string', token: '', weakness: 'it does not begin with apiv3_' },
+  { label: 'REPLACE_ME placeholder', token: 'apiv3_REPLACE_ME_WITH_A_REAL_TOKEN_VALUE', weakness: 'it contains a placeholder word' },
+  { label: 'YOUR_TOKEN_HERE placeholder', token: 'apiv3_YOUR_TOKEN_HERE_abcdefghijklmnop', weakness: 'it contains a placeholder word' },
+  { label: 'placeholder word in lower case', token: `apiv3_${RANDOM_22}example`, weakness: 'it contains a placeholder word' },
+  { label: 'the alphabet', token: 'apiv3_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij', weakness: 'a run of 8 or more consecutive' },
+  { label: 'digits counting down', token: `apiv3_${RANDOM_22}98765432`, weakness: 'a run of 8 or more consecutive' },
+  { label: 'a run of 7 is not flagged', token: `apiv3_${RANDOM_22}abcdefg`, weakness: undefined },
+  { label: 'a run across classes (Z then [) does not count', token: `apiv3_${RANDOM_22}TUVWXYZ0`, weakness: undefined },
 ];
 
 for (const c of weakCases) {
