@@ -5,7 +5,7 @@
  */
 import { type ApplyResult, applySpec, readSpecText } from '../actions/apply';
 import { exportTokens } from '../actions/export';
-import { parseJsonText } from '../domain/json-text';
+import { duplicateKey, parseJsonText } from '../domain/json-text';
 import { type Problem, desiredState } from '../domain/spec';
 import { UsageError, isToolError } from '../errors';
 import type { RunEnv } from '../main';
@@ -39,7 +39,12 @@ function parseSpec(text: string, source: string): unknown {
   // tokens of it in seconds. YAML is a superset, so only text that is not JSON goes there.
   if (text.trimStart().startsWith('{')) {
     const json = parseJsonText(text);
-    if (json.ok) return json.value;
+    if (json.ok) {
+      // YAML refuses a repeated key (uniqueKeys); JSON.parse would keep the last silently.
+      const twice = duplicateKey(text);
+      if (twice) throw specError(source, [{ pointer: twice.pointer, message: `the key ${JSON.stringify(twice.key)} is given a second time; give it once` }]);
+      return json.value;
+    }
   }
   // YAML is read only here: no other command pays for loading the package.
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -4,6 +4,8 @@
  * secrets, so on failure a small scanner finds the line and column itself and the V8
  * message is dropped.
  */
+import { escapePointerToken } from './json-pointer';
+
 export type JsonParse =
   | { ok: true; value: unknown }
   | { ok: false; line: number; column: number; reason: string };
@@ -128,4 +130,48 @@ export function firstSyntaxError(text: string): { offset: number; reason: string
   }
   // JSON.parse refused what this scanner accepts (e.g. a lone surrogate); point at the start.
   return { offset: 0, reason: 'invalid JSON' };
+}
+
+/**
+ * The first key that appears twice in one object of `text` (valid JSON: JSON.parse accepted
+ * it), compared after unescaping as serde compares field names, with the JSON pointer of the
+ * second one; undefined when there is none. JSON.parse keeps the last silently, where the
+ * server's serde refuses a known field given twice: a request body or a spec must not
+ * mean something other than it seems. One pass, no recursion, so depth costs nothing.
+ */
+export function duplicateKey(text: string): { key: string; pointer: string } | undefined {
+  // One frame per open container: its keys (objects) or next index (arrays), and its pointer.
+  const stack: Array<{ keys: Set<string> | undefined; index: number; pointer: string }> = [];
+  let pendingKey: string | undefined;
+  const childPointer = (): string => {
+    const top = stack[stack.length - 1];
+    if (!top) return '';
+    if (top.keys) return `${top.pointer}/${escapePointerToken(pendingKey ?? '')}`;
+    return `${top.pointer}/${top.index}`;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      let j = i + 1;
+      while (text.charCodeAt(j) !== 0x22) j += text.charCodeAt(j) === 0x5c ? 2 : 1;
+      const top = stack[stack.length - 1];
+      let k = j + 1;
+      while (k < text.length && (text.charCodeAt(k) === 0x20 || text.charCodeAt(k) === 0x09 || text.charCodeAt(k) === 0x0a || text.charCodeAt(k) === 0x0d)) k++;
+      if (top?.keys && text.charCodeAt(k) === 0x3a) {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        pendingKey = key;
+        if (top.keys.has(key)) return { key, pointer: childPointer() };
+        top.keys.add(key);
+      }
+      i = j;
+    } else if (c === 0x7b || c === 0x5b) {
+      stack.push({ keys: c === 0x7b ? new Set() : undefined, index: 0, pointer: childPointer() });
+    } else if (c === 0x7d || c === 0x5d) {
+      stack.pop();
+    } else if (c === 0x2c) {
+      const top = stack[stack.length - 1];
+      if (top && !top.keys) top.index++;
+    }
+  }
+  return undefined;
 }

@@ -235,6 +235,7 @@ describe('HTTP bodies from a file or standard input', () => {
     ['a system write', '{"token_name": "x", "permissions": [{"resource_type": "system", "resource_identifier": ["health"], "actions": ["write"]}]}', /system resources only take the action "read"/],
     ['a bad database name', '{"token_name": "x", "permissions": [{"resource_type": "db", "resource_identifier": ["a b"], "actions": ["read"]}]}', /the database name "a b" is invalid/],
     ['expiry_secs zero (born expired)', '{"token_name": "x", "permissions": [{"resource_type": "db", "resource_identifier": ["a"], "actions": ["read"]}], "expiry_secs": 0}', /shorter than one second/],
+    ['a field given twice (serde refuses a duplicate field)', '{"token_name": "a", "token_n\\u0061me": "b", "permissions": [{"resource_type": "db", "resource_identifier": ["a"], "actions": ["read"]}]}', /at \/token_name the field "token_name" is given a second time/],
     ['expiry_secs as a string', '{"token_name": "x", "permissions": [{"resource_type": "db", "resource_identifier": ["a"], "actions": ["read"]}], "expiry_secs": "60"}', /at \/expiry_secs must be/],
   ];
   for (const [label, body, message] of INVALID) {

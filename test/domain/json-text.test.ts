@@ -1,8 +1,8 @@
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 
-import { parseJsonText } from '../../src/domain/json-text';
+import { duplicateKey, parseJsonText } from '../../src/domain/json-text';
 
 /** A broken input and exactly where and why parseJsonText says it breaks. */
 interface Broken {
@@ -233,4 +233,29 @@ test('property: any text JSON.parse refuses gets a line and column inside the te
     }),
     { numRuns: 2000 },
   );
+});
+
+describe('duplicateKey', () => {
+  const cases: Array<[string, string, { key: string; pointer: string } | undefined]> = [
+    ['none', '{"a": 1, "b": {"a": 2}, "c": [{"a": 1}, {"a": 2}]}', undefined],
+    ['at the top', '{"a": 1, "a": 2}', { key: 'a', pointer: '/a' }],
+    ['an escaped spelling', '{"name": 1, "n\\u0061me": 2}', { key: 'name', pointer: '/name' }],
+    ['inside an array element', '{"t": [{"x": 1}, {"y": 1, "y": 2}]}', { key: 'y', pointer: '/t/1/y' }],
+    ['a key with / and ~', '{"a/b~": 1, "a/b~": 2}', { key: 'a/b~', pointer: '/a~1b~0' }],
+    ['a string value equal to a key is no key', '{"a": "a", "b": ["a", "a"]}', undefined],
+    ['a quote escaped inside a key', '{"a\\"": 1, "a\\"": 2}', { key: 'a"', pointer: '/a"' }],
+    ['the same key in sibling objects', '[{"a": 1}, {"a": 1}]', undefined],
+  ];
+  for (const [label, text, want] of cases) {
+    test(label, () => {
+      JSON.parse(text);
+      assert.deepEqual(duplicateKey(text), want);
+    });
+  }
+
+  test('100,000 levels deep, no stack overflow', () => {
+    const text = `${'{"a": '.repeat(100_000)}1${'}'.repeat(100_000)}`;
+    assert.equal(duplicateKey(text), undefined);
+    assert.equal(duplicateKey(`{"z": ${text}, "z": 1}`)?.pointer, '/z');
+  });
 });

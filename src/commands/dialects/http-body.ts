@@ -6,7 +6,7 @@
  */
 import type { ExpirySpec } from '../../domain/expiry';
 import { nonIntegerLiterals } from '../../domain/json-layout';
-import { parseJsonText } from '../../domain/json-text';
+import { duplicateKey, parseJsonText } from '../../domain/json-text';
 import { schemaProblems } from '../../domain/schema';
 import { normalisePermission } from '../../domain/token-request';
 import { text } from '../args';
@@ -74,6 +74,8 @@ export const httpBody: Dialect = {
     const body = ctx.readText(path);
     const parsed = parseJsonText(body);
     if (!parsed.ok) return fail(`${where} is not valid JSON: ${parsed.reason} at line ${parsed.line}, column ${parsed.column}.`);
+    const twice = duplicateKey(body);
+    if (twice) return fail(`${where}: at ${twice.pointer} the field ${JSON.stringify(twice.key)} is given a second time (the server refuses a duplicate field); give it once.`);
     const problems = schemaProblems('httpTokenBody', parsed.value);
     if (problems.length > 0) {
       const p = problems[0]!;
