@@ -108,7 +108,7 @@ const applyCommand: CommandModule = {
       env,
     );
     const plan = one(f.format) === 'json' ? renderPlanJson(result, dryRun) : renderPlanText(result, dryRun);
-    const done = dryRun ? 'The plan was made (nothing was written)' : result.written ? 'The token files were written' : 'The files already matched the spec';
+    const done = dryRun ? 'The plan was made (nothing was written)' : result.written ? 'The token files were written' : 'Nothing needed writing';
     await emit(env, plan, done);
     if (dryRun) return;
     for (const [i, req] of outputs.entries()) {

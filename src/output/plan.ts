@@ -37,12 +37,25 @@ function fileBlock(label: string, file: string, exists: boolean, steps: readonly
   return [head, ...steps.map(stepLine), ...dbs].join('\n');
 }
 
+/** Nothing to write is not the same as matching the spec: drifted and undeclared tokens stay. */
+function unchanged(r: ApplyResult): string {
+  const steps = [...(r.admin ? [r.admin.step] : []), ...(r.permissions?.steps ?? [])];
+  const count = (action: TokenStep['action']): number => steps.filter((s) => s.action === action).length;
+  const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+  const left = [
+    count('drift') > 0 ? `${plural(count('drift'), 'token')} differing from the spec (kept as they are; --replace-drifted replaces them)` : '',
+    count('unmanaged') > 0 ? `${plural(count('unmanaged'), 'token')} not in the spec (kept; --prune removes them)` : '',
+  ].filter((s) => s !== '');
+  if (left.length === 0) return 'No changes: the files already match the spec; no byte was written.';
+  return `No byte was written, but the files do not match the spec: ${left.join(', and ')}.`;
+}
+
 export function renderPlanText(r: ApplyResult, dryRun: boolean): string {
   const blocks: string[] = [];
   if (r.admin) blocks.push(fileBlock('admin token file', r.admin.file, r.admin.exists, [r.admin.step], [], r.admin.changes));
   if (r.permissions) blocks.push(fileBlock('permission tokens file', r.permissions.file, r.permissions.exists, r.permissions.steps, r.permissions.databasesAdded, r.permissions.changes));
   const tail = !r.changes
-    ? 'No changes: the files already match the spec; no byte was written.'
+    ? unchanged(r)
     : dryRun
       ? 'Dry run: nothing was written.'
       : 'Applied. Restart the server (or start it) to load new tokens.';

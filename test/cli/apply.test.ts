@@ -35,6 +35,25 @@ describe('apply (CLI)', () => {
     assert.deepEqual(JSON.parse(again.stdout).changes, false);
   });
 
+  it('a re-run that writes nothing says the files match only when they do: drift and undeclared tokens are named', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'spec.yaml'), SPEC);
+    assert.equal(runCli(['apply', '-f', 'spec.yaml'], { cwd: dir }).status, 0);
+    const same = runCli(['apply', '-f', 'spec.yaml'], { cwd: dir });
+    assert.match(same.stdout, /\nNo changes: the files already match the spec; no byte was written\.\n$/);
+    assert.equal(runCli(['create', 'token', '--permission', 'db:*:read', '--name', 'extra', '--output-file', 'tokens/perm.json'], { cwd: dir }).status, 0);
+    writeFileSync(join(dir, 'spec.yaml'), SPEC.replace('db:metrics:write', 'db:metrics:read,write'));
+    const before = readFileSync(join(dir, 'tokens/perm.json'));
+    const r = runCli(['apply', '-f', 'spec.yaml'], { cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /drift {6}"telegraf"/);
+    assert.match(
+      r.stdout,
+      /\nNo byte was written, but the files do not match the spec: 1 token differing from the spec \(kept as they are; --replace-drifted replaces them\), and 1 token not in the spec \(kept; --prune removes them\)\.\n$/,
+    );
+    assert.deepEqual(readFileSync(join(dir, 'tokens/perm.json')), before);
+  });
+
   it('reads JSON on stdin', () => {
     const dir = tempDir();
     const r = spawnSync(process.execPath, [CLI, 'apply', '-f', '-'], { cwd: dir, input: JSON.stringify({ permissions: { file: 'p.json', tokens: [] } }), encoding: 'utf8' });
