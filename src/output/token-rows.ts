@@ -6,7 +6,7 @@
 import * as crypto from 'node:crypto';
 import type { TokenView } from '../actions/read-tokens';
 import { csv } from './csv';
-import { expiryText } from './expiry';
+import { type ExpiryText, expiryText } from './expiry';
 import { jsonLines, jsonObject } from './json';
 import { table } from './table';
 
@@ -43,6 +43,7 @@ export function tokenRow(t: TokenView, now: number): TokenRow {
   };
 }
 
+const NEVER = 'never';
 const PRETTY_HEADERS = ['NAME', 'HASH', 'EXPIRY', 'EXPIRED', 'PERMISSIONS'];
 
 export const SHOW_FORMATS = ['pretty', 'json', 'jsonl', 'csv'] as const;
@@ -71,36 +72,45 @@ export function renderTokens(tokens: readonly TokenView[], now: number, format: 
 /**
  * The table RENDER.pretty makes of the rows, made from the tokens with no row in between:
  * on 100,000 tokens the rows and their cells outlived every scavenge until the table was
- * done, and copying them was most of the time. Only the lines are kept, and the cells that
- * depend on the expiry alone (its words, padded, and "expired") are built once per expiry.
+ * done, and copying them was most of the time. Only the lines are kept. The cells that
+ * depend on the expiry alone (its words, padded, and "expired") are built again only when
+ * the expiry differs from the previous token's: files list runs of tokens made together,
+ * and a file of distinct expiries pays no cache for them.
  */
 function prettyTokens(tokens: readonly TokenView[], now: number): string {
-  const expiryCell = (t: TokenView): string => (t.expiry_millis === undefined ? 'never' : expiryText(t.expiry_millis, now).line);
-  const expiredCell = (t: TokenView): string => (t.expiry_millis !== undefined && expiryText(t.expiry_millis, now).words.expired ? 'yes' : 'no');
+  const texts = new Array<ExpiryText | undefined>(tokens.length);
   const widths = PRETTY_HEADERS.map((h) => h.length);
-  for (const t of tokens) {
+  let lastMillis: number | undefined;
+  let lastText: ExpiryText | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
     if (t.name.length > widths[0]!) widths[0] = t.name.length;
-    const expiry = expiryCell(t).length;
+    const millis = t.expiry_millis;
+    if (millis !== undefined && millis !== lastMillis) {
+      lastText = expiryText(millis, now);
+      lastMillis = millis;
+    }
+    const text = millis === undefined ? undefined : lastText;
+    texts[i] = text;
+    const expiry = text === undefined ? NEVER.length : text.line.length;
     if (expiry > widths[2]!) widths[2] = expiry;
   }
   // A hash is always 9 hex digits, "yes" and "no" never wider than EXPIRED: no pass needed.
   if (tokens.length > 0) widths[1] = Math.max(widths[1]!, 9);
-  const middles = new Map<number | undefined, string>();
-  const middle = (t: TokenView): string => {
-    let m = middles.get(t.expiry_millis);
-    if (m === undefined) {
-      m = `${expiryCell(t).padEnd(widths[2]! + 2)}${expiredCell(t).padEnd(widths[3]! + 2)}`;
-      middles.set(t.expiry_millis, m);
-    }
-    return m;
-  };
   const pad = (s: string, column: number): string => s.padEnd(widths[column]! + 2);
   const lines = new Array<string>(tokens.length + 2);
   lines[0] = `${pad(PRETTY_HEADERS[0]!, 0)}${pad(PRETTY_HEADERS[1]!, 1)}${pad(PRETTY_HEADERS[2]!, 2)}${pad(PRETTY_HEADERS[3]!, 3)}${PRETTY_HEADERS[4]}`;
+  let middleOf: ExpiryText | undefined | null = null;
+  let middle = '';
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
+    const text = texts[i];
+    if (text !== middleOf) {
+      middle = text === undefined ? `${pad(NEVER, 2)}${pad('no', 3)}` : `${pad(text.line, 2)}${pad(text.words.expired ? 'yes' : 'no', 3)}`;
+      middleOf = text;
+    }
     const permissions = t.permissions === undefined ? ADMIN_PERMISSION : t.permissions.length === 1 ? t.permissions[0]! : t.permissions.join(' ');
-    lines[i + 1] = `${pad(t.name, 0)}${pad(tokenHash(t.token), 1)}${middle(t)}${permissions}`;
+    lines[i + 1] = `${pad(t.name, 0)}${pad(tokenHash(t.token), 1)}${middle}${permissions}`;
   }
   lines[tokens.length + 1] = '';
   return lines.join('\n');
