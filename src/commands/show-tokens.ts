@@ -1,6 +1,6 @@
 /** `show tokens --file FILE` (alias `list FILE`): one row per token, never a token string. */
 import { listTokens } from '../actions/read-tokens';
-import { SHOW_FORMATS, type ShowFormat, renderTokenRows, tokenRow } from '../output/token-rows';
+import { SHOW_FORMATS, type ShowFormat, renderTokens } from '../output/token-rows';
 import type { RunEnv } from '../main';
 import { text } from './args';
 import { fileOf } from './lifecycle-args';
@@ -17,8 +17,7 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
   // (writers rename whole files into place), so it is not used.
   const now = env.now();
   const { kind, tokens } = listTokens(file, { now: () => now });
-  const rows = tokens.map((t) => tokenRow(t, now));
-  await emit(env, renderTokenRows(rows, format, file, kind), `${file} was read`);
+  await emit(env, renderTokens(tokens, now, format, file, kind), `${file} was read`);
 }
 
 const command: CommandModule = {

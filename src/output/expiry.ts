@@ -13,29 +13,43 @@ export interface ExpiryWords {
   expired: boolean;
 }
 
-const cache = new Map<number, ExpiryWords>();
+/** What text output shows of an expiry, worded once per distinct value with its words. */
+export interface ExpiryText {
+  words: ExpiryWords;
+  /** relative, prefixed "expired " when it has passed. */
+  expires: string;
+  /** "ISO (expires)". */
+  line: string;
+}
+
+const cache = new Map<number, ExpiryText>();
 let cachedNow: number | undefined;
 
-export function expiryWords(millis: number, now: number): ExpiryWords {
+/** The words and the text of an expiry; 100,000 rows sharing one expiry share these strings. */
+export function expiryText(millis: number, now: number): ExpiryText {
   if (cachedNow !== now) {
     cache.clear();
     cachedNow = now;
   }
-  let words = cache.get(millis);
-  if (words === undefined) {
+  let text = cache.get(millis);
+  if (text === undefined) {
     const date = new Date(millis);
     const iso = Number.isNaN(date.getTime()) ? `${millis} ms since 1970` : date.toISOString();
     const left = millis - now;
     const span = durationWords(left);
-    words = { iso, relative: left > 0 ? `in ${span}` : `${span} ago`, expired: left <= 0 };
-    cache.set(millis, words);
+    const words = { iso, relative: left > 0 ? `in ${span}` : `${span} ago`, expired: left <= 0 };
+    const expires = words.expired ? `expired ${words.relative}` : words.relative;
+    text = { words, expires, line: `${iso} (${expires})` };
+    cache.set(millis, text);
   }
-  return words;
+  return text;
+}
+
+export function expiryWords(millis: number, now: number): ExpiryWords {
+  return expiryText(millis, now).words;
 }
 
 /** One line for text output: "2030-01-01T00:00:00.000Z (in 4 years, 1 month)", or "never". */
 export function expiryLine(millis: number | undefined, now: number): string {
-  if (millis === undefined) return 'never';
-  const w = expiryWords(millis, now);
-  return `${w.iso} (${w.expired ? `expired ${w.relative}` : w.relative})`;
+  return millis === undefined ? 'never' : expiryText(millis, now).line;
 }

@@ -6,7 +6,7 @@
 import * as crypto from 'node:crypto';
 import type { TokenView } from '../actions/read-tokens';
 import { csv } from './csv';
-import { expiryWords } from './expiry';
+import { type ExpiryText, expiryText } from './expiry';
 import { jsonLines, jsonObject } from './json';
 import { table } from './table';
 
@@ -31,27 +31,26 @@ export function tokenHash(token: string): string {
 }
 
 export function tokenRow(t: TokenView, now: number): TokenRow {
-  const words = t.expiry_millis === undefined ? undefined : expiryWords(t.expiry_millis, now);
+  const text = t.expiry_millis === undefined ? undefined : expiryText(t.expiry_millis, now);
   return {
     name: t.name,
     hash: tokenHash(t.token),
     expiry_millis: t.expiry_millis ?? null,
-    expiry: words?.iso ?? null,
-    expires: words ? (words.expired ? `expired ${words.relative}` : words.relative) : 'never',
-    expired: words?.expired ?? false,
+    expiry: text?.words.iso ?? null,
+    expires: text?.expires ?? 'never',
+    expired: text?.words.expired ?? false,
     permissions: t.permissions ?? [ADMIN_PERMISSION],
   };
 }
+
+const NEVER = 'never';
+const PRETTY_HEADERS = ['NAME', 'HASH', 'EXPIRY', 'EXPIRED', 'PERMISSIONS'];
 
 export const SHOW_FORMATS = ['pretty', 'json', 'jsonl', 'csv'] as const;
 export type ShowFormat = (typeof SHOW_FORMATS)[number];
 
 const RENDER: Record<ShowFormat, (rows: readonly TokenRow[], file: string, kind: string) => string> = {
-  pretty: (rows) =>
-    table(
-      ['NAME', 'HASH', 'EXPIRY', 'EXPIRED', 'PERMISSIONS'],
-      rows.map((r) => [r.name, r.hash, r.expiry === null ? 'never' : `${r.expiry} (${r.expires})`, r.expired ? 'yes' : 'no', r.permissions.join(' ')]),
-    ),
+  pretty: (rows) => table(PRETTY_HEADERS, rows.map((r) => [r.name, r.hash, r.expiry === null ? 'never' : `${r.expiry} (${r.expires})`, r.expired ? 'yes' : 'no', r.permissions.join(' ')])),
   json: (rows, file, kind) => jsonObject({ file, kind, tokens: rows }),
   jsonl: (rows) => jsonLines(rows),
   csv: (rows) =>
@@ -63,4 +62,56 @@ const RENDER: Record<ShowFormat, (rows: readonly TokenRow[], file: string, kind:
 
 export function renderTokenRows(rows: readonly TokenRow[], format: ShowFormat, file: string, kind: string): string {
   return RENDER[format](rows, file, kind);
+}
+
+/** What `show tokens` prints for these tokens. */
+export function renderTokens(tokens: readonly TokenView[], now: number, format: ShowFormat, file: string, kind: string): string {
+  return format === 'pretty' ? prettyTokens(tokens, now) : renderTokenRows(tokens.map((t) => tokenRow(t, now)), format, file, kind);
+}
+
+/**
+ * The table RENDER.pretty makes of the rows, made from the tokens with no row in between:
+ * on 100,000 tokens the rows and their cells outlived every scavenge until the table was
+ * done, and copying them was most of the time. Only the lines are kept. The cells that
+ * depend on the expiry alone (its words, padded, and "expired") are built again only when
+ * the expiry differs from the previous token's: files list runs of tokens made together,
+ * and a file of distinct expiries pays no cache for them.
+ */
+function prettyTokens(tokens: readonly TokenView[], now: number): string {
+  const texts = new Array<ExpiryText | undefined>(tokens.length);
+  const widths = PRETTY_HEADERS.map((h) => h.length);
+  let lastMillis: number | undefined;
+  let lastText: ExpiryText | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.name.length > widths[0]!) widths[0] = t.name.length;
+    const millis = t.expiry_millis;
+    if (millis !== undefined && millis !== lastMillis) {
+      lastText = expiryText(millis, now);
+      lastMillis = millis;
+    }
+    const text = millis === undefined ? undefined : lastText;
+    texts[i] = text;
+    const expiry = text === undefined ? NEVER.length : text.line.length;
+    if (expiry > widths[2]!) widths[2] = expiry;
+  }
+  // A hash is always 9 hex digits, "yes" and "no" never wider than EXPIRED: no pass needed.
+  if (tokens.length > 0) widths[1] = Math.max(widths[1]!, 9);
+  const pad = (s: string, column: number): string => s.padEnd(widths[column]! + 2);
+  const lines = new Array<string>(tokens.length + 2);
+  lines[0] = `${pad(PRETTY_HEADERS[0]!, 0)}${pad(PRETTY_HEADERS[1]!, 1)}${pad(PRETTY_HEADERS[2]!, 2)}${pad(PRETTY_HEADERS[3]!, 3)}${PRETTY_HEADERS[4]}`;
+  let middleOf: ExpiryText | undefined | null = null;
+  let middle = '';
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const text = texts[i];
+    if (text !== middleOf) {
+      middle = text === undefined ? `${pad(NEVER, 2)}${pad('no', 3)}` : `${pad(text.line, 2)}${pad(text.words.expired ? 'yes' : 'no', 3)}`;
+      middleOf = text;
+    }
+    const permissions = t.permissions === undefined ? ADMIN_PERMISSION : t.permissions.length === 1 ? t.permissions[0]! : t.permissions.join(' ');
+    lines[i + 1] = `${pad(t.name, 0)}${pad(tokenHash(t.token), 1)}${middle}${permissions}`;
+  }
+  lines[tokens.length + 1] = '';
+  return lines.join('\n');
 }

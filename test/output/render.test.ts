@@ -5,7 +5,8 @@ import { csv } from '../../src/output/csv';
 import { expiryLine, expiryWords } from '../../src/output/expiry';
 import { jsonLines, jsonObject } from '../../src/output/json';
 import { table } from '../../src/output/table';
-import { tokenHash } from '../../src/output/token-rows';
+import { renderTokenRows, renderTokens, tokenHash, tokenRow } from '../../src/output/token-rows';
+import type { TokenView } from '../../src/actions/read-tokens';
 
 test('table pads every column but the last to its widest cell', () => {
   const cases: Array<[string[], string[][], string]> = [
@@ -44,4 +45,21 @@ test('tokenHash is the first 9 hex digits of the SHA-512 of the string (known an
   // sha512("") = cf83e1357eefb8bd..., sha512("abc") = ddaf35a193617aba...
   assert.equal(tokenHash(''), 'cf83e1357');
   assert.equal(tokenHash('abc'), 'ddaf35a19');
+});
+
+test('show tokens pretty, made without rows, is the table of the rows, byte for byte', () => {
+  const now = Date.UTC(2026, 0, 1);
+  const day = 86_400_000;
+  const view = (name: string, expiry_millis: number | undefined, permissions: string[] | undefined): TokenView => ({ name, token: `apiv3_${name}`, expiry_millis, permissions, entry: {} });
+  const cases: TokenView[][] = [
+    [],
+    [view('admin', undefined, undefined)],
+    [view('a', now + day, ['db:x:read']), view('a-much-longer-name-é', now - day, ['db:x:read', 'system:health:read']), view('', undefined, [])],
+    [view('n', 9e15, ['db:*:write']), view('m', now, ['db:a,b:read,write']), view('o', now + day, ['db:x:read'])],
+  ];
+  for (const tokens of cases) {
+    const rows = tokens.map((t) => tokenRow(t, now));
+    assert.equal(renderTokens(tokens, now, 'pretty', 'f.json', 'permission'), renderTokenRows(rows, 'pretty', 'f.json', 'permission'));
+    assert.equal(renderTokens(tokens, now, 'csv', 'f.json', 'permission'), renderTokenRows(rows, 'csv', 'f.json', 'permission'));
+  }
 });
