@@ -178,7 +178,9 @@ export function createTokenArgs(flags: Record<string, unknown>): ParsedArgs {
       continue;
     }
     const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    for (const v of Array.isArray(value) ? value : [value]) words.push(...(v === true ? [flag] : [flag, String(v)]));
+    // --flag=value: a generated value such as "-V" must stay a value, not become a bare
+    // --permission followed by --version (the bare rule of the docs' form).
+    for (const v of Array.isArray(value) ? value : [value]) words.push(v === true ? flag : `${flag}=${String(v)}`);
   }
   if (trailing.length > 0) words.push('--', ...trailing);
   const reading = readArgv(words, COMMANDS);
