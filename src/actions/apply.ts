@@ -76,6 +76,7 @@ export async function applySpec(req: ApplyRequest, env: { now: () => number; ran
     paths,
     lockTimeoutMs: req.lockTimeoutMs,
     owner: req.owner,
+    readOnly: req.dryRun,
     seam: env.seam,
     transform(existing) {
       const texts: Array<Text | undefined> = [];

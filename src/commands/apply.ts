@@ -58,10 +58,12 @@ function parseSpec(text: string, source: string): unknown {
   return doc.toJS();
 }
 
-function outputRequests(outputs: readonly Readonly<Record<string, unknown>>[], files: string[], source: string) {
+function outputRequests(outputs: readonly Readonly<Record<string, unknown>>[], files: string[], source: string, owner: string | undefined) {
   return outputs.map((o, i) => {
     const flags: Record<string, FlagValue> = { file: files };
     for (const [key, value] of Object.entries(o)) flags[OUTPUT_FLAGS[key]!] = Array.isArray(value) ? value.map(String) : String(value);
+    // apply --owner covers everything the command writes; an output's own owner: wins.
+    if (owner !== undefined && flags.owner === undefined) flags.owner = owner;
     if (o.output === undefined) throw specError(source, [{ pointer: `/outputs/${i}/output`, message: 'an output of apply needs output: a file or directory (stdout carries the plan)' }]);
     try {
       return toRequest({ flags, positionals: {} });
@@ -101,7 +103,7 @@ const applyCommand: CommandModule = {
     if (!checked.ok) throw specError(label, checked.problems);
     const desired = checked.value;
     const files = [desired.admin?.file, desired.permissions?.file].filter((p): p is string => p !== undefined);
-    const outputs = outputRequests(desired.outputs, files, label);
+    const outputs = outputRequests(desired.outputs, files, label, owner);
     const dryRun = f['dry-run'] === true;
     const result: ApplyResult = await applySpec(
       { desired, dryRun, prune: f.prune === true, replaceDrifted: f['replace-drifted'] === true, lockTimeoutMs, owner: owner === undefined ? undefined : parseOwner(owner) },

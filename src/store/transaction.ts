@@ -25,6 +25,11 @@ export interface TransactionRequest<R> {
   /** Gets every file's content (undefined: no file), in the order of `paths`; returns the new texts (undefined: leave it). */
   transform(existing: ReadonlyArray<ExistingFile | undefined>): { texts: ReadonlyArray<Text | undefined>; result: R };
   owner?: Owner;
+  /**
+   * Plan only (apply --dry-run): no directory made, no lock taken, nothing written. Writers
+   * replace files with a rename, so the read still sees whole files.
+   */
+  readOnly?: boolean;
   seam?: FsSeam;
 }
 
@@ -54,6 +59,10 @@ async function transaction<R>(req: TransactionRequest<R>): Promise<TransactionOu
     }
     if (st) refuseIfNotRegular(st, req.paths[i]!);
   });
+  if (req.readOnly) {
+    const change = req.transform(targets.map((t, i) => readSnapshot(t, req.paths[i]!, seam).existing));
+    return { result: change.result, written: targets.map(() => false), targets, releaseFailures: [] };
+  }
   for (const t of targets) ensureDirectory(dirname(t), seam, req.owner);
   const order = targets.map((_, i) => i).sort((a, b) => (targets[a]! < targets[b]! ? -1 : 1));
   const locks: HeldLock[] = [];

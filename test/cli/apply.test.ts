@@ -1,6 +1,6 @@
 /** apply through the real binary: plan output, usage errors, stdin, concurrency. */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -52,6 +52,26 @@ describe('apply (CLI)', () => {
       /\nNo byte was written, but the files do not match the spec: 1 token differing from the spec \(kept as they are; --replace-drifted replaces them\), and 1 token not in the spec \(kept; --prune removes them\)\.\n$/,
     );
     assert.deepEqual(readFileSync(join(dir, 'tokens/perm.json')), before);
+  });
+
+  it('--dry-run makes no directory, takes no lock and writes nothing', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'spec.yaml'), SPEC);
+    const r = runCli(['apply', '-f', 'spec.yaml', '--dry-run'], { cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /create {5}"telegraf"/);
+    assert.deepEqual(readdirSync(dir), ['spec.yaml']);
+  });
+
+  it('--owner owns the token files, the outputs, and every directory the command made', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'spec.yaml'), SPEC);
+    const r = runCli(['apply', '-f', 'spec.yaml', '--owner', '1500:1501'], { cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    for (const p of ['tokens', 'tokens/admin.json', 'tokens/perm.json', 'secrets', 'secrets/telegraf']) {
+      const st = statSync(join(dir, p));
+      assert.deepEqual([st.uid, st.gid], [1500, 1501], p);
+    }
   });
 
   it('reads JSON on stdin', () => {
