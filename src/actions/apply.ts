@@ -40,6 +40,8 @@ export interface ApplyResult {
   /** Whether any file was (or, with --dry-run, would be) written. */
   readonly changes: boolean;
   readonly written: boolean;
+  /** Token files whose looser mode was written back as 0600 (the path as the spec gives it). */
+  readonly modeTightened: ReadonlyArray<{ file: string; from: number; to: number }>;
 }
 
 /** Plan problems are the spec's: placed by pointer, worded as a usage error above. */
@@ -101,7 +103,8 @@ export async function applySpec(req: ApplyRequest, env: { now: () => number; ran
   });
   const { adminPlan, permissionsPlan } = outcome.result;
   const changes = (adminPlan?.changes ?? false) || (permissionsPlan?.changes ?? false);
-  return { ...(adminPlan && { admin: adminPlan }), ...(permissionsPlan && { permissions: permissionsPlan }), changes, written: outcome.written.some(Boolean) };
+  const modeTightened = outcome.modeTightened.flatMap((m, i) => (m ? [{ file: paths[i]!, ...m }] : []));
+  return { ...(adminPlan && { admin: adminPlan }), ...(permissionsPlan && { permissions: permissionsPlan }), changes, written: outcome.written.some(Boolean), modeTightened };
 }
 
 /** The spec's text: a file, or `-` for stdin (read whole; specs are small). */

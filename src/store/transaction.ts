@@ -37,6 +37,8 @@ export interface TransactionOutcome<R> {
   result: R;
   /** Per path: whether it was written. */
   written: boolean[];
+  /** Per path: set when an existing file's looser mode was written back as 0600. */
+  modeTightened: Array<{ from: number; to: number } | undefined>;
   targets: string[];
   releaseFailures: string[];
 }
@@ -61,7 +63,7 @@ async function transaction<R>(req: TransactionRequest<R>): Promise<TransactionOu
   });
   if (req.readOnly) {
     const change = req.transform(targets.map((t, i) => readSnapshot(t, req.paths[i]!, seam).existing));
-    return { result: change.result, written: targets.map(() => false), targets, releaseFailures: [] };
+    return { result: change.result, written: targets.map(() => false), modeTightened: targets.map(() => undefined), targets, releaseFailures: [] };
   }
   for (const t of targets) ensureDirectory(dirname(t), seam, req.owner);
   const order = targets.map((_, i) => i).sort((a, b) => (targets[a]! < targets[b]! ? -1 : 1));
@@ -78,7 +80,12 @@ async function transaction<R>(req: TransactionRequest<R>): Promise<TransactionOu
     const change = req.transform(snaps.map((s) => s.existing));
     const writes = order.filter((i) => change.texts[i] !== undefined);
     writeNested(writes, 0, targets, snaps, locks, change.texts, req, seam);
-    outcome = { result: change.result, written: targets.map((_, i) => change.texts[i] !== undefined), targets, releaseFailures };
+    const written = targets.map((_, i) => change.texts[i] !== undefined);
+    const modeTightened = snaps.map((s, i) => {
+      const from = s.existing?.mode;
+      return written[i] && from !== undefined && (from & ~FILE_MODE) !== 0 ? { from, to: FILE_MODE } : undefined;
+    });
+    outcome = { result: change.result, written, modeTightened, targets, releaseFailures };
   } finally {
     for (const i of [...order].reverse()) {
       if (!locks[i]) continue;

@@ -1,6 +1,6 @@
 /** apply through the real binary: plan output, usage errors, stdin, concurrency. */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -72,6 +72,20 @@ describe('apply (CLI)', () => {
       const st = statSync(join(dir, p));
       assert.deepEqual([st.uid, st.gid], [1500, 1501], p);
     }
+  });
+
+  it('a token file with a looser mode is written back as 0600, and apply says so', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'spec.yaml'), SPEC);
+    assert.equal(runCli(['apply', '-f', 'spec.yaml'], { cwd: dir }).status, 0);
+    chmodSync(join(dir, 'tokens/perm.json'), 0o644);
+    chmodSync(join(dir, 'tokens/admin.json'), 0o400);
+    writeFileSync(join(dir, 'spec.yaml'), SPEC.replace('      expiry: 90d\n', '      expiry: 90d\n    - name: grafana\n      permissions: ["db:metrics:read"]\n'));
+    const r = runCli(['apply', '-f', 'spec.yaml'], { cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, 'notice: tokens/perm.json had mode 0644; it was written back as 0600.\n');
+    assert.equal(statSync(join(dir, 'tokens/perm.json')).mode & 0o777, 0o600);
+    assert.equal(statSync(join(dir, 'tokens/admin.json')).mode & 0o777, 0o400);
   });
 
   it('reads JSON on stdin', () => {
