@@ -17,8 +17,8 @@ const componentsOf = (p: string): string[] => p.split(sep).filter((c) => c !== '
 /**
  * The canonical path of `path`'s regular file: every symbolic link followed (a dangling one
  * to its absent target), `..` taken from the directory actually reached. A component that
- * does not exist yet is kept as given: the store creates it as a plain directory, so `..`
- * after it leads back where it started.
+ * does not exist yet is kept as given (the store creates it as a plain directory); `..` out
+ * of one is refused, as the kernel refuses it.
  */
 export function resolveTarget(path: string, seam: FsSeam = nodeFs, cwd: string = process.cwd()): string {
   let current = isAbsolute(path) ? sep : cwd;
@@ -28,6 +28,11 @@ export function resolveTarget(path: string, seam: FsSeam = nodeFs, cwd: string =
   while (pending.length > 0) {
     const part = pending.pop()!;
     if (part === '..') {
+      if (missing) {
+        // The kernel needs the directory to exist to go up out of it: the server could not
+        // open this path, and creating a directory only to leave it would be a surprise.
+        throw new FileError('ENOTFILE', `${path} goes up (..) out of ${current}, which does not exist, so the server could not open it; create ${current} first, or give the path without "..".`);
+      }
       const up = current.slice(0, current.lastIndexOf(sep));
       current = up === '' ? sep : up;
       continue;

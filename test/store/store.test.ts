@@ -382,11 +382,23 @@ describe('resolveTarget', () => {
       // Template strings, not join(): join collapses `..` lexically itself.
       [`${dir}/l/../t.json`, join(dir, 'a', 't.json')],
       [`${dir}/abs/../../t.json`, join(dir, 't.json')],
-      [`${dir}/l/./x/../t.json`, join(dir, 'a', 'b', 't.json')],
-      [`${dir}/missing/../t.json`, join(dir, 't.json')],
+      [`${dir}/l/./../t.json`, join(dir, 'a', 't.json')],
     ];
     for (const [given, expected] of cases) assert.equal(resolveTarget(given), expected, given);
     assert.equal(resolveTarget('l/../t.json', undefined, dir), join(dir, 'a', 't.json'));
+  });
+
+  test('`..` out of a directory that does not exist is refused, as the kernel (and so the server) refuses it', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'a', 'b'), { recursive: true });
+    symlinkSync(join('a', 'b'), join(dir, 'l'));
+    for (const given of [`${dir}/missing/../t.json`, `${dir}/l/x/../t.json`, `${dir}/missing/deeper/../../t.json`]) {
+      assert.throws(
+        () => resolveTarget(given),
+        (e: unknown) => e instanceof FileError && e.code === 'ENOTFILE' && /goes up \(\.\.\) out of .*, which does not exist/.test(e.message),
+        given,
+      );
+    }
   });
 
   test('a path under a regular file -> FileError ENOTFILE', () => {
