@@ -119,7 +119,7 @@ const applyCommand: CommandModule = {
       try {
         await exportTokens(req, env);
       } catch (e) {
-        if (isToolError(e)) e.message = `The token files were written, but output ${i} (${req.format}) failed: ${e.message} Run export again.`;
+        if (isToolError(e)) e.message = `The token files were written, but output ${i + 1} of ${outputs.length} (${req.format}, /outputs/${i} in the spec) failed: ${e.message} Run export again.`;
         throw e;
       }
     }

@@ -119,7 +119,8 @@ export const exportCommand: CommandModule = {
       await emit(env, result.stdout, `The ${req.format} export of ${tokens} was made (nothing was written)`);
       return;
     }
-    const where = req.format === 'files' ? `${result.written.length} files in ${req.output}` : result.written[0];
+    const files = result.written.length;
+    const where = req.format === 'files' ? `${files} file${files === 1 ? '' : 's'} in ${req.output}` : result.written[0];
     await emit(env, `Exported ${tokens} to ${where}\n`, `Exported ${tokens} to ${where}`);
   },
 };
