@@ -17,24 +17,24 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-function timeOnce(args, before) {
+function timeOnce(args, before, command = process.execPath) {
   if (before) before();
   // Flush dirty pages first, so no run pays for the writeback of an earlier one (the big
   // cases copy a 28 MB seed before each run).
   spawnSync('sync');
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return ms;
 }
 /** Interleaves the baseline with the case so both see the same machine load. */
-function compare(label, args, before) {
+function compare(label, args, before, command) {
   const base = [];
   const cur = [];
   for (let i = 0; i < RUNS; i++) {
     base.push(timeOnce(['-e', '0']));
-    cur.push(timeOnce(args, before));
+    cur.push(timeOnce(args, before, command));
   }
   const b = median(base);
   const c = median(cur);
@@ -65,6 +65,10 @@ async function concurrent(file, n) {
   return { ms, kept, failed: codes.filter((c) => c !== 0).length };
 }
 
+const HAVE_JQ = spawnSync('sh', ['-c', 'command -v jq && command -v openssl'], { stdio: 'ignore' }).status === 0;
+const JQ_APPEND = `tok="apiv3_$(openssl rand -base64 64 | tr -d '\\n=' | tr '+/' '-_')" && jq --arg t "$tok" '.tokens += [{token: $t, name: "extra", permissions: ["db:mydb:read,write"]}]' "$1" > "$1.tmp" && mv "$1.tmp" "$1"`;
+if (!HAVE_JQ) console.log('(jq or openssl missing: the openssl+jq+mv rows are skipped)');
+
 console.log(`node ${process.version}, ${RUNS} runs per case, medians\n`);
 let k = 0;
 const fresh = () => join(dir, `new-${k++}.json`);
@@ -85,6 +89,8 @@ if (BIG) {
     writeFileSync(seed, tokensFile(n), { mode: 0o600 });
     const target = join(dir, `big-${n}.json`);
     compare(`append to a file of ${n.toLocaleString('en')} tokens`, create(target, 'extra'), () => copyFileSync(seed, target));
+    // What a user would write instead (issue 11): no lock, no validation, no fsync.
+    if (HAVE_JQ) compare(`  openssl+jq+mv instead, ${n.toLocaleString('en')} tokens`, ['-c', JQ_APPEND, 'sh', target], () => copyFileSync(seed, target), 'sh');
     if (n === 100_000) {
       compare(`show tokens of ${n.toLocaleString('en')} tokens (pretty)`, [cli, 'show', 'tokens', '--file', seed]);
       compare(`show tokens of ${n.toLocaleString('en')} tokens (json)`, [cli, 'show', 'tokens', '--file', seed, '--format', 'json']);
@@ -103,8 +109,17 @@ const seqMs = Number(process.hrtime.bigint() - seqStart) / 1e6;
 const par = [];
 for (let i = 0; i < 3; i++) par.push(await concurrent(fresh(), WRITERS));
 const parMs = median(par.map((p) => p.ms));
+// The floor: 64 node processes that do nothing, started at once.
+const floors = [];
+for (let i = 0; i < 3; i++) {
+  const t0 = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: WRITERS }, () => new Promise((res) => spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' }).on('exit', res))));
+  floors.push(Number(process.hrtime.bigint() - t0) / 1e6);
+}
+const floorMs = median(floors);
 console.log(`${WRITERS} appends one after another                  wall ${seqMs.toFixed(0)} ms`);
 console.log(`${WRITERS} concurrent appends to one new file (x3)    wall median ${parMs.toFixed(0)} ms   ratio ${(parMs / seqMs).toFixed(2)}x   kept ${par.map((p) => `${p.kept}/${WRITERS}`).join(' ')}   failed ${par.map((p) => p.failed).join(' ')}`);
+console.log(`${WRITERS} concurrent node -e 0 (the floor, x3)         wall median ${floorMs.toFixed(0)} ms   ratio ${(floorMs / seqMs).toFixed(2)}x`);
 rmSync(dir, { recursive: true, force: true });
 if (par.some((p) => p.kept !== WRITERS || p.failed !== 0)) {
   console.error('error: concurrent appends lost tokens or failed');
