@@ -12,6 +12,7 @@ import { nodeFs } from '../store/fs-seam';
 import { readFile } from '../store/store';
 import { durationMs, given, parseOwner, text, words } from './args';
 import { DIALECT_FLAGS, type RequestInput, TOKEN_FLAGS, tokenRequestOf } from './dialects';
+import { modeTightenedLine } from './lifecycle-args';
 import { DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT, OUTPUT_FILE, OWNER } from './options';
 import { emit } from './output';
 import type { CommandModule, FlagSpec, ParsedArgs } from './types';
@@ -85,9 +86,6 @@ export function toOptions(args: ParsedArgs, input: RequestInput = INPUT): Create
   return planOf(args, input).opts;
 }
 
-function octal(mode: number): string {
-  return mode.toString(8).padStart(4, '0');
-}
 
 
 export function render(result: CreateTokenResult, format: string, now: number): string {
@@ -137,7 +135,7 @@ export function notices(args: ParsedArgs, opts: CreateTokenOptions, result: Crea
     }
   }
   if (result.modeTightened) {
-    out.push(`${opts.outputFile} had mode ${octal(result.modeTightened.from)}; it was written back as ${octal(result.modeTightened.to)}.`);
+    out.push(modeTightenedLine(opts.outputFile, result.modeTightened));
   }
   if (result.releaseFailure) out.push(result.releaseFailure);
   return out;
@@ -147,7 +145,10 @@ export function notices(args: ParsedArgs, opts: CreateTokenOptions, result: Crea
 export function staleWords(reasons: readonly StaleReason[], now: number): string {
   return reasons
     .map((r) => {
-      if (r.kind === 'expired') return `it expired ${expiryWords(r.expiryMillis, now).relative} (${expiryWords(r.expiryMillis, now).iso})`;
+      if (r.kind === 'expired') {
+        const w = expiryWords(r.expiryMillis, now);
+        return `it expired ${w.relative} (${w.iso})`;
+      }
       const parts: string[] = [];
       if (r.onlyKept.length > 0) parts.push(`it has ${r.onlyKept.join(' ')}, which was not asked for`);
       if (r.onlyAsked.length > 0) parts.push(`it lacks ${r.onlyAsked.join(' ')}, which was asked for`);

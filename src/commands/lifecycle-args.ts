@@ -55,8 +55,13 @@ export function onlineDelete(name: string): string {
 
 const octal = (mode: number): string => mode.toString(8).padStart(4, '0');
 
+/** The one wording, for every writing command, of a looser mode written back as 0600. */
+export function modeTightenedLine(file: string, change: { from: number; to: number }): string {
+  return `${file} had mode ${octal(change.from)}; it was written back as ${octal(change.to)}.`;
+}
+
 /** The store's side notes on a write: a mode tightened to 0600, a lock that could not be released. */
 export function writeNotices(env: RunEnv, file: string, notes: WriteNotes): void {
-  if (notes.modeTightened) env.io.stderr(`notice: ${file} had mode ${octal(notes.modeTightened.from)}; it was written back as ${octal(notes.modeTightened.to)}.\n`);
+  if (notes.modeTightened) env.io.stderr(`notice: ${modeTightenedLine(file, notes.modeTightened)}\n`);
   if (notes.releaseFailure) env.io.stderr(`notice: ${notes.releaseFailure}\n`);
 }

@@ -12,22 +12,9 @@
  * check the grammar, it only lays it out.
  */
 
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE, isSpace } from './json-chars';
 import { escapePointerToken } from './json-pointer';
 
-const SPACE = 0x20;
-const TAB = 0x09;
-const LF = 0x0a;
-const CR = 0x0d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-
-const isSpace = (c: number): boolean => c === SPACE || c === LF || c === CR || c === TAB;
 const isOpen = (c: number): boolean => c === OPEN_BRACE || c === OPEN_BRACKET;
 const isClose = (c: number): boolean => c === CLOSE_BRACE || c === CLOSE_BRACKET;
 

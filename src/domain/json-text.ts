@@ -4,6 +4,7 @@
  * secrets, so on failure a small scanner finds the line and column itself and the V8
  * message is dropped.
  */
+import { isSpace } from './json-chars';
 import { escapePointerToken } from './json-pointer';
 
 export type JsonParse =
@@ -156,7 +157,7 @@ export function duplicateKey(text: string): { key: string; pointer: string } | u
       while (text.charCodeAt(j) !== 0x22) j += text.charCodeAt(j) === 0x5c ? 2 : 1;
       const top = stack[stack.length - 1];
       let k = j + 1;
-      while (k < text.length && (text.charCodeAt(k) === 0x20 || text.charCodeAt(k) === 0x09 || text.charCodeAt(k) === 0x0a || text.charCodeAt(k) === 0x0d)) k++;
+      while (k < text.length && isSpace(text.charCodeAt(k))) k++;
       if (top?.keys && text.charCodeAt(k) === 0x3a) {
         const key = JSON.parse(text.slice(i, j + 1)) as string;
         pendingKey = key;

@@ -14,6 +14,7 @@
  * serde stops at its first error; this reader goes on where it can, so that every problem
  * is reported with its place. The verdict is the same: the file loads iff there is none.
  */
+import { CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, MINUS, OPEN_BRACE, OPEN_BRACKET, QUOTE, isSpace } from './json-chars';
 import { escapePointerToken } from './json-pointer';
 
 export type ServerKind = 'admin' | 'permission';
@@ -89,16 +90,6 @@ const PERMISSION_FILE: Struct = {
 
 const isOptional = (t: FieldType): boolean => t === 'optI64' || t === 'optStrings';
 
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const MINUS = 0x2d;
-
-const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
 /** A JSON string as serde_json's grammar has it: escapes checked, control characters refused. */
