@@ -9,21 +9,19 @@ const { dirname, join } = require('node:path');
 const { Script } = require('node:vm');
 
 const file = process.argv[2];
+// The bundle ends with the digest of its own code; the cache begins with it (see the launcher).
+const bundle = readFileSync(file, 'utf8').replace(/\n\/\/# cache-key=[0-9a-f]{64}\n$/, '\n');
+const key = createHash('sha256').update(bundle).digest();
+writeFileSync(file, `${bundle}//# cache-key=${key.toString('hex')}\n`);
 const source = wrap(readFileSync(file, 'utf8'));
 const script = new Script(source, { filename: file });
 const dir = mkdtempSync(join(tmpdir(), 'otk-cache-'));
 process.argv = [process.argv[0], file, 'create', 'token', '--permission', 'db:db1:read,write', '--name', 'warm-up', '--expiry', '7d', '--create-databases', 'db1', '--output-file', join(dir, 'tokens.json')];
-// The warm-up's output (with its throwaway token) is not wanted; the CLI waits for the write's callback.
-process.stdout.write = (...args) => {
-  const done = args.find((a) => typeof a === 'function');
-  if (done) process.nextTick(done);
-  return true;
-};
+// The warm-up's output (about a throwaway token) goes to the caller's stdout, which the build discards.
 process.on('exit', (code) => {
   rmSync(dir, { recursive: true, force: true });
   if (code !== 0) return;
-  const digest = createHash('sha256').update(source).digest();
-  writeFileSync(`${file}.cache`, Buffer.concat([digest, script.createCachedData()]));
+  writeFileSync(`${file}.cache`, Buffer.concat([key, script.createCachedData()]));
 });
 const mod = { exports: {} };
 script.runInThisContext().call(mod.exports, mod.exports, require, mod, file, dirname(file));

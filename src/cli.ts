@@ -7,6 +7,7 @@ import { readArgv } from './commands/argv';
 import { COMMANDS } from './commands';
 import { lockWaitLine, quietIo } from './commands/options';
 import { onLockWait } from './store/progress';
+import { writeOut } from './stdio';
 import { type Action, exitOnSignals, main } from './main';
 import { version } from '../package.json';
 
@@ -32,15 +33,12 @@ function parse(words: readonly string[]): Action {
   }
 }
 
-// A closed pipe or a full disk reaches the write's callback (main reports it); without these
-// listeners the same error would also be thrown as an uncaught 'error' event.
-process.stdout.on('error', () => undefined);
-process.stderr.on('error', () => undefined);
 exitOnSignals((code) => process.exit(code));
 void main(async () => parse(process.argv.slice(2)), {
   io: {
-    stdout: (text) => new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve()))),
-    stderr: (text) => process.stderr.write(text),
+    stdout: (text) => writeOut('stdout', text),
+    // A failure to print a message on stderr has nowhere left to be reported.
+    stderr: (text) => void writeOut('stderr', text).catch(() => undefined),
   },
   now: Date.now,
   randomBytes: (n) => randomBytes(n),
