@@ -120,14 +120,16 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
       assertSchema('tokenEntry', entry);
       let doc = existing ? loadDocument(existing, opts.outputFile, now, 'permission') : emptyDocument('permission');
       const taken = findEntry(doc, opts.name);
-      if (!(opts.ifNotExists && taken !== -1)) refuseTaken(doc.value.tokens.find((t) => t.token === token)?.name);
+      // Only a supplied string can already be in the file (and only then are entries read).
+      const holder = (): string | undefined => (opts.tokenValue === undefined ? undefined : doc.value.tokens.find((t) => t.token === token)?.name);
+      if (!(opts.ifNotExists && taken !== -1)) refuseTaken(holder());
       if (taken !== -1 && !opts.ifNotExists) {
         throw new FileError(
           'ENAMETAKEN',
           `a token named ${JSON.stringify(opts.name)} is already in ${opts.outputFile}, which was left unchanged; choose another --name, or pass --if-not-exists to keep the existing one`,
         );
       }
-      if (taken === -1) refuseTaken(doc.value.tokens.find((t) => t.token === token)?.name);
+      if (taken === -1) refuseTaken(holder());
       // New databases are merged even when the token is kept, so a pipeline that adds a
       // database to its list gets it on the next run.
       const merged = addDatabases(doc, opts.createDatabases);
@@ -141,7 +143,7 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
         token: kept.token,
         expiryMillis: kept.expiry_millis,
         permissions: kept.permissions,
-        createDatabases: doc.value.create_databases ?? undefined,
+        createDatabases: doc.databases && [...doc.databases],
         newDatabases: merged.added,
       };
       if (taken !== -1 && merged.added.length === 0) return { write: false, result };

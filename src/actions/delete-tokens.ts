@@ -31,7 +31,7 @@ export async function deleteTokens(opts: DeleteOptions, env: LifecycleEnv): Prom
       const doc = loadAdminAware(existing, opts.file, now, 'delete');
       const names = [...new Set(opts.names)];
       const missing = names.filter((n) => findEntry(doc, n) === -1);
-      if (missing.length > 0 && !opts.ifExists) throw noSuchToken(opts.file, missing, doc.value.tokens.map((t) => t.name));
+      if (missing.length > 0 && !opts.ifExists) throw noSuchToken(opts.file, missing, doc.names);
       const deleted = names.filter((n) => !missing.includes(n));
       const result = { deleted, missing };
       if (deleted.length === 0) return { write: false, result };

@@ -5,7 +5,8 @@
  * nothing is ever written on top of it.
  */
 import { FileError } from '../errors';
-import { type AdminDocument, type PermissionDocument, type TokenDocument, openDocument } from '../domain/document';
+import { type CanonicalPermissionFile, scanCanonicalPermissionFile } from '../domain/canonical-file';
+import { type AdminDocument, type PermissionDocument, type TokenDocument, openCanonical, openDocument } from '../domain/document';
 import { parseJsonText } from '../domain/json-text';
 import { type AdminTokenFile, type FileKind, KIND_LABEL, type PermissionTokensFile, detectKind } from '../domain/token-file';
 import { checkDocument } from '../domain/validate-file';
@@ -22,12 +23,34 @@ export function loadDocument(existing: ExistingFile, path: string, now: number, 
 export function loadDocument(existing: ExistingFile, path: string, now: number, expect: 'permission'): PermissionDocument;
 export function loadDocument(existing: ExistingFile, path: string, now: number, expect?: FileKind): TokenDocument;
 export function loadDocument(existing: ExistingFile, path: string, now: number, expect?: FileKind): TokenDocument {
+  const canonical = expect === 'admin' ? undefined : canonicalFile(existing.text, now);
+  if (canonical) return openCanonical(existing.text, canonical);
   const { kind, value } = checkFile(existing, path, now, expect);
   return openDocument(existing.text, value, kind);
 }
 
+/**
+ * The file, when it is a canonical permission tokens file (canonical-file.ts) that loads:
+ * the checks the grammar leaves open run on one entry per distinct list of permissions and
+ * on create_databases, through the same checkDocument as every other file. Undefined sends
+ * the file down the full path, which finds the same verdict and words its reasons.
+ */
+export function canonicalFile(text: string, now: number): CanonicalPermissionFile | undefined {
+  const scan = scanCanonicalPermissionFile(text);
+  if (!scan) return undefined;
+  const tokens = scan.representatives.map((r) => JSON.parse(text.slice(r.start, r.end)) as unknown);
+  const sample = scan.databases === undefined ? { tokens } : { create_databases: scan.databases, tokens };
+  return checkDocument(sample, now, { warnings: false, kind: 'permission' }).errors.length === 0 ? scan : undefined;
+}
+
 /** Parses and fully validates an existing file (of kind `expect`, when given), or refuses it. */
 export function checkFile(existing: ExistingFile, path: string, now: number, expect?: FileKind): LoadedFile {
+  if (expect !== 'admin' && canonicalFile(existing.text, now)) return { kind: 'permission', value: JSON.parse(existing.text) as PermissionTokensFile };
+  return checkFully(existing, path, now, expect);
+}
+
+/** checkFile without the canonical fast path: every file, every reason. */
+export function checkFully(existing: ExistingFile, path: string, now: number, expect?: FileKind): LoadedFile {
   const parsed = parseJsonText(existing.text);
   if (!parsed.ok) {
     throw new FileError('EINVALIDFILE', `${path} is not valid JSON (${parsed.reason} at line ${parsed.line}, column ${parsed.column}); fix or move it, then run again. It was left unchanged.`);

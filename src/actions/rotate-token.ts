@@ -78,7 +78,7 @@ export async function rotateToken(opts: RotateOptions, env: LifecycleEnv): Promi
         return { write: true, text, result: { ...base, name: doc.value.name, expiryMillis: expiry, permissions: undefined } };
       }
       const index = findEntry(doc, opts.name);
-      if (index === -1) throw noSuchToken(opts.file, [opts.name], doc.value.tokens.map((t) => t.name));
+      if (index === -1) throw noSuchToken(opts.file, [opts.name], doc.names);
       const old = doc.value.tokens[index]!;
       const expiry = given ?? old.expiry_millis ?? undefined;
       if (given === undefined && isExpired(expiry, now)) throw bornExpired(opts);

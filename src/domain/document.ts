@@ -20,6 +20,7 @@ import {
   renderObject,
   tokenEntries,
 } from './json-layout';
+import type { CanonicalPermissionFile } from './canonical-file';
 import type { AdminTokenFile, FileKind, PermissionTokensFile, TokenEntry } from './token-file';
 
 const ENTRY_ORDER = ['token', 'name', 'expiry_millis', 'permissions'] as const;
@@ -49,6 +50,14 @@ interface DocumentBase {
 
 export interface PermissionDocument extends DocumentBase {
   readonly kind: 'permission';
+  /** The entries' names in order: what appends, deletes and lookups need, known without the entries. */
+  readonly names: readonly string[];
+  /** create_databases as the server reads it (null is absent). */
+  readonly databases: readonly string[] | undefined;
+  /**
+   * The file as JSON.parse reads it. A file opened from its canonical text alone builds it
+   * on first use (an append to 100,000 tokens never does); never spread a document.
+   */
   readonly value: PermissionTokensFile;
 }
 
@@ -73,7 +82,27 @@ export function openDocument(text: string, value: PermissionTokensFile | AdminTo
     return { value: { entries }, end };
   });
   // Known members are never repeated in a valid file; JSON.parse keeps the last if they were.
-  return { kind, base: text, members, value } as TokenDocument;
+  if (kind === 'admin') return { kind, base: text, members, value: value as AdminTokenFile };
+  const file = value as PermissionTokensFile;
+  return permissionDocument(
+    text,
+    members,
+    // (Layout tests open files without tokens too.)
+    Array.isArray(file.tokens) ? file.tokens.map((t) => t.name) : [],
+    file.create_databases ?? undefined,
+    () => file,
+  );
+}
+
+/**
+ * The document of a file scanCanonicalPermissionFile accepted (and the caller checked): the
+ * members openDocument would find, from the scan; the parsed view only when asked for.
+ */
+export function openCanonical(text: string, scan: CanonicalPermissionFile): PermissionDocument {
+  const members: TopMember[] = [];
+  if (scan.databasesText !== undefined) members.push({ rawKey: '"create_databases"', key: 'create_databases', value: scan.databasesText });
+  members.push({ rawKey: '"tokens"', key: 'tokens', value: { entries: scan.spans } });
+  return permissionDocument(text, members, scan.names, scan.databases, () => JSON.parse(text) as PermissionTokensFile);
 }
 
 /** The document of a file that does not exist yet. */
@@ -81,7 +110,28 @@ export function emptyDocument(kind: 'permission'): PermissionDocument;
 export function emptyDocument(kind: 'admin'): AdminDocument;
 export function emptyDocument(kind: FileKind): TokenDocument {
   if (kind === 'admin') return { kind, base: '', members: [], value: {} as AdminTokenFile };
-  return { kind, base: '', members: [{ rawKey: '"tokens"', key: 'tokens', value: { entries: [] } }], value: { tokens: [] } };
+  return permissionDocument('', [{ rawKey: '"tokens"', key: 'tokens', value: { entries: [] } }], [], undefined, () => ({ tokens: [] }));
+}
+
+function permissionDocument(
+  base: string,
+  members: readonly TopMember[],
+  names: readonly string[],
+  databases: readonly string[] | undefined,
+  parsed: () => PermissionTokensFile,
+): PermissionDocument {
+  let value: PermissionTokensFile | undefined;
+  return {
+    kind: 'permission',
+    base,
+    members,
+    names,
+    databases,
+    get value() {
+      value ??= parsed();
+      return value;
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -124,8 +174,9 @@ function tokensOf(doc: PermissionDocument): TokensArray {
   return v;
 }
 
-function withTokens(doc: PermissionDocument, entries: readonly Entry[], tokens: TokenEntry[]): PermissionDocument {
-  return { ...doc, members: setMember(doc.members, 'tokens', { entries }, PERMISSION_ORDER), value: { ...doc.value, tokens } };
+/** `doc` with these entries; `tokens` gives their parsed view, when someone asks for it. */
+function withTokens(doc: PermissionDocument, entries: readonly Entry[], names: readonly string[], tokens: () => TokenEntry[]): PermissionDocument {
+  return permissionDocument(doc.base, setMember(doc.members, 'tokens', { entries }, PERMISSION_ORDER), names, doc.databases, () => ({ ...doc.value, tokens: tokens() }));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -133,25 +184,26 @@ function withTokens(doc: PermissionDocument, entries: readonly Entry[], tokens: 
 
 /** The index of the entry named `name`, or -1. */
 export function findEntry(doc: PermissionDocument, name: string): number {
-  return doc.value.tokens.findIndex((t) => t.name === name);
+  return doc.names.indexOf(name);
 }
 
 /** Adds entries at the end of the tokens array (names are the caller's concern). */
 export function appendEntries(doc: PermissionDocument, entries: readonly TokenEntry[]): PermissionDocument {
   if (entries.length === 0) return doc;
   const added = entries.map((e) => layoutAt(e, 2));
-  return withTokens(doc, [...tokensOf(doc).entries, ...added], [...doc.value.tokens, ...entries]);
+  return withTokens(doc, [...tokensOf(doc).entries, ...added], [...doc.names, ...entries.map((e) => e.name)], () => [...doc.value.tokens, ...entries]);
 }
 
 /** Removes every entry whose name is in `names`. */
 export function removeEntries(doc: PermissionDocument, names: ReadonlySet<string>): PermissionDocument {
   const layout = tokensOf(doc).entries;
-  const keep = doc.value.tokens.map((t) => !names.has(t.name));
+  const keep = doc.names.map((n) => !names.has(n));
   if (keep.every(Boolean)) return doc;
   return withTokens(
     doc,
     layout.filter((_, i) => keep[i]),
-    doc.value.tokens.filter((_, i) => keep[i]),
+    doc.names.filter((_, i) => keep[i]),
+    () => doc.value.tokens.filter((_, i) => keep[i]),
   );
 }
 
@@ -167,17 +219,21 @@ export function replaceEntry(doc: PermissionDocument, name: string, change: Entr
   if (index === -1) throw new RangeError(`no entry named ${JSON.stringify(name)}`);
   const layout = [...tokensOf(doc).entries];
   let members = entryMembers(doc.base, layout[index]!);
-  const entry: TokenEntry = { ...doc.value.tokens[index]!, token: change.token };
   members = setMember(members, 'token', JSON.stringify(change.token), ENTRY_ORDER);
   if ('expiry_millis' in change) {
     members = setMember(members, 'expiry_millis', change.expiry_millis === undefined ? undefined : String(change.expiry_millis), ENTRY_ORDER);
-    if (change.expiry_millis === undefined) delete entry.expiry_millis;
-    else entry.expiry_millis = change.expiry_millis;
   }
   layout[index] = members;
-  const tokens = [...doc.value.tokens];
-  tokens[index] = entry;
-  return withTokens(doc, layout, tokens);
+  return withTokens(doc, layout, doc.names, () => {
+    const tokens = [...doc.value.tokens];
+    const entry: TokenEntry = { ...tokens[index]!, token: change.token };
+    if ('expiry_millis' in change) {
+      if (change.expiry_millis === undefined) delete entry.expiry_millis;
+      else entry.expiry_millis = change.expiry_millis;
+    }
+    tokens[index] = entry;
+    return tokens;
+  });
 }
 
 function entryMembers(base: string, entry: Entry): Member[] {
@@ -192,7 +248,7 @@ function entryMembers(base: string, entry: Entry): Member[] {
  * create_databases goes first, as in the server's own files. Returns those added.
  */
 export function addDatabases(doc: PermissionDocument, databases: readonly string[]): { doc: PermissionDocument; added: string[] } {
-  const current = doc.value.create_databases ?? [];
+  const current = doc.databases ?? [];
   const known = new Set(current);
   const added: string[] = [];
   for (const db of databases) {
@@ -205,10 +261,9 @@ export function addDatabases(doc: PermissionDocument, databases: readonly string
   const existing = memberValue(doc, 'create_databases');
   // `null` loads as absent (serde's Option); the list replaces it.
   const text = typeof existing === 'string' && existing !== 'null' ? appendToArray(existing, added.map((d) => JSON.stringify(d)), 1) : layoutAt(added, 1);
-  return {
-    doc: { ...doc, members: setMember(doc.members, 'create_databases', text, PERMISSION_ORDER), value: { ...doc.value, create_databases: [...current, ...added] } },
-    added,
-  };
+  const all = [...current, ...added];
+  const members = setMember(doc.members, 'create_databases', text, PERMISSION_ORDER);
+  return { doc: permissionDocument(doc.base, members, doc.names, all, () => ({ ...doc.value, create_databases: [...all] })), added };
 }
 
 /** Sets the admin token, name and expiry (absent: removed); other members keep their bytes and place. */
