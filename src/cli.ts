@@ -2,11 +2,11 @@
  * The launcher: reads the command line against the registry and hands what to run to
  * `main`, which alone decides the exit status.
  */
-import { randomBytes } from 'node:crypto';
 import { readArgv } from './commands/argv';
 import { COMMANDS } from './commands';
 import { lockWaitLine, quietIo } from './commands/options';
 import { onLockWait } from './store/progress';
+import { randomBytes } from './store/random';
 import { writeOut } from './stdio';
 import { type Action, exitOnSignals, main } from './main';
 import { version } from '../package.json';

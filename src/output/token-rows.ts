@@ -3,7 +3,6 @@
  * first 9 hex digits of the SHA-512 of the string (the server's display of a token),
  * the expiry, whether it has passed, the permissions. Never the string itself.
  */
-import * as crypto from 'node:crypto';
 import type { TokenView } from '../actions/read-tokens';
 import { csv } from './csv';
 import { type ExpiryText, expiryText } from './expiry';
@@ -22,11 +21,19 @@ export interface TokenRow {
   permissions: readonly string[];
 }
 
-// crypto.hash (Node 20.12+) hashes in one call, about twice as fast as createHash on 100,000 tokens.
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
-const sha512Hex = oneShot ? (s: string): string => oneShot('sha512', s, 'hex') : (s: string): string => crypto.createHash('sha512').update(s).digest('hex');
+let sha512Hex: ((s: string) => string) | undefined;
+
+/** node:crypto is loaded here, on first use: most commands never hash (src/store/random.ts). */
+function hasher(): (s: string) => string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const crypto = require('node:crypto') as typeof import('node:crypto');
+  // crypto.hash (Node 20.12+) hashes in one call, about twice as fast as createHash on 100,000 tokens.
+  const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+  return oneShot ? (s) => oneShot('sha512', s, 'hex') : (s) => crypto.createHash('sha512').update(s).digest('hex');
+}
 
 export function tokenHash(token: string): string {
+  sha512Hex ??= hasher();
   return sha512Hex(token).slice(0, 9);
 }
 

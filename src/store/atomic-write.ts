@@ -4,11 +4,11 @@
  * over the target, so a reader or the server sees the old file or the new one, never a
  * torn one. Any failure removes the temp file and reports the original error.
  */
-import { randomBytes } from 'node:crypto';
 import { type Stats, constants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { FileError, LockError } from '../errors';
 import { type FsSeam, nodeFs } from './fs-seam';
+import { randomBytes } from './random';
 import { io, withFd } from './sys';
 
 /** The new content: a string, or pieces written one after another (no 28 MB concatenation). */

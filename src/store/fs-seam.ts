@@ -65,37 +65,12 @@ export const nodeFs: FsSeam = {
       update: o.updateMs,
       retries: 0,
       onCompromised: o.onCompromised,
-      // Plain fs rather than graceful-fs's queueing (the store already bounds its retries),
-      // called synchronously: see lockFs.
-      fs: lockFs,
+      // Plain fs rather than graceful-fs's queueing: the store already bounds its retries.
+      // Asynchronous on purpose: between its steps the event loop takes in SIGINT/SIGTERM,
+      // which the store then honours at its next safe point (interrupts.ts); with
+      // synchronous calls a signal sent while the lock was being taken went unseen (exit 0).
+      fs,
     }),
-};
-
-/** Runs `f` now and hands its outcome to `cb` on the next tick, as an async fs call would. */
-function settle<T>(f: () => T, cb: (err: NodeJS.ErrnoException | null, value?: T) => void): void {
-  let value: T | undefined;
-  let err: NodeJS.ErrnoException | null = null;
-  try {
-    value = f();
-  } catch (e) {
-    err = e as NodeJS.ErrnoException;
-  }
-  process.nextTick(cb, err, value);
-}
-
-/**
- * The calls proper-lockfile makes (mkdir, stat, utimes, rmdir; realpath is off), made with
- * the synchronous functions. Each takes microseconds on a local disk; as async calls they
- * started libuv's four-thread pool in every run only for these, and under 64 concurrent
- * writers on two cores every thread and hand-off is time taken from the lock holder.
- */
-const lockFs = {
-  mkdir: (p: string, cb: (err: NodeJS.ErrnoException | null) => void) => settle(() => void fs.mkdirSync(p), cb),
-  stat: (p: string, cb: (err: NodeJS.ErrnoException | null, st?: fs.Stats) => void) => settle(() => fs.statSync(p), cb),
-  utimes: (p: string, atime: Date, mtime: Date, cb: (err: NodeJS.ErrnoException | null) => void) => settle(() => fs.utimesSync(p, atime, mtime), cb),
-  rmdir: (p: string, cb: (err: NodeJS.ErrnoException | null) => void) => settle(() => fs.rmdirSync(p), cb),
-  rmdirSync: (p: string) => fs.rmdirSync(p),
-  realpath: (p: string, cb: (err: NodeJS.ErrnoException | null, resolved?: string) => void) => settle(() => fs.realpathSync(p), cb),
 };
 
 /**

@@ -1,0 +1,55 @@
+/**
+ * Random bytes from the kernel's CSPRNG, for token strings and temp-file names.
+ *
+ * On Linux 5.6 and later, reading /dev/random is getrandom(2) with no flags: it waits only
+ * until the kernel's generator is seeded at boot, and never after (random(4)); that is the
+ * source OpenSSL seeds from, and the one a token minted at a device's first boot must wait
+ * for. Reading it directly spares every run the load of node:crypto (about 5 ms of a
+ * command that takes 20, for one 64-byte read). Older kernels (where /dev/random can block
+ * for entropy), other systems, and any failure to read use node:crypto's randomBytes.
+ * /dev/urandom is never used: before seeding it answers anyway.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { release } from 'node:os';
+
+/** Linux 5.6 or later (os.release() of that system), where /dev/random has getrandom's semantics. */
+export function devRandomIsGetrandom(platform: string, kernel: string): boolean {
+  const m = platform === 'linux' ? /^(\d+)\.(\d+)/.exec(kernel) : null;
+  return m !== null && (Number(m[1]) > 5 || (Number(m[1]) === 5 && Number(m[2]) >= 6));
+}
+
+let useDevRandom: boolean | undefined;
+
+/** Where the bytes come from on this system (for tests and the README). */
+export function randomSource(): '/dev/random' | 'node:crypto' {
+  useDevRandom ??= devRandomIsGetrandom(process.platform, release()) && fromDevRandom(1) !== undefined;
+  return useDevRandom ? '/dev/random' : 'node:crypto';
+}
+
+function fromDevRandom(size: number): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync('/dev/random', 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const out = Buffer.alloc(size);
+    for (let got = 0; got < size; ) {
+      const n = readSync(fd, out, got, size - got, null);
+      if (n <= 0) return undefined;
+      got += n;
+    }
+    return out;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function randomBytes(size: number): Buffer {
+  const bytes = randomSource() === '/dev/random' ? fromDevRandom(size) : undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return bytes ?? (require('node:crypto') as typeof import('node:crypto')).randomBytes(size);
+}
