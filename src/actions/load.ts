@@ -25,7 +25,7 @@ export function loadDocument(existing: ExistingFile, path: string, now: number, 
 export function loadDocument(existing: ExistingFile, path: string, now: number, expect?: FileKind): TokenDocument {
   const canonical = expect === 'admin' ? undefined : canonicalFile(existing.text, now);
   if (canonical) return openCanonical(existing.text, canonical);
-  const { kind, value } = checkFile(existing, path, now, expect);
+  const { kind, value } = checkFully(existing, path, now, expect);
   return openDocument(existing.text, value, kind);
 }
 

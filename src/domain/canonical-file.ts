@@ -13,7 +13,8 @@
  *
  * Why the grammar is enough for the server's reader (server-reader.ts): every key is one
  * of the struct's fields, given once; every string has no escape and no control character
- * (so it is the same text to serde and to JSON.parse, and has no lone surrogate);
+ * (so it is the same text to serde and to JSON.parse; a lone surrogate cannot be in it
+ * because the store refuses bytes that are not UTF-8 before any reader sees the text);
  * expiry_millis is an integer of at most 18 digits without -0 (inside i64); the layout is
  * JSON. Pure.
  */

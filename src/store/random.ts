@@ -9,7 +9,7 @@
  * for entropy), other systems, and any failure to read use node:crypto's randomBytes.
  * /dev/urandom is never used: before seeding it answers anyway.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { release } from 'node:os';
 
 /** Linux 5.6 or later (os.release() of that system), where /dev/random has getrandom's semantics. */
@@ -17,6 +17,9 @@ export function devRandomIsGetrandom(platform: string, kernel: string): boolean 
   const m = platform === 'linux' ? /^(\d+)\.(\d+)/.exec(kernel) : null;
   return m !== null && (Number(m[1]) > 5 || (Number(m[1]) === 5 && Number(m[2]) >= 6));
 }
+
+/** makedev(1, 8): Linux's /dev/random. */
+const DEV_RANDOM = (1 << 8) | 8;
 
 let useDevRandom: boolean | undefined;
 
@@ -26,14 +29,20 @@ export function randomSource(): '/dev/random' | 'node:crypto' {
   return useDevRandom ? '/dev/random' : 'node:crypto';
 }
 
-function fromDevRandom(size: number): Buffer | undefined {
+/** `size` bytes from Linux's /dev/random device at `path`, or undefined when that is not what is there or it fails. */
+export function fromDevRandom(size: number, path = '/dev/random'): Buffer | undefined {
   let fd: number;
   try {
-    fd = openSync('/dev/random', 'r');
+    fd = openSync(path, 'r');
   } catch {
     return undefined;
   }
   try {
+    // The kernel's device itself (character 1:8), not a file or another device bind-mounted
+    // or linked at that path in a badly built root: a regular file there would give every
+    // run the same bytes.
+    const st = fstatSync(fd);
+    if (!st.isCharacterDevice() || st.rdev !== DEV_RANDOM) return undefined;
     const out = Buffer.alloc(size);
     for (let got = 0; got < size; ) {
       const n = readSync(fd, out, got, size - got, null);

@@ -9,12 +9,13 @@
  * probe right after the mkdir, and the rmdir of the release) by slowing those fs calls
  * down with a `--require` preload, and signal it exactly there.
  */
+import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCli, tempDir, writeTokenFile } from '../helpers';
+import { CLI, startCli, tempDir, writeTokenFile } from '../helpers';
 
 interface Doc {
   tokens: { token: string; name: string; permissions: string[] }[];
@@ -159,3 +160,37 @@ describe('a signal while proper-lockfile is between two steps with the lock dire
     });
   }
 });
+
+/** Bytes the process has written so far (Linux's /proc), or undefined where there is none. */
+function written(pid: number): number | undefined {
+  try {
+    return Number(/^wchar: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  test(`${sig} while stdout is a pipe whose reader stopped reading: exit ${STATUS[sig]} at once`, { timeout: 30_000 }, async () => {
+    const file = join(tempDir('otk-signals'), 'tokens.json');
+    writeTokenFile(file, 3000); // about 400 KB of JSON lines: far more than a pipe holds
+    // stdout is a pipe nobody reads: once 64 KiB are in it, the next write waits.
+    const child = spawn(process.execPath, [CLI, 'show', 'tokens', '--file', file, '--format', 'jsonl'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
+    const start = Date.now();
+    // Wait until the pipe is surely full (where /proc tells), or two seconds.
+    while (Date.now() - start < 10_000 && (written(child.pid!) ?? 0) < 65_536 && !(written(child.pid!) === undefined && Date.now() - start > 2_000)) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const sent = Date.now();
+    child.kill(sig);
+    const timer = setTimeout(() => child.stdout.destroy(), 5_000); // unblocks a writer that ignored the signal
+    const r = await exited;
+    clearTimeout(timer);
+    child.stdout.destroy();
+    assert.deepEqual(r, { code: STATUS[sig], signal: null }, stderr);
+    assert.ok(Date.now() - sent < 3_000, `the signal took ${Date.now() - sent} ms to act`);
+  });
+}

@@ -1,8 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { release } from 'node:os';
+import { join } from 'node:path';
 
-import { devRandomIsGetrandom, randomBytes, randomSource } from '../../src/store/random';
+import { devRandomIsGetrandom, fromDevRandom, randomBytes, randomSource } from '../../src/store/random';
+import { tempDir } from '../helpers';
 
 const kernels: [string, string, boolean][] = [
   ['linux', '5.6.0', true],
@@ -35,4 +38,16 @@ test('random bytes: the size asked for, never repeated, every byte value about e
   const counts = new Array<number>(256).fill(0);
   for (const b of randomBytes(256 * 1024)) counts[b]!++;
   assert.ok(Math.min(...counts) > 700 && Math.max(...counts) < 1350, `byte counts ${Math.min(...counts)}..${Math.max(...counts)}`);
+});
+
+test('only the kernel device itself is read: a file or another device at the path is refused (node:crypto then)', () => {
+  const fake = join(tempDir(), 'random');
+  writeFileSync(fake, Buffer.alloc(4096));
+  assert.equal(fromDevRandom(64, fake), undefined);
+  assert.equal(fromDevRandom(64, join(tempDir(), 'missing')), undefined);
+  if (process.platform === 'linux') {
+    assert.equal(fromDevRandom(64, '/dev/urandom'), undefined);
+    assert.equal(fromDevRandom(64, '/dev/zero'), undefined);
+    if (randomSource() === '/dev/random') assert.equal(fromDevRandom(64)?.length, 64);
+  }
 });
