@@ -1,35 +1,56 @@
 /**
  * stdout and stderr for the launcher. Node's process.stdout and process.stderr are streams
  * built on first use: for a pipe that loads the net and stream modules, several
- * milliseconds of a command that otherwise runs in under twenty. So a file, /dev/null or
- * a terminal is written with write(2) on the descriptor, as Node itself writes them.
+ * milliseconds of a command that otherwise runs in under twenty. So the text is written
+ * with write(2) where that cannot hold the one thread:
  *
- * A pipe or a socket keeps the stream: a blocking write(2) to a pipe whose reader has
- * stalled holds the one thread, and SIGINT/SIGTERM would wait for the reader (the stream
- * leaves the event loop free to honour them). A descriptor left non-blocking that refuses
- * a write with EAGAIN hands the rest to the stream too. Any other error is the write's own
- * failure (EPIPE, ENOSPC) and is reported as the stream would have reported it.
+ *  - a file, /dev/null or a terminal: on the descriptor itself, as Node itself does;
+ *  - a pipe (Linux): through a second, non-blocking open of the same pipe
+ *    (/proc/self/fd/N opens a new file description, so the caller's own descriptor keeps
+ *    its flags). A blocking write to a pipe whose reader has stalled would hold the thread,
+ *    and SIGINT/SIGTERM would wait for the reader.
+ *
+ * What is not written that way (a socket, a full pipe answering EAGAIN, no /proc) goes
+ * through the stream, which leaves the event loop free, and everything after it too, to
+ * keep the order. Any other error is the write's own failure (EPIPE, ENOSPC) and is
+ * reported as the stream would have reported it.
  */
-import { fstatSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
 
 type Stream = 'stdout' | 'stderr';
 const FD: Record<Stream, number> = { stdout: 1, stderr: 2 };
 const listening = new Set<Stream>();
-const direct = new Map<Stream, boolean>();
+type Way = 'fd' | 'pipe' | 'stream';
+const ways = new Map<Stream, Way>();
 
-/** Not a pipe or a socket (see above); when fstat fails, the stream decides. */
-function writesDirectly(name: Stream): boolean {
-  let yes = direct.get(name);
-  if (yes === undefined) {
+/** How `name` is written (see above); when fstat fails, the stream decides. */
+function wayOf(name: Stream): Way {
+  let way = ways.get(name);
+  if (way === undefined) {
     try {
       const st = fstatSync(FD[name]);
-      yes = !st.isFIFO() && !st.isSocket();
+      way = st.isFIFO() ? 'pipe' : st.isSocket() ? 'stream' : 'fd';
     } catch {
-      yes = false;
+      way = 'stream';
     }
-    direct.set(name, yes);
+    ways.set(name, way);
   }
-  return yes;
+  return way;
+}
+
+/** The descriptor to write(2) on and whether to close it after, or undefined for the stream. */
+function descriptor(name: Stream): { fd: number; own: boolean } | undefined {
+  const way = wayOf(name);
+  if (way === 'fd') return { fd: FD[name], own: false };
+  if (way === 'stream') return undefined;
+  try {
+    return { fd: openSync(`/proc/self/fd/${FD[name]}`, constants.O_WRONLY | constants.O_NONBLOCK), own: true };
+  } catch {
+    // No reader left is the write's failure (the stream reports it as EPIPE); anything else
+    // (no /proc, another system) is only a reason to use the stream.
+    ways.set(name, 'stream');
+    return undefined;
+  }
 }
 
 function stream(name: Stream): NodeJS.WriteStream {
@@ -46,14 +67,17 @@ function stream(name: Stream): NodeJS.WriteStream {
 /** Writes all of `text`; settles when it is written, rejects with the system's error. */
 export function writeOut(name: Stream, text: string): Promise<void> {
   // Once the stream holds queued text, everything goes through it, to keep the order.
-  if (listening.has(name) || !writesDirectly(name)) return viaStream(name, text);
+  const target = listening.has(name) ? undefined : descriptor(name);
+  if (target === undefined) return viaStream(name, text);
   const bytes = Buffer.from(text, 'utf8');
   let offset = 0;
   try {
-    while (offset < bytes.length) offset += writeSync(FD[name], bytes, offset, bytes.length - offset);
+    while (offset < bytes.length) offset += writeSync(target.fd, bytes, offset, bytes.length - offset);
     return Promise.resolve();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') return Promise.reject(e);
+  } finally {
+    if (target.own) closeSync(target.fd);
   }
   return viaStream(name, bytes.subarray(offset));
 }
