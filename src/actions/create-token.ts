@@ -121,15 +121,13 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
       let doc = existing ? loadDocument(existing, opts.outputFile, now, 'permission') : emptyDocument('permission');
       const taken = findEntry(doc, opts.name);
       // Only a supplied string can already be in the file (and only then are entries read).
-      const holder = (): string | undefined => (opts.tokenValue === undefined ? undefined : doc.value.tokens.find((t) => t.token === token)?.name);
-      if (!(opts.ifNotExists && taken !== -1)) refuseTaken(holder());
+      if (opts.tokenValue !== undefined && !(opts.ifNotExists && taken !== -1)) refuseTaken(doc.value.tokens.find((t) => t.token === token)?.name);
       if (taken !== -1 && !opts.ifNotExists) {
         throw new FileError(
           'ENAMETAKEN',
           `a token named ${JSON.stringify(opts.name)} is already in ${opts.outputFile}, which was left unchanged; choose another --name, or pass --if-not-exists to keep the existing one`,
         );
       }
-      if (taken === -1) refuseTaken(holder());
       // New databases are merged even when the token is kept, so a pipeline that adds a
       // database to its list gets it on the next run.
       const merged = addDatabases(doc, opts.createDatabases);

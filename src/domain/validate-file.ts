@@ -8,7 +8,7 @@ import { databasesOf, formatPermission, parsePermission, permissionFileProblem }
 import { type ServerKind, readAsServer } from './server-reader';
 import { type Problem, schemaProblems } from './schema';
 import { tokenWeakness } from './token';
-import { type FileKind, KIND_LABEL, detectKind } from './token-file';
+import { type FileKind, KIND_LABEL, detectKind, repeatsAName } from './token-file';
 
 export type { Problem } from './schema';
 
@@ -64,10 +64,7 @@ function hasRepeatedName(tokens: readonly unknown[]): boolean {
     const entry = tokens[i];
     if (isObject(entry) && typeof entry.name === 'string') names.push(entry.name);
   }
-  // The default sort compares UTF-16 units: equal names end up side by side.
-  names.sort();
-  for (let i = 1; i < names.length; i++) if (names[i] === names[i - 1]) return true;
-  return false;
+  return repeatsAName(names);
 }
 
 function checkPermissionFile(doc: Record<string, unknown>, now: number, errors: Problem[], warnings: Problem[] | undefined): void {

@@ -21,12 +21,12 @@ export function devRandomIsGetrandom(platform: string, kernel: string): boolean 
 /** makedev(1, 8): Linux's /dev/random. */
 const DEV_RANDOM = (1 << 8) | 8;
 
-let useDevRandom: boolean | undefined;
+let kernelOk: boolean | undefined;
+const kernelAllows = (): boolean => (kernelOk ??= devRandomIsGetrandom(process.platform, release()));
 
 /** Where the bytes come from on this system (for tests and the README). */
 export function randomSource(): '/dev/random' | 'node:crypto' {
-  useDevRandom ??= devRandomIsGetrandom(process.platform, release()) && fromDevRandom(1) !== undefined;
-  return useDevRandom ? '/dev/random' : 'node:crypto';
+  return kernelAllows() && fromDevRandom(1) !== undefined ? '/dev/random' : 'node:crypto';
 }
 
 /** `size` bytes from Linux's /dev/random device at `path`, or undefined when that is not what is there or it fails. */
@@ -58,7 +58,8 @@ export function fromDevRandom(size: number, path = '/dev/random'): Buffer | unde
 }
 
 export function randomBytes(size: number): Buffer {
-  const bytes = randomSource() === '/dev/random' ? fromDevRandom(size) : undefined;
+  // One open and read per call: a failed read (no device there) falls through to node:crypto.
+  const bytes = kernelAllows() ? fromDevRandom(size) : undefined;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return bytes ?? (require('node:crypto') as typeof import('node:crypto')).randomBytes(size);
 }

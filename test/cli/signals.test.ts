@@ -180,10 +180,14 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
     const start = Date.now();
-    // Wait until the pipe is surely full (where /proc tells), or two seconds.
-    while (Date.now() - start < 10_000 && (written(child.pid!) ?? 0) < 65_536 && !(written(child.pid!) === undefined && Date.now() - start > 2_000)) {
+    // Wait until the pipe is full (where /proc tells; 10 s at most), or two seconds.
+    let bytes = written(child.pid!);
+    while (bytes !== undefined ? bytes < 65_536 && Date.now() - start < 10_000 : Date.now() - start < 2_000) {
       await new Promise((r) => setTimeout(r, 50));
+      bytes = written(child.pid!);
     }
+    // The signal must find the writer blocked on the full pipe, not before its first write.
+    if (bytes !== undefined) assert.ok(bytes >= 65_536, `only ${bytes} bytes were written before the signal`);
     const sent = Date.now();
     child.kill(sig);
     const timer = setTimeout(() => child.stdout.destroy(), 5_000); // unblocks a writer that ignored the signal
