@@ -10,6 +10,7 @@ export type FileCode =
   | 'EINVALIDFILE' // the existing file is not JSON, fails the schema, or breaks a rule
   | 'EWRONGKIND' // admin file where a permission tokens file is expected, or the reverse
   | 'ENAMETAKEN' // a token of that name is already in the file
+  | 'EREFUSEDBYSERVER' // the text about to be written would not load in the server (the post-write check)
   | 'ETOKENTAKEN' // a supplied token string is already in the file
   | 'EADMINEXISTS' // an admin token file exists and --force was not given
   | 'ESTALE' // --fail-if-stale: the token --if-not-exists would keep has expired or other permissions

@@ -10,6 +10,9 @@ import fse from 'fs-extra';
 import { readArgv } from '../src/commands/argv';
 import { COMMANDS } from '../src/commands';
 import type { ParsedArgs } from '../src/commands/types';
+import { readTokenFile } from '../src/domain/server-reader';
+import type { FileKind } from '../src/domain/token-file';
+import { type Report, checkRead, neitherKind, suggestedKind } from '../src/domain/validate-file';
 
 /** The repository root (tests run from build/test/...). */
 export const ROOT = resolve(__dirname, '..', '..');
@@ -212,4 +215,18 @@ export function snapshot(root: string): Record<string, Entry> {
   };
   walk('');
   return out;
+}
+
+/**
+ * The checks on a document (a plain value, or `text` as written), through its text as every
+ * command reads it: the server's reader, then this tool's rules; the kind it looks like
+ * unless `kind` is given.
+ */
+export function checkDocument(doc: unknown, now: number, opts: { warnings: boolean; text?: string; kind?: FileKind } = { warnings: true }): Report {
+  const text = opts.text ?? JSON.stringify(doc);
+  const readAs = (k: FileKind) => readTokenFile(text, k, { values: true });
+  // As validate does: the kind given, the kind the keys suggest, or (the array form) the kind that loads.
+  const kind = opts.kind ?? suggestedKind(readAs('permission')) ?? (['admin', 'permission'] as const).find((k) => readAs(k).errors.length === 0);
+  if (kind === undefined) return { kind: undefined, errors: [neitherKind(text, readAs)], warnings: [] };
+  return checkRead(readTokenFile(text, kind, { values: true }), now, { warnings: opts.warnings });
 }

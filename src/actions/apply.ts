@@ -9,6 +9,8 @@ import {
   type AdminDocument,
   type PermissionDocument,
   addDatabases,
+  adminOf,
+  entriesOf,
   appendEntries,
   emptyDocument,
   removeEntries,
@@ -17,7 +19,7 @@ import {
 } from '../domain/document';
 import { type AdminPlan, type DesiredState, type PermissionsPlan, type Problem, type TokenStep, planAdmin, planPermissions } from '../domain/spec';
 import { type RandomBytes, mintToken } from '../domain/token';
-import { newAdminFile, newTokenEntry } from '../domain/token-file';
+import { expiryOf, newAdminFile, newTokenEntry } from '../domain/token-file';
 import { isUtf8 } from 'node:buffer';
 import { type FsSeam, nodeFs } from '../store/fs-seam';
 import { type Text, readFile } from '../store/store';
@@ -64,7 +66,7 @@ function editPermissions(doc: PermissionDocument, plan: PermissionsPlan, randomB
   let next = removeEntries(doc, gone);
   next = appendEntries(
     next,
-    plan.steps.filter(isChange).map((s) => newTokenEntry(mintToken(randomBytes), s.name, s.expiryMillis, [...s.permissions])),
+    plan.steps.filter(isChange).map((s) => newTokenEntry(mintToken(randomBytes), s.name, expiryOf(s.expiryMillis), s.permissions)),
   );
   return addDatabases(next, plan.databasesAdded).doc;
 }
@@ -88,14 +90,14 @@ export async function applySpec(req: ApplyRequest, env: { now: () => number; ran
       if (admin) {
         const file = existing[k++];
         const doc = file ? (loadDocument(file, admin.file, now, 'admin') as AdminDocument) : undefined;
-        adminPlan = unwrap(planAdmin(admin, doc?.value, opts));
+        adminPlan = unwrap(planAdmin(admin, doc && adminOf(doc), opts));
         const step = adminPlan.step;
-        texts.push(!req.dryRun && isChange(step) ? renderDocument(setAdminToken(doc ?? emptyDocument('admin'), newAdminFile(mintToken(env.randomBytes), step.name, step.expiryMillis))) : undefined);
+        texts.push(!req.dryRun && isChange(step) ? renderDocument(setAdminToken(doc ?? emptyDocument('admin'), newAdminFile(mintToken(env.randomBytes), step.name, expiryOf(step.expiryMillis)))) : undefined);
       }
       if (permissions) {
         const file = existing[k++];
         const doc = file ? (loadDocument(file, permissions.file, now, 'permission') as PermissionDocument) : undefined;
-        permissionsPlan = unwrap(planPermissions(permissions, doc?.value, opts));
+        permissionsPlan = unwrap(planPermissions(permissions, doc && { create_databases: doc.databases ?? null, tokens: entriesOf(doc) }, opts));
         texts.push(!req.dryRun && permissionsPlan.changes ? renderDocument(editPermissions(doc ?? emptyDocument('permission'), permissionsPlan, env.randomBytes)) : undefined);
       }
       return { texts, result: { adminPlan, permissionsPlan } };

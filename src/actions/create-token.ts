@@ -3,11 +3,11 @@
  * The clock and the random source come from the caller, so tests can pin both.
  */
 import { FileError } from '../errors';
-import { addDatabases, appendEntries, emptyDocument, findEntry, renderDocument, setAdminToken } from '../domain/document';
+import { addDatabases, adminOf, appendEntries, emptyDocument, entriesOf, entryAt, findEntry, renderDocument, setAdminToken } from '../domain/document';
 import { type ExpirySpec, expiryMillis } from '../domain/expiry';
 import { schemaProblems } from '../domain/schema';
 import { type RandomBytes, mintToken } from '../domain/token';
-import { type AdminTokenFile, type FileKind, newAdminFile, newTokenEntry } from '../domain/token-file';
+import { type AdminValues, type FileKind, expiryOf, newAdminFile, newTokenEntry } from '../domain/token-file';
 import type { KeptToken } from '../domain/stale';
 import { type Owner, updateFile } from '../store/store';
 import type { FsSeam } from '../store/fs-seam';
@@ -55,8 +55,9 @@ export interface CreateTokenResult {
   created: boolean;
   token: string;
   name: string;
-  expiryMillis: number | undefined;
-  permissions: string[] | undefined;
+  /** Exact i64 milliseconds; null never expires. */
+  expiry: bigint | null;
+  permissions: readonly string[] | undefined;
   createDatabases: string[] | undefined;
   newDatabases: string[];
   outputFile: string;
@@ -68,7 +69,7 @@ type Minted = Omit<CreateTokenResult, 'modeTightened' | 'releaseFailure'>;
 
 export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Promise<CreateTokenResult> {
   const now = env.now();
-  const expiry = opts.expiry === undefined ? undefined : expiryMillis(opts.expiry, now);
+  const expiry = expiryOf(opts.expiry === undefined ? undefined : expiryMillis(opts.expiry, now));
   const token = opts.tokenValue ?? mintToken(env.randomBytes);
   // The server maps hashes to tokens one to one, so a supplied string may be in a file once.
   const refuseTaken = (holder: string | undefined): void => {
@@ -81,12 +82,12 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
     name: opts.name,
     outputFile: opts.outputFile,
   };
-  const adminResult = (created: boolean, file: AdminTokenFile): Minted => ({
+  const adminResult = (created: boolean, file: AdminValues): Minted => ({
     ...base,
     created,
     token: file.token,
     name: file.name,
-    expiryMillis: file.expiry_millis,
+    expiry: file.expiry,
     permissions: undefined,
     createDatabases: undefined,
     newDatabases: [],
@@ -94,34 +95,36 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
 
   const outcome = await updateFile<Minted>({
     path: opts.outputFile,
+    tokenFile: true,
     lockTimeoutMs: opts.lockTimeoutMs,
     owner: opts.owner,
     seam: env.seam,
     transform: (existing) => {
       if (opts.kind === 'admin') {
         const fresh = newAdminFile(token, opts.name, expiry);
-        assertSchema('admin', fresh);
+        assertSchema('admin', { token: fresh.token, name: fresh.name });
         if (existing) {
-          const current = loadDocument(existing, opts.outputFile, now, 'admin');
+          const doc = loadDocument(existing, opts.outputFile, now, 'admin');
+          const current = adminOf(doc);
           if (opts.ifNotExists) {
-            opts.onKeep?.(current.value);
-            return { write: false, result: adminResult(false, current.value) };
+            opts.onKeep?.(current);
+            return { write: false, result: adminResult(false, current) };
           }
-          refuseTaken(current.value.token === token ? current.value.name : undefined);
+          refuseTaken(current.token === token ? current.name : undefined);
           if (!opts.force) {
-            throw new FileError('EADMINEXISTS', `${opts.outputFile} already holds an admin token (named ${JSON.stringify(current.value.name)}); it was left unchanged. Pass --force to replace it, --if-not-exists to keep it, or choose another --output-file.`);
+            throw new FileError('EADMINEXISTS', `${opts.outputFile} already holds an admin token (named ${JSON.stringify(current.name)}); it was left unchanged. Pass --force to replace it, --if-not-exists to keep it, or choose another --output-file.`);
           }
-          return { write: true, text: renderDocument(setAdminToken(current, fresh)), result: adminResult(true, fresh) };
+          return { write: true, text: renderDocument(setAdminToken(doc, fresh)), result: adminResult(true, fresh) };
         }
         return { write: true, text: renderDocument(setAdminToken(emptyDocument('admin'), fresh)), result: adminResult(true, fresh) };
       }
       const entry = newTokenEntry(token, opts.name, expiry, opts.permissions);
       // Only the new entry needs checking: the rest of the document was validated on load.
-      assertSchema('tokenEntry', entry);
+      assertSchema('tokenEntry', { token: entry.token, name: entry.name, permissions: entry.permissions });
       let doc = existing ? loadDocument(existing, opts.outputFile, now, 'permission') : emptyDocument('permission');
       const taken = findEntry(doc, opts.name);
       // Only a supplied string can already be in the file (and only then are entries read).
-      if (opts.tokenValue !== undefined && !(opts.ifNotExists && taken !== -1)) refuseTaken(doc.value.tokens.find((t) => t.token === token)?.name);
+      if (opts.tokenValue !== undefined && !(opts.ifNotExists && taken !== -1)) refuseTaken(entriesOf(doc).find((t) => t.token === token)?.name);
       if (taken !== -1 && !opts.ifNotExists) {
         throw new FileError(
           'ENAMETAKEN',
@@ -133,13 +136,13 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
       const merged = addDatabases(doc, opts.createDatabases);
       doc = merged.doc;
       if (taken === -1) doc = appendEntries(doc, [entry]);
-      const kept = taken === -1 ? entry : doc.value.tokens[taken]!;
+      const kept = taken === -1 ? entry : entryAt(doc, taken);
       if (taken !== -1) opts.onKeep?.(kept);
       const result = {
         ...base,
         created: taken === -1,
         token: kept.token,
-        expiryMillis: kept.expiry_millis,
+        expiry: kept.expiry,
         permissions: kept.permissions,
         createDatabases: doc.databases && [...doc.databases],
         newDatabases: merged.added,

@@ -24,6 +24,7 @@ export async function deleteTokens(opts: DeleteOptions, env: LifecycleEnv): Prom
   const now = env.now();
   const outcome = await updateFile({
     path: opts.file,
+    tokenFile: true,
     lockTimeoutMs: opts.lockTimeoutMs,
     mustExist: true,
     seam: env.seam,

@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { FileError } from '../errors';
 import { type FileKind, KIND_LABEL } from '../domain/token-file';
-import { loadDocument } from './load';
+import { loadFile } from './load';
+import { tokensOf } from './read-tokens';
 import { renderEnv } from '../output/env';
 import { type ExportToken, type Keyed, assignKeys, envKey, safeKey } from '../output/export-names';
 import { fileNameProblem, tokenFileContent } from '../output/files';
@@ -68,9 +69,9 @@ function redacted<T>(f: () => T): T {
 /** Read and check a token file as every command does: what the server would not load is not exported. */
 function load(path: string, now: number, seam: FsSeam | undefined): LoadedFile {
   const existing = readFile(path, seam);
-  const doc = redacted(() => loadDocument(existing, path, now));
-  const entries = doc.kind === 'admin' ? [doc.value] : doc.value.tokens;
-  return { path, kind: doc.kind, text: existing.text, tokens: entries.map((t) => ({ file: path, name: t.name, token: t.token })) };
+  const loaded = redacted(() => loadFile(existing, path, now, undefined, true));
+  const entries = tokensOf(loaded, existing.text);
+  return { path, kind: loaded.kind, text: existing.text, tokens: entries.map((t) => ({ file: path, name: t.name, token: t.token })) };
 }
 
 function select(files: readonly LoadedFile[], names: readonly string[] | undefined): ExportToken[] {
@@ -147,6 +148,7 @@ function render(req: ExportRequest, files: readonly LoadedFile[]): Rendered {
 
 async function writeOne(path: string, text: string, req: ExportRequest, seam: FsSeam | undefined): Promise<string> {
   const outcome = await updateFile({
+    tokenFile: false,
     path,
     lockTimeoutMs: req.lockTimeoutMs,
     owner: req.owner,

@@ -1,5 +1,5 @@
 /** `prune`: remove the expired tokens of a permission tokens file (or, dry, say which). */
-import { removeEntries, renderDocument } from '../domain/document';
+import { entriesOf, removeEntries, renderDocument } from '../domain/document';
 import { expiredEntries } from '../domain/lifecycle';
 import { readFile, updateFile } from '../store/store';
 import { loadAdminAware } from './edit';
@@ -13,7 +13,8 @@ export interface PruneOptions {
 
 export interface PrunedToken {
   name: string;
-  expiryMillis: number;
+  /** Exact i64 milliseconds. */
+  expiry: bigint;
 }
 
 export interface PruneResult extends WriteNotes {
@@ -27,9 +28,9 @@ export async function prune(opts: PruneOptions, env: LifecycleEnv): Promise<Prun
   const now = env.now();
   const plan = (existing: Parameters<typeof loadAdminAware>[0]) => {
     const doc = loadAdminAware(existing, opts.file, now, 'prune');
-    const expired = expiredEntries(doc.value.tokens, now);
-    const removed = expired.map((t) => ({ name: t.name, expiryMillis: t.expiry_millis! }));
-    return { doc, removed, kept: doc.value.tokens.length - removed.length };
+    const expired = expiredEntries(entriesOf(doc), now);
+    const removed = expired.map((t) => ({ name: t.name, expiry: t.expiry! }));
+    return { doc, removed, kept: doc.names.length - removed.length };
   };
   if (opts.dryRun) {
     const { removed, kept } = plan(readFile(opts.file, env.seam));
@@ -37,6 +38,7 @@ export async function prune(opts: PruneOptions, env: LifecycleEnv): Promise<Prun
   }
   const outcome = await updateFile({
     path: opts.file,
+    tokenFile: true,
     lockTimeoutMs: opts.lockTimeoutMs,
     mustExist: true,
     seam: env.seam,

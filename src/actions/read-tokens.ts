@@ -1,47 +1,61 @@
 /**
  * `show tokens` and `get token`: read a file (no lock: writers replace it with a rename,
- * so a read sees a whole file), validated as every action does.
+ * so a read sees a whole file), checked as every action does, with the exact values the
+ * server reads.
  */
 import { FileError } from '../errors';
 import type { FileKind } from '../domain/token-file';
-import { type LoadedFile, readChecked } from './load';
+import type { EntryValues } from '../domain/server-reader';
+import { readFile } from '../store/store';
+import { type LoadedFile, loadFile } from './load';
 import type { LifecycleEnv } from './lifecycle-env';
 
 /** One token of either kind of file, as the lifecycle commands show it. */
 export interface TokenView {
-  name: string;
-  token: string;
-  expiry_millis: number | undefined;
+  readonly name: string;
+  readonly token: string;
+  /** i64 milliseconds, exact; null never expires. */
+  readonly expiry: bigint | null;
   /** undefined for the admin token (it has every permission). */
-  permissions: readonly string[] | undefined;
-  /** The entry as written (an admin file: the whole object), unknown fields included. */
-  entry: Readonly<Record<string, unknown>>;
+  readonly permissions: readonly string[] | undefined;
+  /** Where the entry's text lies in the file (an admin file: the whole object). */
+  readonly start: number;
+  readonly end: number;
 }
 
 export interface FileTokens {
   file: string;
   kind: FileKind;
+  /** The file's text, which the views' offsets point into. */
+  text: string;
   tokens: TokenView[];
 }
 
-export function tokensOf(doc: LoadedFile): TokenView[] {
-  if (doc.kind === 'admin') {
-    const v = doc.value;
-    return [{ name: v.name, token: v.token, expiry_millis: v.expiry_millis ?? undefined, permissions: undefined, entry: v }];
+/** The views of a file loaded with every entry's values. */
+export function tokensOf(loaded: LoadedFile, text: string): TokenView[] {
+  const { read } = loaded;
+  if (loaded.kind === 'admin') {
+    const a = read.admin as { token: string; name: string; expiry: bigint | null };
+    return [{ name: a.name, token: a.token, expiry: a.expiry, permissions: undefined, start: 0, end: text.length }];
   }
-  return doc.value.tokens.map((t) => ({ name: t.name, token: t.token, expiry_millis: t.expiry_millis ?? undefined, permissions: t.permissions, entry: t }));
+  return read.read.map(({ index, values }) => {
+    const v = values as EntryValues;
+    const place = read.entries[index]!;
+    return { name: v.name, token: v.token, expiry: v.expiry, permissions: v.permissions, start: place.start, end: place.end };
+  });
 }
 
 export function listTokens(file: string, env: Pick<LifecycleEnv, 'now' | 'seam'>): FileTokens {
-  const doc = readChecked(file, env.now(), env.seam);
-  return { file, kind: doc.kind, tokens: tokensOf(doc) };
+  const existing = readFile(file, env.seam);
+  const loaded = loadFile(existing, file, env.now(), undefined, true);
+  return { file, kind: loaded.kind, text: existing.text, tokens: tokensOf(loaded, existing.text) };
 }
 
-export function getToken(file: string, name: string, env: Pick<LifecycleEnv, 'now' | 'seam'>): TokenView & { kind: FileKind } {
-  const { kind, tokens } = listTokens(file, env);
+export function getToken(file: string, name: string, env: Pick<LifecycleEnv, 'now' | 'seam'>): TokenView & { kind: FileKind; text: string } {
+  const { kind, tokens, text } = listTokens(file, env);
   const found = tokens.find((t) => t.name === name);
   if (!found) throw noSuchToken(file, [name], tokens.map((t) => t.name));
-  return { ...found, kind };
+  return { ...found, kind, text };
 }
 
 /** "no token named X in FILE" with the names that are there, when there are few. */

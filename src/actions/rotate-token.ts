@@ -4,11 +4,10 @@
  */
 import { FileError } from '../errors';
 import { type ExpirySpec, expiryMillis } from '../domain/expiry';
-import { appendEntries, findEntry, renderDocument, replaceEntry, setAdminToken } from '../domain/document';
+import { adminOf, appendEntries, entryAt, findEntry, renderDocument, replaceEntry, setAdminToken } from '../domain/document';
 import { isExpired, successorName } from '../domain/lifecycle';
-import { schemaProblems } from '../domain/schema';
 import { mintToken } from '../domain/token';
-import { type FileKind, newTokenEntry } from '../domain/token-file';
+import { type FileKind, expiryOf, newTokenEntry } from '../domain/token-file';
 import { updateFile } from '../store/store';
 import { loadAny } from './edit';
 import type { LifecycleEnv, WriteNotes } from './lifecycle-env';
@@ -33,8 +32,9 @@ export interface RotateResult extends WriteNotes {
   /** The token that now carries the new string (the same name in place). */
   name: string;
   token: string;
-  expiryMillis: number | undefined;
-  permissions: string[] | undefined;
+  /** Exact i64 milliseconds; null never expires. */
+  expiry: bigint | null;
+  permissions: readonly string[] | undefined;
 }
 
 /** Why a rotation cannot happen, as codes: the command words them with its flags. */
@@ -56,10 +56,11 @@ function bornExpired(opts: RotateOptions): RotateError {
 export async function rotateToken(opts: RotateOptions, env: LifecycleEnv): Promise<RotateResult> {
   const now = env.now();
   const token = mintToken(env.randomBytes);
-  const given = opts.expiry === undefined ? undefined : expiryMillis(opts.expiry, now);
+  const given = opts.expiry === undefined ? undefined : expiryOf(expiryMillis(opts.expiry, now));
   type Done = Omit<RotateResult, keyof WriteNotes>;
   const outcome = await updateFile<Done>({
     path: opts.file,
+    tokenFile: true,
     lockTimeoutMs: opts.lockTimeoutMs,
     mustExist: true,
     seam: env.seam,
@@ -67,36 +68,35 @@ export async function rotateToken(opts: RotateOptions, env: LifecycleEnv): Promi
       const doc = loadAny(existing, opts.file, now);
       const base = { file: opts.file, kind: doc.kind, inPlace: opts.inPlace, oldName: opts.name, token };
       if (doc.kind === 'admin') {
-        if (doc.value.name !== opts.name) throw noSuchToken(opts.file, [opts.name], [doc.value.name]);
+        const current = adminOf(doc);
+        if (current.name !== opts.name) throw noSuchToken(opts.file, [opts.name], [current.name]);
         if (!opts.inPlace) {
           throw new RotateError('admin-needs-in-place', `${opts.file} is an admin token file: the server knows its token only by name, so a successor under a new name would not be an admin token. It was left unchanged.`);
         }
-        const expiry = given ?? doc.value.expiry_millis ?? undefined;
+        const expiry = given ?? current.expiry;
         if (given === undefined && isExpired(expiry, now)) throw bornExpired(opts);
-        const next = { token, name: doc.value.name, ...(expiry === undefined ? {} : { expiry_millis: expiry }) };
-        const text = renderDocument(setAdminToken(doc, next));
-        return { write: true, text, result: { ...base, name: doc.value.name, expiryMillis: expiry, permissions: undefined } };
+        const text = renderDocument(setAdminToken(doc, { token, name: current.name, expiry }));
+        return { write: true, text, result: { ...base, name: current.name, expiry, permissions: undefined } };
       }
       const index = findEntry(doc, opts.name);
       if (index === -1) throw noSuchToken(opts.file, [opts.name], doc.names);
-      const old = doc.value.tokens[index]!;
-      const expiry = given ?? old.expiry_millis ?? undefined;
+      const old = entryAt(doc, index);
+      // The old entry's expiry, digit for digit (an i64 the server read), unless a new one is given.
+      const expiry = given ?? old.expiry;
       if (given === undefined && isExpired(expiry, now)) throw bornExpired(opts);
       if (opts.inPlace) {
-        const change = given === undefined ? { token } : { token, expiry_millis: given };
+        const change = given === undefined ? { token } : { token, expiry: given };
         const text = renderDocument(replaceEntry(doc, opts.name, change));
-        return { write: true, text, result: { ...base, name: opts.name, expiryMillis: expiry, permissions: old.permissions } };
+        return { write: true, text, result: { ...base, name: opts.name, expiry, permissions: old.permissions } };
       }
       const taken = (n: string): boolean => findEntry(doc, n) !== -1;
       if (opts.newName !== undefined && taken(opts.newName)) {
         throw new RotateError('new-name-taken', `a token named ${JSON.stringify(opts.newName)} is already in ${opts.file}, which was left unchanged.`);
       }
       const name = opts.newName ?? successorName(opts.name, taken);
-      const entry = newTokenEntry(token, name, expiry, [...old.permissions]);
-      const problems = schemaProblems('tokenEntry', entry);
-      if (problems.length > 0) throw new Error(`internal error: the successor fails the schema at ${problems[0]!.pointer}: ${problems[0]!.message}`);
+      const entry = newTokenEntry(token, name, expiry, old.permissions);
       const text = renderDocument(appendEntries(doc, [entry]));
-      return { write: true, text, result: { ...base, name, expiryMillis: expiry, permissions: entry.permissions } };
+      return { write: true, text, result: { ...base, name, expiry, permissions: entry.permissions } };
     },
   });
   return { ...outcome.result, written: outcome.written, modeTightened: outcome.modeTightened, releaseFailure: outcome.releaseFailure };

@@ -1,9 +1,9 @@
 /** `validate FILE...`: would the server load it? Reads without locking: writers rename whole files. */
 import { isUtf8 } from 'node:buffer';
 import { FileError } from '../errors';
-import { parseJsonText } from '../domain/json-text';
+import { type ServerRead, readTokenFile } from '../domain/server-reader';
 import { type FileKind, KIND_LABEL } from '../domain/token-file';
-import { type Problem, type Report, checkDocument } from '../domain/validate-file';
+import { type Report, checkRead, neitherKind, suggestedKind } from '../domain/validate-file';
 import { type FsSeam, nodeFs } from '../store/fs-seam';
 import { readFile } from '../store/store';
 
@@ -46,26 +46,32 @@ export const unreadable = (file: string, message: string): ValidateResult => ({
 /** Throws the store's error when the file cannot be read at all; anything read gets a verdict. */
 export function validateTokenFile(opts: ValidateOptions, env: { now: () => number; seam?: FsSeam }): ValidateResult {
   const { text, mode } = readSource(opts.file, env.seam ?? nodeFs);
-  const parsed = parseJsonText(text);
-  if (!parsed.ok) return unreadable(opts.file, `not valid JSON: ${parsed.reason} at line ${parsed.line}, column ${parsed.column}`);
-
   const now = env.now();
-  const check = (kind?: FileKind): Report => checkDocument(parsed.value, now, { warnings: true, text, kind });
-  let report = check(opts.kind);
-  let loadsAs: FileKind[] = report.errors.length === 0 && report.kind ? [report.kind] : [];
-  if (opts.kind === undefined && report.kind !== undefined) {
+  const reads: Partial<Record<FileKind, ServerRead>> = {};
+  const readAs = (kind: FileKind): ServerRead => (reads[kind] ??= readTokenFile(text, kind, { values: true }));
+  // Syntax is the same whatever the kind: a file that is not JSON gets that one problem.
+  const syntax = readAs('permission').errors.find((e) => e.message.startsWith('not valid JSON'));
+  if (syntax) return unreadable(opts.file, syntax.message);
+  const check = (kind: FileKind): Report => checkRead(readAs(kind), now, { warnings: true });
+  let report: Report;
+  let loadsAs: FileKind[];
+  if (opts.kind !== undefined) {
+    report = check(opts.kind);
+    loadsAs = report.errors.length === 0 ? [opts.kind] : [];
+    const other = OTHER[opts.kind];
+    if (loadsAs.length === 0 && suggestedKind(readAs(opts.kind)) === other && check(other).errors.length === 0) {
+      report.errors.unshift({ pointer: '', message: `it is ${KIND_LABEL[other]}, not ${KIND_LABEL[opts.kind]}` });
+    }
+  } else {
     // The server ignores unknown fields, so the kind the fields suggest is not the only one
     // that may load: {"token", "name", "create_databases"} is an admin token file.
-    const other = check(OTHER[report.kind]);
-    if (other.errors.length === 0) {
-      if (loadsAs.length === 0) report = other;
-      loadsAs = [...loadsAs, other.kind!];
-    }
-  } else if (opts.kind !== undefined && report.errors.length > 0) {
-    const suggested = check();
-    if (suggested.kind !== undefined && suggested.kind !== opts.kind && suggested.errors.length === 0) {
-      report.errors.unshift({ pointer: '', message: `it is ${KIND_LABEL[suggested.kind]}, not ${KIND_LABEL[opts.kind]}` });
-    }
+    const suggested = suggestedKind(readAs('permission'));
+    loadsAs = (['permission', 'admin'] as const).filter((k) => check(k).errors.length === 0);
+    if (suggested !== undefined && loadsAs.includes(OTHER[suggested]) && !loadsAs.includes(suggested)) report = check(OTHER[suggested]);
+    else if (suggested !== undefined) report = check(suggested);
+    else if (loadsAs.length > 0) report = check(loadsAs[0]!);
+    else report = { kind: undefined, errors: [neitherKind(text, readAs)], warnings: [] };
+    if (suggested !== undefined && loadsAs.length === 2) loadsAs = [suggested, OTHER[suggested]];
   }
   if (mode !== undefined && (mode & 0o077) !== 0) {
     report.warnings.unshift({
@@ -73,9 +79,7 @@ export function validateTokenFile(opts: ValidateOptions, env: { now: () => numbe
       message: `the file mode ${mode.toString(8).padStart(4, '0')} lets group or others read it (the server warns too); run chmod 600 on it`,
     });
   }
-  const tokens = report.kind === 'permission' ? (parsed.value as { tokens?: unknown }).tokens : undefined;
-  const tokenCount = report.kind === 'admin' ? 1 : Array.isArray(tokens) ? tokens.length : undefined;
+  const read = report.kind === undefined ? undefined : readAs(report.kind);
+  const tokenCount = report.kind === 'admin' ? 1 : read && read.members.some((m) => m.key === 'tokens') ? read.entries.length : undefined;
   return { file: opts.file, ...report, tokenCount, loadsAs };
 }
-
-export type { Problem };

@@ -5,7 +5,7 @@
  */
 import { type ApplyResult, applySpec, readSpecText } from '../actions/apply';
 import { exportTokens } from '../actions/export';
-import { duplicateKey, parseJsonText } from '../domain/json-text';
+import { parseJson } from '../domain/json/scan';
 import { type Problem, desiredState } from '../domain/spec';
 import { UsageError, isToolError } from '../errors';
 import type { RunEnv } from '../main';
@@ -36,13 +36,13 @@ function specError(source: string, problems: readonly Problem[]): UsageError {
 }
 
 function parseSpec(text: string, source: string): unknown {
-  // A JSON spec (what generators write) takes JSON.parse: the yaml package reads 10,000
+  // A JSON spec (what generators write) takes the JSON reader: the yaml package reads 10,000
   // tokens of it in seconds. YAML is a superset, so only text that is not JSON goes there.
   if (text.trimStart().startsWith('{')) {
-    const json = parseJsonText(text);
+    const json = parseJson(text);
     if (json.ok) {
-      // YAML refuses a repeated key (uniqueKeys); JSON.parse would keep the last silently.
-      const twice = duplicateKey(text);
+      // YAML refuses a repeated key (uniqueKeys); so does this.
+      const twice = json.duplicate;
       if (twice) throw specError(source, [{ pointer: twice.pointer, message: `the key ${JSON.stringify(twice.key)} is given a second time; give it once` }]);
       return json.value;
     }

@@ -8,6 +8,7 @@ import { type StaleReason, staleReasons } from '../domain/stale';
 import { FileError, UsageError } from '../errors';
 import type { RunEnv } from '../main';
 import { expiryLine, expiryWords } from '../output/expiry';
+import { jsonObject } from '../output/json';
 import { nodeFs } from '../store/fs-seam';
 import { readFile } from '../store/store';
 import { durationMs, given, parseOwner, text, words } from './args';
@@ -93,14 +94,14 @@ export function render(result: CreateTokenResult, format: string, now: number): 
     const out: Record<string, unknown> = {
       token: result.token,
       name: result.name,
-      expiry_millis: result.expiryMillis ?? null,
+      expiry_millis: result.expiry,
     };
     if (result.kind === 'permission') out.permissions = result.permissions;
     out.output_file = result.outputFile;
     out.kind = result.kind;
     out.created = result.created;
     if (result.kind === 'permission') out.create_databases = result.createDatabases ?? [];
-    return `${JSON.stringify(out, null, 2)}\n`;
+    return jsonObject(out);
   }
   const lines = [
     result.created ? `Token saved to: ${result.outputFile}` : `Token ${JSON.stringify(result.name)} already exists in ${result.outputFile}; it was kept unchanged.`,
@@ -108,7 +109,7 @@ export function render(result: CreateTokenResult, format: string, now: number): 
   ];
   if (result.kind === 'permission') lines.push(`Permissions: ${(result.permissions ?? []).join(' ')}`);
   else lines.push('Access: admin (full access)');
-  lines.push(`Expires: ${expiryLine(result.expiryMillis, now)}`);
+  lines.push(`Expires: ${expiryLine(result.expiry, now)}`);
   if (result.newDatabases.length > 0) lines.push(`Databases to create: ${result.newDatabases.join(', ')} (added)`);
   const flag = result.kind === 'admin' ? '--admin-token-file' : '--permission-tokens-file';
   lines.push(`Load it with: influxdb3 serve ${flag} ${result.outputFile}`);
@@ -146,7 +147,7 @@ export function staleWords(reasons: readonly StaleReason[], now: number): string
   return reasons
     .map((r) => {
       if (r.kind === 'expired') {
-        const w = expiryWords(r.expiryMillis, now);
+        const w = expiryWords(r.expiry, now);
         return `it expired ${w.relative} (${w.iso})`;
       }
       const parts: string[] = [];

@@ -1,6 +1,6 @@
 /** `get token --file FILE --token-name NAME`: the token string alone on stdout, for `$(…)` and secret stores. */
 import { getToken } from '../actions/read-tokens';
-import { jsonObject } from '../output/json';
+import { layoutValue } from '../domain/json/layout';
 import type { RunEnv } from '../main';
 import { TEXT_OR_JSON, TOKEN_NAME, fileOf, isJson, tokenNameOf } from './lifecycle-args';
 import { FILE, LOCK_TIMEOUT } from './options';
@@ -13,7 +13,7 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
   const file = fileOf(args, USAGE);
   const name = tokenNameOf(args, USAGE);
   const found = getToken(file, name, env);
-  await emit(env, isJson(args) ? jsonObject(found.entry) : `${found.token}\n`, `the token ${JSON.stringify(name)} was found in ${file}`);
+  await emit(env, isJson(args) ? `${layoutValue(found.text, found.start, 0).text}\n` : `${found.token}\n`, `the token ${JSON.stringify(name)} was found in ${file}`);
 }
 
 const command: CommandModule = {

@@ -13,12 +13,12 @@ const USAGE = 'prune --file tokens.json';
 
 function render(r: PruneResult, json: boolean, now: number): string {
   if (json) {
-    return jsonObject({ file: r.file, dry_run: r.dryRun, removed: r.removed.map((t) => ({ name: t.name, expiry_millis: t.expiryMillis })), kept: r.kept, written: r.written });
+    return jsonObject({ file: r.file, dry_run: r.dryRun, removed: r.removed.map((t) => ({ name: t.name, expiry_millis: t.expiry })), kept: r.kept, written: r.written });
   }
   if (r.removed.length === 0) return `No expired tokens in ${r.file}; ${r.kept} kept.\n`;
   const verb = r.dryRun ? 'Would remove' : 'Removed';
   const lines = [`${verb} ${r.removed.length} expired token${r.removed.length === 1 ? '' : 's'} from ${r.file}; ${r.kept} kept:`];
-  for (const t of r.removed) lines.push(`  ${t.name}  ${expiryLine(t.expiryMillis, now)}`);
+  for (const t of r.removed) lines.push(`  ${t.name}  ${expiryLine(t.expiry, now)}`);
   return `${lines.join('\n')}\n`;
 }
 

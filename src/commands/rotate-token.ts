@@ -72,7 +72,7 @@ function render(r: RotateResult, json: boolean, now: number): string {
       old_name: r.oldName,
       name: r.name,
       hash: tokenHash(r.token),
-      expiry_millis: r.expiryMillis ?? null,
+      expiry_millis: r.expiry,
       permissions: r.permissions ?? null,
       steps: steps(r),
     });
@@ -80,11 +80,11 @@ function render(r: RotateResult, json: boolean, now: number): string {
   const lines: string[] = [];
   if (r.inPlace) {
     lines.push(`Replaced the token string of ${JSON.stringify(r.name)} in ${r.file} (hash ${tokenHash(r.token)}).`);
-    lines.push(`Expires: ${expiryLine(r.expiryMillis, now)}`);
+    lines.push(`Expires: ${expiryLine(r.expiry, now)}`);
     lines.push(`Print it with: ${BIN} get token --file ${shellWord(r.file)} --token-name ${shellWord(r.name)}`);
   } else {
     lines.push(`Added ${JSON.stringify(r.name)} to ${r.file}, the successor of ${JSON.stringify(r.oldName)} (hash ${tokenHash(r.token)}), with the same permissions; ${JSON.stringify(r.oldName)} is kept.`);
-    lines.push(`Expires: ${expiryLine(r.expiryMillis, now)}`);
+    lines.push(`Expires: ${expiryLine(r.expiry, now)}`);
     lines.push('Next steps:');
     steps(r).forEach((s, i) => lines.push(`  ${i + 1}. ${s}`));
   }

@@ -1,36 +1,38 @@
 /**
- * A token file as its text plus its parsed view, and the one set of edits every command
- * makes on it: append entries, remove entries, replace an entry's token (and expiry), add
- * databases, set the admin token. Each edit returns a new document; renderDocument gives
- * the text to write, as pieces (a 28 MB file is never joined into one more copy).
+ * A token file as its text and the reader's offsets into it, and the one set of edits
+ * every command makes on it: append entries, remove entries, replace an entry's token (and
+ * expiry), add databases, set the admin token. Each edit is an operation on the text (as
+ * changesets' edit-json and jsonc-parser's modify do) and returns a new document;
+ * renderDocument gives the text to write, as pieces (a 28 MB file is never joined into one
+ * more copy). Values are never kept beside the text: entryAt and adminOf read them from
+ * the text with the server's reader when asked.
  *
  * A new file is an edit of the empty document, so there is one path for every write.
  * Entries no edit touched keep their bytes (a canonical entry is a span of the old text);
- * members this tool does not know keep their bytes and their place (json-layout.ts).
- *
- * Pure: the caller has validated the text (JSON, schema, serde's rules) before opening it.
+ * members this tool does not know keep their bytes and their place; members it knows get
+ * the canonical layout (json/layout.ts). Pure.
  */
-import {
-  ENTRY_SEPARATOR,
-  type Member,
-  type Span,
-  appendToArray,
-  layoutAt,
-  objectMembers,
-  renderObject,
-  tokenEntries,
-} from './json-layout';
-import type { CanonicalPermissionFile } from './canonical-file';
-import type { AdminTokenFile, FileKind, PermissionTokensFile, TokenEntry } from './token-file';
+import { appendToArray, layoutStrings, layoutValue, renderObject } from './json/layout';
+import { type AdminValues, type EntryPlace, type EntryValues, type MemberPlace, type ServerRead, readEntry, readMembers, readTokenFile } from './server-reader';
+import type { FileKind } from './token-file';
 
 const ENTRY_ORDER = ['token', 'name', 'expiry_millis', 'permissions'] as const;
 const ADMIN_ORDER = ['token', 'name', 'expiry_millis'] as const;
 const PERMISSION_ORDER = ['create_databases', 'tokens'] as const;
-const ENTRY_KNOWN: ReadonlySet<string> = new Set(ENTRY_ORDER);
-const KNOWN: Record<FileKind, ReadonlySet<string>> = { admin: new Set(ADMIN_ORDER), permission: new Set(PERMISSION_ORDER) };
+const KNOWN: Record<FileKind | 'entry', ReadonlySet<string>> = { admin: new Set(ADMIN_ORDER), permission: new Set(PERMISSION_ORDER), entry: new Set(ENTRY_ORDER) };
 
-/** An entry of the tokens array: a span of the original text, its members, or new text. */
-type Entry = Span | Member[] | string;
+/** The entry separator of a canonical tokens array. */
+const ENTRY_SEPARATOR = ',\n    ';
+
+/** A member: its key as written and its value laid out for its place. */
+interface Member {
+  readonly rawKey: string;
+  readonly key: string;
+  readonly value: string;
+}
+
+/** An entry of the tokens array: a span of the base text (canonical already), its members, or new text. */
+type Entry = EntryPlace | readonly Member[] | string;
 
 interface TokensArray {
   readonly entries: readonly Entry[];
@@ -50,100 +52,81 @@ interface DocumentBase {
 
 export interface PermissionDocument extends DocumentBase {
   readonly kind: 'permission';
-  /** The entries' names in order: what appends, deletes and lookups need, known without the entries. */
+  /** The entries' names in order: what appends, deletes and lookups need. */
   readonly names: readonly string[];
-  /** create_databases as the server reads it (null is absent). */
+  /** create_databases as the server reads it (null and absent: undefined). */
   readonly databases: readonly string[] | undefined;
-  /**
-   * The file as JSON.parse reads it. A file opened from its canonical text alone builds it
-   * on first use (an append to 100,000 tokens never does); never spread a document.
-   */
-  readonly value: PermissionTokensFile;
 }
 
 export interface AdminDocument extends DocumentBase {
   readonly kind: 'admin';
-  /** Incomplete only in the empty document, before setAdminToken. */
-  readonly value: AdminTokenFile;
 }
 
 export type TokenDocument = PermissionDocument | AdminDocument;
 
-/** The document of a validated file: `value` is what JSON.parse made of `text`. */
-export function openDocument(text: string, value: PermissionTokensFile): PermissionDocument;
-export function openDocument(text: string, value: AdminTokenFile): AdminDocument;
-export function openDocument(text: string, value: PermissionTokensFile | AdminTokenFile, kind: FileKind): TokenDocument;
-export function openDocument(text: string, value: PermissionTokensFile | AdminTokenFile, kind: FileKind = 'tokens' in value ? 'permission' : 'admin'): TokenDocument {
-  let i = 0;
-  while (i < text.length && text.charCodeAt(i) !== 0x7b /* { */) i++;
-  const { members } = objectMembers<TokensArray>(text, i, 0, KNOWN[kind], (key, start) => {
-    if (kind !== 'permission' || key !== 'tokens' || text.charCodeAt(start) !== 0x5b /* [ */) return undefined;
-    const { entries, end } = tokenEntries(text, start, ENTRY_KNOWN);
-    return { value: { entries }, end };
-  });
-  // Known members are never repeated in a valid file; JSON.parse keeps the last if they were.
-  if (kind === 'admin') return { kind, base: text, members, value: value as AdminTokenFile };
-  const file = value as PermissionTokensFile;
-  return permissionDocument(
-    text,
-    members,
-    // (Layout tests open files without tokens too.)
-    Array.isArray(file.tokens) ? file.tokens.map((t) => t.name) : [],
-    file.create_databases ?? undefined,
-    () => file,
-  );
+/** The members of the object whose member places these are, laid out for nesting `depth + 1`. */
+function members(text: string, places: readonly MemberPlace[], depth: number, known: ReadonlySet<string>): Member[] {
+  return places.map((p) => ({
+    rawKey: text.slice(p.keyStart, p.keyEnd),
+    key: p.key,
+    value: known.has(p.key) ? layoutValue(text, p.valueStart, depth + 1).text : text.slice(p.valueStart, p.valueEnd),
+  }));
 }
 
-/**
- * The document of a file scanCanonicalPermissionFile accepted (and the caller checked): the
- * members openDocument would find, from the scan; the parsed view only when asked for.
- */
-export function openCanonical(text: string, scan: CanonicalPermissionFile): PermissionDocument {
-  const members: TopMember[] = [];
-  if (scan.databasesText !== undefined) members.push({ rawKey: '"create_databases"', key: 'create_databases', value: scan.databasesText });
-  members.push({ rawKey: '"tokens"', key: 'tokens', value: { entries: scan.spans } });
-  return permissionDocument(text, members, scan.names, scan.databases, () => JSON.parse(text) as PermissionTokensFile);
+/** The document of a file the reader has read, that loads, in object form. */
+export function openDocument(text: string, read: ServerRead): TokenDocument {
+  if (read.kind === 'admin') return { kind: 'admin', base: text, members: members(text, read.members, 0, KNOWN.admin) };
+  const top: TopMember[] = read.members.map((p) => {
+    if (p.key !== 'tokens') return members(text, [p], 0, KNOWN.permission)[0]!;
+    const entries = read.entries.map((e): Entry => (e.canonical ? e : members(text, readMembers(text, e.start), 2, KNOWN.entry)));
+    return { rawKey: text.slice(p.keyStart, p.keyEnd), key: p.key, value: { entries } };
+  });
+  return { kind: 'permission', base: text, members: top, names: read.names as string[], databases: read.databases ?? undefined };
 }
 
 /** The document of a file that does not exist yet. */
 export function emptyDocument(kind: 'permission'): PermissionDocument;
 export function emptyDocument(kind: 'admin'): AdminDocument;
 export function emptyDocument(kind: FileKind): TokenDocument {
-  if (kind === 'admin') return { kind, base: '', members: [], value: {} as AdminTokenFile };
-  return permissionDocument('', [{ rawKey: '"tokens"', key: 'tokens', value: { entries: [] } }], [], undefined, () => ({ tokens: [] }));
+  if (kind === 'admin') return { kind, base: '', members: [] };
+  return { kind, base: '', members: [{ rawKey: '"tokens"', key: 'tokens', value: { entries: [] } }], names: [], databases: undefined };
 }
 
-function permissionDocument(
-  base: string,
-  members: readonly TopMember[],
-  names: readonly string[],
-  databases: readonly string[] | undefined,
-  parsed: () => PermissionTokensFile,
-): PermissionDocument {
-  let value: PermissionTokensFile | undefined;
-  return {
-    kind: 'permission',
-    base,
-    members,
-    names,
-    databases,
-    get value() {
-      value ??= parsed();
-      return value;
-    },
-  };
+// ---------------------------------------------------------------------------------------
+// Values, read from the text
+
+/** The values of entry `index`, as the server reads them from its text. */
+export function entryAt(doc: PermissionDocument, index: number): EntryValues {
+  const entry = tokensOf(doc).entries[index];
+  if (entry === undefined) throw new RangeError(`no entry ${index}`);
+  if (typeof entry === 'string') return readEntry(entry, { start: 0, end: entry.length, canonical: true });
+  if (!Array.isArray(entry)) return readEntry(doc.base, entry as EntryPlace);
+  const text = renderObject(entry as Member[], 2);
+  return readEntry(text, { start: 0, end: text.length, canonical: false });
+}
+
+/** Every entry's values, in order. */
+export function entriesOf(doc: PermissionDocument): EntryValues[] {
+  return doc.names.map((_, i) => entryAt(doc, i));
+}
+
+/** The admin token's values, as the server reads them from the document's text. */
+export function adminOf(doc: AdminDocument): AdminValues {
+  const read = readTokenFile(documentText(doc), 'admin');
+  if (read.errors.length > 0) throw new RangeError('adminOf: the document does not load');
+  return read.admin as AdminValues;
 }
 
 // ---------------------------------------------------------------------------------------
 // Members
 
 /**
- * `members` with `key` set to `value` (undefined removes it). The last member of that key
+ * `list` with `key` set to `value` (undefined removes it). The last member of that key
  * changes in its place; a new one goes right after the last present key that comes before
  * it in `order` (the server's field order), or first.
  */
-function setMember<M extends { rawKey: string; key: string; value: unknown }>(members: readonly M[], key: string, value: M['value'] | undefined, order: readonly string[]): M[] {
-  const out = [...members];
+function setMember<M extends { rawKey: string; key: string; value: unknown }>(list: readonly M[], key: string, value: M['value'] | undefined, order: readonly string[]): M[] {
+  const out = [...list];
   const at = out.map((m) => m.key).lastIndexOf(key);
   if (value === undefined) {
     if (at !== -1) out.splice(at, 1);
@@ -169,14 +152,24 @@ function memberValue(doc: DocumentBase, key: string): TopMember['value'] | undef
 
 function tokensOf(doc: PermissionDocument): TokensArray {
   const v = memberValue(doc, 'tokens');
-  // A valid permission tokens file has a tokens array (create_databases alone does not load).
+  // A permission tokens file that loads has a tokens array (create_databases alone does not load).
   if (v === undefined || typeof v === 'string') throw new TypeError('the document has no tokens array');
   return v;
 }
 
-/** `doc` with these entries; `tokens` gives their parsed view, when someone asks for it. */
-function withTokens(doc: PermissionDocument, entries: readonly Entry[], names: readonly string[], tokens: () => TokenEntry[]): PermissionDocument {
-  return permissionDocument(doc.base, setMember(doc.members, 'tokens', { entries }, PERMISSION_ORDER), names, doc.databases, () => ({ ...doc.value, tokens: tokens() }));
+function withTokens(doc: PermissionDocument, entries: readonly Entry[], names: readonly string[]): PermissionDocument {
+  return { ...doc, members: setMember(doc.members, 'tokens', { entries }, PERMISSION_ORDER), names };
+}
+
+/** An entry's text as the canonical layout writes it at depth 2. */
+function entryText(e: EntryValues): string {
+  const list: Member[] = [
+    { rawKey: '"token"', key: 'token', value: JSON.stringify(e.token) },
+    { rawKey: '"name"', key: 'name', value: JSON.stringify(e.name) },
+  ];
+  if (e.expiry !== null) list.push({ rawKey: '"expiry_millis"', key: 'expiry_millis', value: String(e.expiry) });
+  list.push({ rawKey: '"permissions"', key: 'permissions', value: layoutStrings(e.permissions, 3) });
+  return renderObject(list, 2);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -188,59 +181,45 @@ export function findEntry(doc: PermissionDocument, name: string): number {
 }
 
 /** Adds entries at the end of the tokens array (names are the caller's concern). */
-export function appendEntries(doc: PermissionDocument, entries: readonly TokenEntry[]): PermissionDocument {
+export function appendEntries(doc: PermissionDocument, entries: readonly EntryValues[]): PermissionDocument {
   if (entries.length === 0) return doc;
-  const added = entries.map((e) => layoutAt(e, 2));
-  return withTokens(doc, [...tokensOf(doc).entries, ...added], [...doc.names, ...entries.map((e) => e.name)], () => [...doc.value.tokens, ...entries]);
+  return withTokens(doc, [...tokensOf(doc).entries, ...entries.map(entryText)], [...doc.names, ...entries.map((e) => e.name)]);
 }
 
 /** Removes every entry whose name is in `names`. */
 export function removeEntries(doc: PermissionDocument, names: ReadonlySet<string>): PermissionDocument {
-  const layout = tokensOf(doc).entries;
   const keep = doc.names.map((n) => !names.has(n));
   if (keep.every(Boolean)) return doc;
   return withTokens(
     doc,
-    layout.filter((_, i) => keep[i]),
+    tokensOf(doc).entries.filter((_, i) => keep[i]),
     doc.names.filter((_, i) => keep[i]),
-    () => doc.value.tokens.filter((_, i) => keep[i]),
   );
 }
 
 export interface EntryChange {
   token: string;
-  /** Present to set the expiry; present and undefined to remove it; absent to keep it. */
-  expiry_millis?: number | undefined;
+  /** Present to set the expiry (null removes it); absent keeps it as written. */
+  expiry?: bigint | null;
 }
 
 /** Replaces the token string (and, when given, the expiry) of the entry named `name`. */
 export function replaceEntry(doc: PermissionDocument, name: string, change: EntryChange): PermissionDocument {
   const index = findEntry(doc, name);
   if (index === -1) throw new RangeError(`no entry named ${JSON.stringify(name)}`);
-  const layout = [...tokensOf(doc).entries];
-  let members = entryMembers(doc.base, layout[index]!);
-  members = setMember(members, 'token', JSON.stringify(change.token), ENTRY_ORDER);
-  if ('expiry_millis' in change) {
-    members = setMember(members, 'expiry_millis', change.expiry_millis === undefined ? undefined : String(change.expiry_millis), ENTRY_ORDER);
-  }
-  layout[index] = members;
-  return withTokens(doc, layout, doc.names, () => {
-    const tokens = [...doc.value.tokens];
-    const entry: TokenEntry = { ...tokens[index]!, token: change.token };
-    if ('expiry_millis' in change) {
-      if (change.expiry_millis === undefined) delete entry.expiry_millis;
-      else entry.expiry_millis = change.expiry_millis;
-    }
-    tokens[index] = entry;
-    return tokens;
-  });
+  const entries = [...tokensOf(doc).entries];
+  let list = entryMembers(doc.base, entries[index]!);
+  list = setMember(list, 'token', JSON.stringify(change.token), ENTRY_ORDER);
+  if ('expiry' in change) list = setMember(list, 'expiry_millis', change.expiry === null || change.expiry === undefined ? undefined : String(change.expiry), ENTRY_ORDER);
+  entries[index] = list;
+  return withTokens(doc, entries, doc.names);
 }
 
-function entryMembers(base: string, entry: Entry): Member[] {
-  if (Array.isArray(entry)) return entry;
+function entryMembers(base: string, entry: Entry): readonly Member[] {
+  if (Array.isArray(entry)) return entry as Member[];
   const text = typeof entry === 'string' ? entry : base;
-  const start = typeof entry === 'string' ? 0 : entry.start;
-  return objectMembers(text, start, 2, ENTRY_KNOWN).members as Member[];
+  const start = typeof entry === 'string' ? 0 : (entry as EntryPlace).start;
+  return members(text, readMembers(text, start), 2, KNOWN.entry);
 }
 
 /**
@@ -260,21 +239,17 @@ export function addDatabases(doc: PermissionDocument, databases: readonly string
   if (added.length === 0) return { doc, added };
   const existing = memberValue(doc, 'create_databases');
   // `null` loads as absent (serde's Option); the list replaces it.
-  const text = typeof existing === 'string' && existing !== 'null' ? appendToArray(existing, added.map((d) => JSON.stringify(d)), 1) : layoutAt(added, 1);
+  const text = typeof existing === 'string' && existing !== 'null' ? appendToArray(existing, added.map((d) => JSON.stringify(d)), 1) : layoutStrings(added, 1);
   const all = [...current, ...added];
-  const members = setMember(doc.members, 'create_databases', text, PERMISSION_ORDER);
-  return { doc: permissionDocument(doc.base, members, doc.names, all, () => ({ ...doc.value, create_databases: [...all] })), added };
+  return { doc: { ...doc, members: setMember(doc.members, 'create_databases', text, PERMISSION_ORDER), databases: all }, added };
 }
 
-/** Sets the admin token, name and expiry (absent: removed); other members keep their bytes and place. */
-export function setAdminToken(doc: AdminDocument, admin: AdminTokenFile): AdminDocument {
-  let members = setMember(doc.members, 'token', JSON.stringify(admin.token), ADMIN_ORDER);
-  members = setMember(members, 'name', JSON.stringify(admin.name), ADMIN_ORDER);
-  members = setMember(members, 'expiry_millis', admin.expiry_millis === undefined ? undefined : String(admin.expiry_millis), ADMIN_ORDER);
-  const value: AdminTokenFile = { ...doc.value, token: admin.token, name: admin.name };
-  if (admin.expiry_millis === undefined) delete value.expiry_millis;
-  else value.expiry_millis = admin.expiry_millis;
-  return { ...doc, members, value };
+/** Sets the admin token, name and expiry (null: removed); other members keep their bytes and place. */
+export function setAdminToken(doc: AdminDocument, admin: AdminValues): AdminDocument {
+  let list = setMember(doc.members, 'token', JSON.stringify(admin.token), ADMIN_ORDER);
+  list = setMember(list, 'name', JSON.stringify(admin.name), ADMIN_ORDER);
+  list = setMember(list, 'expiry_millis', admin.expiry === null ? undefined : String(admin.expiry), ADMIN_ORDER);
+  return { ...doc, members: list };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -295,7 +270,7 @@ export function renderDocument(doc: TokenDocument): string[] {
   return out;
 }
 
-/** The text of the document as one string (small documents, tests). */
+/** The text of the document as one string. */
 export function documentText(doc: TokenDocument): string {
   return renderDocument(doc).join('');
 }
@@ -322,7 +297,7 @@ function renderTokens(base: string, array: TokensArray, out: string[]): void {
   };
   entries.forEach((entry, i) => {
     if (typeof entry === 'object' && !Array.isArray(entry)) {
-      const span = entry as Span;
+      const span = entry as EntryPlace;
       if (runStart !== -1 && span.start === runEnd + ENTRY_SEPARATOR.length && base.startsWith(ENTRY_SEPARATOR, runEnd)) {
         runEnd = span.end;
         return;
@@ -333,7 +308,7 @@ function renderTokens(base: string, array: TokensArray, out: string[]): void {
       runEnd = span.end;
       return;
     }
-    const text = typeof entry === 'string' ? entry : renderObject(entry, 2);
+    const text = typeof entry === 'string' ? entry : renderObject(entry as Member[], 2);
     if (runStart !== -1 || fresh.length === 0) {
       flush();
       if (i > 0) out.push(ENTRY_SEPARATOR);

@@ -2,12 +2,9 @@
  * The rules of the lifecycle commands that do not depend on how they were asked for:
  * which tokens are expired, what a successor is called. Pure.
  */
-import type { TokenEntry } from './token-file';
+import { isExpired } from './instant';
 
-/** The server treats a token as expired from its expiry instant on. */
-export function isExpired(expiryMillis: number | undefined, now: number): boolean {
-  return expiryMillis !== undefined && expiryMillis <= now;
-}
+export { isExpired } from './instant';
 
 /**
  * The first free name of NAME-2, NAME-3, ... Always counted from NAME as given: a name that
@@ -20,7 +17,7 @@ export function successorName(name: string, taken: (candidate: string) => boolea
   }
 }
 
-/** The entries `prune` removes. */
-export function expiredEntries(tokens: readonly TokenEntry[], now: number): TokenEntry[] {
-  return tokens.filter((t) => isExpired(t.expiry_millis, now));
+/** The entries `prune` removes: an expiry at or before now. null (absent) never expires. */
+export function expiredEntries<T extends { expiry: bigint | null }>(tokens: readonly T[], now: number): T[] {
+  return tokens.filter((t) => isExpired(t.expiry, now));
 }

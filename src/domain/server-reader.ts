@@ -1,21 +1,45 @@
 /**
- * The server's reader, exactly: what `serde_json::from_str` does with a token file when it
- * deserialises it into the server's structs (AdminTokenFile in influxdb3's
- * commands/create/token.rs; the permission tokens file's structs as README declares them).
- * JSON.parse is not that reader: it takes a known field twice (last wins), lone surrogate
- * escapes, `-0`, 1.0 and integers beyond i64, and refuses the array form of a struct that
- * serde reads. scripts/serde-oracle/ holds the Rust side; fixtures/serde-cases.json its
- * answers, which test/domain/server-reader.test.ts holds this module to.
+ * The server's reader, exactly, and the only reading of a token file: what
+ * `serde_json::from_str` does with the text when it deserialises it into the server's
+ * structs (AdminTokenFile in influxdb3's commands/create/token.rs; the permission tokens
+ * file's structs as docs/design.md declares them). It gives serde's verdict and, for what
+ * it read, the exact values the server reads (expiry_millis as an i64 bigint; null and
+ * absent alike as no expiry; strings decoded) and the offsets of every member and entry,
+ * which document.ts edits by. scripts/serde-oracle holds the Rust side;
+ * fixtures/serde-json-cases.json its answers, which the tests hold this module to.
  *
- * One pass over the text, iterative (unknown values may nest 100,000 deep: serde skips them
- * without a recursion limit). Pure. The caller has checked the bytes are UTF-8 (the server
- * reads the file with read_to_string first), so the text holds no lone surrogate itself.
+ * One pass, iterative where values are skipped (an unknown field may nest 100,000 deep;
+ * serde skips it without a recursion limit). serde stops at its first error; this reader
+ * goes on where it can, so that every problem is reported with its place; the verdict is
+ * the same: the file loads iff there is none. The caller has checked the bytes are UTF-8
+ * (the server reads the file with read_to_string first), so the text holds no lone
+ * surrogate itself. Pure.
  *
- * serde stops at its first error; this reader goes on where it can, so that every problem
- * is reported with its place. The verdict is the same: the file loads iff there is none.
+ * One fast path: an entry laid out exactly as this tool, JSON.stringify(v, null, 2) and
+ * the server's pretty printer write it, with plain strings, is matched by one native
+ * regular expression (100,000 entries in a few tens of milliseconds); any other entry
+ * takes the walk, which gives the same verdict and values.
  */
-import { CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, MINUS, OPEN_BRACE, OPEN_BRACKET, QUOTE, isSpace } from './json-chars';
 import { escapePointerToken } from './json-pointer';
+import {
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  JsonSyntax,
+  MINUS,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+  decodeString,
+  isDigit,
+  isIntegerLiteral,
+  numberEnd,
+  skipSpace,
+  skipValue,
+  stringEnd,
+  syntaxMessage,
+} from './json/scan';
 
 export type ServerKind = 'admin' | 'permission';
 
@@ -24,32 +48,74 @@ export interface ServerProblem {
   readonly message: string;
 }
 
-/** The values the server would read (only with `collect`). Expiries are i64, so bigint. */
-export interface ServerToken {
-  token: string;
-  name: string;
-  expiry: bigint | null;
-  permissions: string[];
-}
-export interface ServerAdmin {
-  token: string;
-  name: string;
-  expiry: bigint | null;
-}
-export interface ServerPermissionFile {
-  create_databases: string[] | null;
-  tokens: ServerToken[];
+/** A member of an object: its key decoded, and where its key and value lie in the text. */
+export interface MemberPlace {
+  readonly key: string;
+  readonly keyStart: number;
+  readonly keyEnd: number;
+  readonly valueStart: number;
+  readonly valueEnd: number;
 }
 
-export interface ServerRead<K extends ServerKind = ServerKind> {
+/** The values the server reads from one token entry. */
+export interface EntryValues {
+  readonly token: string;
+  readonly name: string;
+  /** i64 milliseconds; null when absent or null (the server reads both as "never expires"). */
+  readonly expiry: bigint | null;
+  readonly permissions: readonly string[];
+}
+
+export interface AdminValues {
+  readonly token: string;
+  readonly name: string;
+  readonly expiry: bigint | null;
+}
+
+/** Where one entry of the tokens array lies; `canonical` when it is in the canonical layout (its bytes can be kept as they are). */
+export interface EntryPlace {
+  readonly start: number;
+  readonly end: number;
+  readonly canonical: boolean;
+}
+
+/** An entry whose values were read; fields the server would not read are missing (the file then does not load). */
+export interface ReadEntry {
+  readonly index: number;
+  readonly values: Partial<EntryValues>;
+}
+
+export interface ServerRead {
+  readonly kind: ServerKind;
   /** Why serde would refuse the file; empty when it loads. */
   readonly errors: ServerProblem[];
-  /** What loads but deserves a word: the array form. (Nulls and empty names show in JSON.parse's value; validate-file warns about those.) */
+  /** What loads but deserves a word: the array form, null for an optional field. */
   readonly warnings: ServerProblem[];
-  /** Some struct was written as a JSON array of its fields (serde reads it; appends refuse it). */
+  /** Some struct was written as a JSON array of its fields (serde reads it; edits refuse it). */
   readonly arrayForm: boolean;
-  /** With `collect`, the values read, when the file loads. */
-  readonly value?: K extends 'admin' ? ServerAdmin : ServerPermissionFile;
+  /** The top object's members in file order (duplicates included); empty in the array form. */
+  readonly members: readonly MemberPlace[];
+  /** An admin file's values, as far as they were read. */
+  readonly admin: Partial<AdminValues> | undefined;
+  /** create_databases as read; null when absent or null (or not read whole). */
+  readonly databases: readonly string[] | null;
+  /** Each item of create_databases that is a string, in place (undefined where not), for the checks of a file that does not load. */
+  readonly databaseItems: ReadonlyArray<string | undefined>;
+  /** Each entry of the tokens array, in file order (permission files). */
+  readonly entries: readonly EntryPlace[];
+  /** Each entry's name, in file order (undefined where it could not be read). */
+  readonly names: ReadonlyArray<string | undefined>;
+  /**
+   * The entries whose values were read: all of them with `values`; otherwise every entry
+   * outside the canonical layout and, of the canonical ones, the first of each distinct
+   * list of permissions (what is left to check of the rest: their grammar is the regex's).
+   */
+  readonly read: readonly ReadEntry[];
+}
+
+export interface ReadOptions {
+  /** Read every entry's values (show, validate), not only the index an edit needs. */
+  values?: boolean;
 }
 
 type FieldType = 'string' | 'optI64' | 'strings' | 'optStrings' | 'tokens';
@@ -90,446 +156,356 @@ const PERMISSION_FILE: Struct = {
 
 const isOptional = (t: FieldType): boolean => t === 'optI64' || t === 'optStrings';
 
-const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
-
-/** A JSON string as serde_json's grammar has it: escapes checked, control characters refused. */
-const STRING = /"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-
-/*
- * One token entry without escapes, with an integer expiry that surely fits i64, in any
- * spacing: what nearly every file holds, checked at native speed; anything else (escapes,
- * unknown fields, other orders, nulls, long numbers, an empty name) takes the walk below.
+/** A string without escapes or control characters: the same text to serde and to anyone. */
+const PLAIN = '[^"\\\\\\x00-\\x1f]';
+/**
+ * One entry exactly as the canonical layout writes it at depth 2, with plain strings, an
+ * apiv3_ token, a non-empty name and an expiry of at most 18 digits (surely inside i64,
+ * never -0). Captures: token, name, expiry digits, the permission list's inner text.
  */
-const W = '[ \\t\\n\\r]*';
-const PLAIN = '"([^"\\\\\\x00-\\x1f]*)"';
-const PLAIN_NONEMPTY = '"([^"\\\\\\x00-\\x1f]+)"';
-const PLAIN_NC = '"[^"\\\\\\x00-\\x1f]*"';
-const FAST_ENTRY = new RegExp(
-  `\\{${W}"token"${W}:${W}${PLAIN}${W},${W}"name"${W}:${W}${PLAIN_NONEMPTY}${W},` +
-    `(?:${W}"expiry_millis"${W}:${W}(0|-?[1-9]\\d{0,17})${W},)?` +
-    `${W}"permissions"${W}:${W}\\[(${W}(?:${PLAIN_NC}(?:${W},${W}${PLAIN_NC})*)?${W})\\]${W}\\}`,
+const CANONICAL_ENTRY = new RegExp(
+  `\\{\\n      "token": "(apiv3_${PLAIN}*)",\\n      "name": "(${PLAIN}+)",(?:\\n      "expiry_millis": (0|-?[1-9]\\d{0,17}),)?` +
+    `\\n      "permissions": \\[\\n        ("${PLAIN}*"(?:,\\n        "${PLAIN}*")*)\\n      \\]\\n    \\}`,
   'y',
 );
-/** The same without captures, for the verdict alone: a third faster on 100,000 entries. */
-const FLEX_STRICT = new RegExp(FAST_ENTRY.source.replace(/\((?!\?)/g, '(?:'), 'y');
-/**
- * One entry exactly as the canonical layout writes it (what this tool and the server write):
- * literal whitespace runs at twice the speed of the flexible form.
- */
-const CANONICAL = (str: string, nonEmpty: string): RegExp =>
-  new RegExp(
-    `\\{\\n      "token": ${str},\\n      "name": ${nonEmpty},(?:\\n      "expiry_millis": (?:0|-?[1-9]\\d{0,17}),)?` +
-      `\\n      "permissions": \\[\\n        ${str}(?:,\\n        ${str})*\\n      \\]\\n    \\}`,
-    'y',
-  );
-const CANON_STRICT = CANONICAL(PLAIN_NC, '"[^"\\\\\\x00-\\x1f]+"');
-/*
- * When JSON.parse has accepted the text (no raw control character in a string) and it has
- * no backslash at all (no escape), every string is plain, and "[^"]*" says so a third
- * faster again. 100,000 entries: ~35 ms instead of ~70 for the flexible strict form.
- */
-const CANON_LOOSE = CANONICAL('"[^"]*"', '"[^"]+"');
-const FLEX_LOOSE = new RegExp(FLEX_STRICT.source.replaceAll('[^"\\\\\\x00-\\x1f]', '[^"]'), 'y');
-const PLAIN_IN_LIST = /"([^"]*)"/g;
+const PERMISSION_SEPARATOR = '",\n        "';
 
 const I64_MIN = -(2n ** 63n);
 const I64_MAX = 2n ** 63n - 1n;
 
-/** The text (without quotes) of a string with escapes, or undefined when a surrogate is unpaired. */
-function decodeStrict(literal: string): string | undefined {
-  const s = JSON.parse(literal) as string;
-  for (let k = 0; k < s.length; k++) {
-    const c = s.charCodeAt(k);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const next = s.charCodeAt(k + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) k++;
-      else return undefined;
-    } else if (c >= 0xdc00 && c <= 0xdfff) return undefined;
-  }
-  return s;
-}
-
-class Syntax {
-  constructor(
-    readonly offset: number,
-    readonly what: string,
-  ) {}
-}
-
 const LONE_SURROGATE = 'holds a lone or reversed surrogate escape (such as \\ud800); the server reads strings as UTF-8 and refuses it';
 
-export interface ReadOptions {
-  /** Return the values read (for tests and the array form); slower. */
-  collect?: boolean;
-  /** The caller has JSON.parse'd this very text without error: a faster path can rely on it. */
-  parsed?: boolean;
+/** The values of a canonical entry the regex has just matched. */
+function canonicalValues(m: RegExpExecArray): EntryValues {
+  return {
+    token: m[1]!,
+    name: m[2]!,
+    expiry: m[3] === undefined ? null : BigInt(m[3]),
+    permissions: m[4]!.slice(1, -1).split(PERMISSION_SEPARATOR),
+  };
 }
 
-export function readAsServer<K extends ServerKind>(text: string, kind: K, opts: ReadOptions = {}): ServerRead<K> {
-  const collect = opts.collect === true;
-  const plain = opts.parsed === true && text.indexOf('\\') === -1;
-  const canonEntry = plain ? CANON_LOOSE : CANON_STRICT;
-  const flexEntry = plain ? FLEX_LOOSE : FLEX_STRICT;
-  const errors: ServerProblem[] = [];
-  const warnings: ServerProblem[] = [];
-  let arrayForm = false;
-  let i = 0;
-  const n = text.length;
+interface StructRead {
+  values: Record<string, unknown>;
+  members: MemberPlace[];
+}
 
-  const ws = (): void => {
-    while (i < n && isSpace(text.charCodeAt(i))) i++;
-  };
-  const here = (): number => (i < n ? text.charCodeAt(i) : -1);
-  const describeHere = (expected: string): string => (i >= n ? `unexpected end of input, expected ${expected}` : `expected ${expected}`);
+/** The reading state of one pass over `text`. */
+class Pass {
+  i = 0;
+  readonly errors: ServerProblem[] = [];
+  readonly warnings: ServerProblem[] = [];
+  arrayForm = false;
+  entries: EntryPlace[] = [];
+  databaseItems: Array<string | undefined> = [];
+  names: Array<string | undefined> = [];
+  read: ReadEntry[] = [];
 
-  /** Index past the string at i, or a syntax error. */
-  const stringEnd = (): number => {
-    STRING.lastIndex = i;
-    if (!STRING.test(text)) throw new Syntax(i, 'a bad string (an unknown escape, a control character, or no closing quote)');
-    return STRING.lastIndex;
-  };
+  constructor(
+    readonly text: string,
+    readonly allValues: boolean,
+  ) {}
+
+  ws(): void {
+    this.i = skipSpace(this.text, this.i);
+  }
+  here(): number {
+    return this.text.charCodeAt(this.i);
+  }
+  expected(what: string): JsonSyntax {
+    return new JsonSyntax(this.i, this.i >= this.text.length ? `unexpected end of input, expected ${what}` : `expected ${what}`);
+  }
+
   /** A string read into a Rust String: escapes decoded, surrogates checked. */
-  const readString = (pointer: string): string | undefined => {
-    const end = stringEnd();
-    const literal = text.slice(i, end);
-    i = end;
-    if (literal.indexOf('\\') === -1) return literal.slice(1, -1);
-    const s = decodeStrict(literal);
-    if (s === undefined) errors.push({ pointer, message: `this string ${LONE_SURROGATE}` });
+  readString(pointer: string): string | undefined {
+    const start = this.i;
+    this.i = stringEnd(this.text, start);
+    const s = decodeString(this.text.slice(start, this.i));
+    if (s === undefined) this.errors.push({ pointer, message: `this string ${LONE_SURROGATE}` });
     return s;
-  };
-  const skipNumber = (): string => {
-    NUMBER.lastIndex = i;
-    const m = NUMBER.exec(text);
-    if (!m) throw new Syntax(i, 'a bad number');
-    i = NUMBER.lastIndex;
-    // serde_json reads 1.5.2 as 1.5 then fails on what follows; so does the caller.
-    return m[0];
-  };
-  const literal = (word: string): void => {
-    if (!text.startsWith(word, i)) throw new Syntax(i, describeHere('a value'));
-    i += word.length;
-  };
+  }
 
-  /** serde's IgnoredAny: any value, syntax checked, nothing else (no surrogate checks). */
-  const skipValue = (): void => {
-    const stack: number[] = [];
-    for (;;) {
-      // A value is expected here.
-      ws();
-      const c = here();
-      let done = true;
-      if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-        i++;
-        ws();
-        const close = c === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET;
-        if (here() === close) i++;
-        else {
-          stack.push(close);
-          if (c === OPEN_BRACE) skipKey();
-          done = false;
-        }
-      } else if (c === QUOTE) i = stringEnd();
-      else if (c === MINUS || isDigit(c)) skipNumber();
-      else if (c === 0x74) literal('true');
-      else if (c === 0x66) literal('false');
-      else if (c === 0x6e) literal('null');
-      else throw new Syntax(i, describeHere('a value'));
-      // After a value: close containers until one goes on with a comma.
-      while (done) {
-        if (stack.length === 0) return;
-        ws();
-        const d = here();
-        const close = stack[stack.length - 1]!;
-        if (d === COMMA) {
-          i++;
-          if (close === CLOSE_BRACE) {
-            ws();
-            skipKey();
-          }
-          done = false;
-        } else if (d === close) {
-          i++;
-          stack.pop();
-        } else throw new Syntax(i, describeHere(`"," or "${String.fromCharCode(close)}"`));
-      }
-    }
-  };
-  /** A key and its colon inside an ignored object. */
-  const skipKey = (): void => {
-    if (here() !== QUOTE) throw new Syntax(i, describeHere('a key in double quotes'));
-    i = stringEnd();
-    ws();
-    if (here() !== COLON) throw new Syntax(i, describeHere('":" after a key'));
-    i++;
-  };
+  typeError(pointer: string, expected: string): undefined {
+    this.errors.push({ pointer, message: `must be ${expected}` });
+    this.i = skipValue(this.text, this.i);
+    return undefined;
+  }
 
-  const typeError = (pointer: string, expected: string): void => {
-    errors.push({ pointer, message: `must be ${expected}` });
-    skipValue();
-  };
+  readNull(): boolean {
+    if (!this.text.startsWith('null', this.i)) return false;
+    this.i += 4;
+    return true;
+  }
 
-  const readI64 = (pointer: string): bigint | null | undefined => {
-    const c = here();
-    if (c === 0x6e) {
-      literal('null');
+  readI64(pointer: string, inArray: boolean): bigint | null | undefined {
+    if (this.readNull()) {
+      // In the array form, null is how "none" is written; in an object the field can be left out.
+      if (!inArray) this.warnings.push({ pointer, message: 'expiry_millis is null, which the server reads as no expiry; omit the field instead' });
       return null;
     }
-    if (!(c === MINUS || isDigit(c))) {
-      typeError(pointer, 'an integer (Unix epoch milliseconds) or null');
-      return undefined;
-    }
-    const digits = skipNumber();
-    if (/[.eE]/.test(digits) || digits === '-0') {
-      errors.push({ pointer, message: 'must be written as an integer: the server reads 1.0, 1e12 or -0 as a float and refuses it' });
+    const c = this.here();
+    if (!(c === MINUS || isDigit(c))) return this.typeError(pointer, 'an integer (Unix epoch milliseconds) or null');
+    const start = this.i;
+    this.i = numberEnd(this.text, start);
+    const digits = this.text.slice(start, this.i);
+    if (!isIntegerLiteral(digits)) {
+      this.errors.push({ pointer, message: 'must be an integer written without a fraction or exponent: the server reads 1.0, 1e12 or -0 as a float and refuses it' });
       return undefined;
     }
     const v = BigInt(digits);
     if (v < I64_MIN || v > I64_MAX) {
-      errors.push({ pointer, message: 'is outside the range of a signed 64-bit integer (-9223372036854775808 to 9223372036854775807), which the server refuses' });
+      this.errors.push({ pointer, message: 'is outside the range of a signed 64-bit integer (-9223372036854775808 to 9223372036854775807), which the server refuses' });
       return undefined;
     }
     return v;
-  };
+  }
 
-  const readStrings = (pointer: string, what: string): string[] | undefined => {
-    if (here() !== OPEN_BRACKET) {
-      typeError(pointer, `an array of ${what}`);
-      return undefined;
-    }
-    i++;
-    const out: string[] = [];
-    elements(pointer, (p) => {
-      if (here() !== QUOTE) typeError(p, 'a string');
-      else {
-        const s = readString(p);
-        if (collect && s !== undefined) out.push(s);
-      }
+  /** An array of strings; undefined when some item is not one (`items` gets every item in place). */
+  readStrings(pointer: string, what: string, items: Array<string | undefined> = []): string[] | undefined {
+    if (this.here() !== OPEN_BRACKET) return this.typeError(pointer, `an array of ${what}`);
+    this.i++;
+    this.elements(pointer, (p) => {
+      items.push(this.here() !== QUOTE ? this.typeError(p, 'a string') : this.readString(p));
     });
-    return out;
-  };
+    return items.every((s) => s !== undefined) ? (items as string[]) : undefined;
+  }
 
   /** The elements of an array whose "[" was read, each by `item` (which gets its pointer). */
-  const elements = (pointer: string, item: (p: string) => void): number => {
-    ws();
-    if (here() === CLOSE_BRACKET) {
-      i++;
-      return 0;
+  elements(pointer: string, item: (p: string, k: number) => void): void {
+    this.ws();
+    if (this.here() === CLOSE_BRACKET) {
+      this.i++;
+      return;
     }
     for (let k = 0; ; k++) {
-      ws();
-      item(`${pointer}/${k}`);
-      ws();
-      const c = here();
-      if (c === COMMA) i++;
+      this.ws();
+      item(`${pointer}/${k}`, k);
+      this.ws();
+      const c = this.here();
+      if (c === COMMA) this.i++;
       else if (c === CLOSE_BRACKET) {
-        i++;
-        return k + 1;
-      } else throw new Syntax(i, describeHere('"," or "]"'));
+        this.i++;
+        return;
+      } else throw this.expected('"," or "]"');
     }
-  };
+  }
 
-  const readTokens = (pointer: string): ServerToken[] | undefined => {
-    if (here() !== OPEN_BRACKET) {
-      typeError(pointer, 'an array of token objects');
-      return undefined;
+  readTokens(pointer: string): boolean {
+    if (this.here() !== OPEN_BRACKET) {
+      this.typeError(pointer, 'an array of token objects');
+      return false;
     }
-    i++;
-    const out: ServerToken[] = [];
-    if (!collect) {
-      // The common case in a tight loop: plain entries, commas, and the closing bracket.
-      ws();
-      if (here() === CLOSE_BRACKET) {
-        i++;
-        return out;
-      }
-      for (let k = 0; ; k++) {
-        canonEntry.lastIndex = i;
-        if (canonEntry.test(text)) i = canonEntry.lastIndex;
-        else {
-          flexEntry.lastIndex = i;
-          if (flexEntry.test(text)) i = flexEntry.lastIndex;
-          else readStruct(TOKEN, `${pointer}/${k}`);
-        }
-        ws();
-        const c = here();
-        if (c === COMMA) {
-          i++;
-          ws();
-        } else if (c === CLOSE_BRACKET) {
-          i++;
-          return out;
-        } else throw new Syntax(i, describeHere('"," or "]"'));
-      }
-    }
-    elements(pointer, (p) => {
-      FAST_ENTRY.lastIndex = i;
-      const m = FAST_ENTRY.exec(text);
+    this.i++;
+    const { text } = this;
+    const seenLists = new Set<string>();
+    this.elements(pointer, (p, index) => {
+      const start = this.i;
+      CANONICAL_ENTRY.lastIndex = start;
+      const m = CANONICAL_ENTRY.exec(text);
       if (m !== null) {
-        i = FAST_ENTRY.lastIndex;
-        const permissions = [...m[4]!.matchAll(PLAIN_IN_LIST)].map((x) => x[1]!);
-        out.push({ token: m[1]!, name: m[2]!, expiry: m[3] === undefined ? null : BigInt(m[3]), permissions });
+        this.i = CANONICAL_ENTRY.lastIndex;
+        this.entries.push({ start, end: this.i, canonical: true });
+        this.names.push(m[2]!);
+        if (this.allValues || !seenLists.has(m[4]!)) {
+          seenLists.add(m[4]!);
+          this.read.push({ index, values: canonicalValues(m) });
+        }
         return;
       }
-      const v = readStruct(TOKEN, p);
-      if (collect && v !== undefined) {
-        out.push({ token: v.token as string, name: v.name as string, expiry: v.expiry_millis as bigint | null, permissions: v.permissions as string[] });
-      }
+      const s = this.readStruct(TOKEN, p);
+      this.entries.push({ start, end: this.i, canonical: false });
+      const v = s?.values ?? {};
+      this.names.push(typeof v.name === 'string' ? v.name : undefined);
+      if (s) this.read.push({ index, values: entryValues(v) });
     });
-    return out;
-  };
+    return true;
+  }
 
-  const readField = (f: Field, pointer: string): unknown => {
-    ws();
+  readField(f: Field, pointer: string, inArray = false): unknown {
+    this.ws();
     switch (f.type) {
-      case 'string': {
-        if (here() !== QUOTE) {
-          typeError(pointer, 'a string');
-          return undefined;
-        }
-        return readString(pointer);
-      }
+      case 'string':
+        return this.here() !== QUOTE ? this.typeError(pointer, 'a string') : this.readString(pointer);
       case 'optI64':
-        return readI64(pointer);
+        return this.readI64(pointer, inArray);
       case 'strings':
-        return readStrings(pointer, 'strings');
+        return this.readStrings(pointer, 'strings');
       case 'optStrings':
-        if (here() === 0x6e) {
-          literal('null');
+        if (this.readNull()) {
+          if (!inArray) this.warnings.push({ pointer, message: 'create_databases is null, which the server reads as absent; omit the field or write []' });
           return null;
         }
-        return readStrings(pointer, 'database names');
+        return this.readStrings(pointer, 'database names', this.databaseItems);
       case 'tokens':
-        return readTokens(pointer);
+        return this.readTokens(pointer);
     }
-  };
+  }
 
   /**
    * A derived struct: serde_json's deserialize_struct takes an object (fields by name, a
    * known one at most once, unknown ones skipped, optional ones may be missing) or an
-   * array of exactly its fields in declaration order.
+   * array of exactly its fields in declaration order. Undefined: not read at all.
    */
-  const readStruct = (s: Struct, pointer: string): Record<string, unknown> | undefined => {
-    ws();
-    const c = here();
-    const out: Record<string, unknown> = {};
-    if (c === OPEN_BRACKET) {
-      i++;
-      arrayForm = true;
-      warnings.push({ pointer, message: `this is written as an array of the fields (${s.fields.map((f) => f.name).join(', ')}); the server reads it, but write it as an object` });
-      let count = 0;
-      ws();
-      for (const f of s.fields) {
-        ws();
-        if (here() === CLOSE_BRACKET) break;
-        if (count > 0) {
-          if (here() !== COMMA) throw new Syntax(i, describeHere('"," or "]"'));
-          i++;
-        }
-        out[f.name] = readField(f, `${pointer}/${count}`);
-        count++;
-        ws();
-      }
-      if (count < s.fields.length) {
-        errors.push({ pointer, message: `this array has ${count} item${count === 1 ? '' : 's'}; read as ${s.rust} it needs exactly ${s.fields.length} (${s.fields.map((f) => f.name).join(', ')})` });
-        i++; // the "]" that ended it early
-        return undefined;
-      }
-      ws();
-      if (here() !== CLOSE_BRACKET) {
-        if (here() === COMMA) {
-          errors.push({ pointer, message: `this array has more than the ${s.fields.length} items of ${s.rust} (${s.fields.map((f) => f.name).join(', ')})` });
-          i++;
-          // Go on past the extra items, so that later problems are still found.
-          elements(pointer, () => skipValue());
-          return undefined;
-        }
-        throw new Syntax(i, describeHere('"]"'));
-      }
-      i++;
-      return out;
-    }
-    if (c !== OPEN_BRACE) {
-      typeError(pointer, `an object (${s.rust})`);
-      return undefined;
-    }
-    i++;
+  readStruct(s: Struct, pointer: string): StructRead | undefined {
+    this.ws();
+    const c = this.here();
+    if (c === OPEN_BRACKET) return this.readArrayForm(s, pointer);
+    if (c !== OPEN_BRACE) return this.typeError(pointer, `an object (${s.rust})`);
+    const { text } = this;
+    this.i++;
+    const values: Record<string, unknown> = {};
+    const members: MemberPlace[] = [];
     const seen = new Set<string>();
-    ws();
-    if (here() === CLOSE_BRACE) i++;
+    this.ws();
+    if (this.here() === CLOSE_BRACE) this.i++;
     else {
       for (;;) {
-        ws();
-        if (here() !== QUOTE) throw new Syntax(i, describeHere('a key in double quotes'));
-        const keyStart = i;
-        const end = stringEnd();
-        let key = text.slice(keyStart + 1, end - 1);
-        i = end;
+        this.ws();
+        if (this.here() !== QUOTE) throw this.expected('a key in double quotes');
+        const keyStart = this.i;
+        const keyEnd = stringEnd(text, keyStart);
         // Keys of a struct's own object are read as Rust strings before they are matched.
-        if (key.indexOf('\\') !== -1) {
-          const decoded = decodeStrict(text.slice(keyStart, end));
-          if (decoded === undefined) {
-            errors.push({ pointer, message: `a key of this object ${LONE_SURROGATE}` });
-            key = '\uffff'; // matches no field; the value is skipped
-          } else key = decoded;
-        }
-        ws();
-        if (here() !== COLON) throw new Syntax(i, describeHere('":" after a key'));
-        i++;
-        ws();
-        const field = s.fields.find((f) => f.name === key);
+        let key = decodeString(text.slice(keyStart, keyEnd));
+        if (key === undefined) this.errors.push({ pointer, message: `a key of this object ${LONE_SURROGATE}` });
+        this.i = keyEnd;
+        this.ws();
+        if (this.here() !== COLON) throw this.expected('":" after a key');
+        this.i++;
+        this.ws();
+        const valueStart = this.i;
+        const field = key === undefined ? undefined : s.fields.find((f) => f.name === key);
+        key ??= '\uffff';
         const p = `${pointer}/${escapePointerToken(key)}`;
-        if (field === undefined) skipValue();
+        if (field === undefined) this.i = skipValue(text, this.i);
         else if (seen.has(key)) {
-          errors.push({ pointer: p, message: `the field "${key}" is given more than once in this object; the server refuses a duplicate field` });
-          skipValue();
+          this.errors.push({ pointer: p, message: `the field "${key}" is given more than once in this object; the server refuses a duplicate field` });
+          this.i = skipValue(text, this.i);
         } else {
           seen.add(key);
-          out[key] = readField(field, p);
+          const v = this.readField(field, p);
+          if (v !== undefined) values[key] = v;
         }
-        ws();
-        const d = here();
-        if (d === COMMA) i++;
+        members.push({ key, keyStart, keyEnd, valueStart, valueEnd: this.i });
+        this.ws();
+        const d = this.here();
+        if (d === COMMA) this.i++;
         else if (d === CLOSE_BRACE) {
-          i++;
+          this.i++;
           break;
-        } else throw new Syntax(i, describeHere('"," or "}"'));
+        } else throw this.expected('"," or "}"');
       }
     }
     for (const f of s.fields) {
-      if (!seen.has(f.name)) {
-        if (isOptional(f.type)) out[f.name] = null;
-        else errors.push({ pointer: `${pointer}/${escapePointerToken(f.name)}`, message: `the required field "${f.name}" is missing` });
-      }
+      if (seen.has(f.name)) continue;
+      if (isOptional(f.type)) values[f.name] = null;
+      else this.errors.push({ pointer: `${pointer}/${escapePointerToken(f.name)}`, message: `the required field "${f.name}" is missing` });
     }
-    return out;
-  };
+    return { values, members };
+  }
 
-  let value: Record<string, unknown> | undefined;
-  try {
-    value = readStruct(kind === 'admin' ? ADMIN : PERMISSION_FILE, '');
-    ws();
-    if (i < n) throw new Syntax(i, 'the end of the document after its value');
-  } catch (e) {
-    if (!(e instanceof Syntax)) throw e;
-    errors.push({ pointer: '', message: `not valid JSON: ${syntaxMessage(text, e)}` });
-    value = undefined;
+  readArrayForm(s: Struct, pointer: string): StructRead | undefined {
+    this.i++;
+    this.arrayForm = true;
+    const names = s.fields.map((f) => f.name).join(', ');
+    this.warnings.push({ pointer, message: `this is written as an array of the fields (${names}); the server reads it, but write it as an object` });
+    const values: Record<string, unknown> = {};
+    let count = 0;
+    for (const f of s.fields) {
+      this.ws();
+      if (this.here() === CLOSE_BRACKET) break;
+      if (count > 0) {
+        if (this.here() !== COMMA) throw this.expected('"," or "]"');
+        this.i++;
+      }
+      const v = this.readField(f, `${pointer}/${count}`, true);
+      if (v !== undefined) values[f.name] = v;
+      count++;
+      this.ws();
+    }
+    if (count < s.fields.length) {
+      this.errors.push({ pointer, message: `this array has ${count} item${count === 1 ? '' : 's'}; read as ${s.rust} it needs exactly ${s.fields.length} (${names})` });
+      this.i++; // the "]" that ended it early
+      return undefined;
+    }
+    this.ws();
+    if (this.here() === COMMA) {
+      this.errors.push({ pointer, message: `this array has more than the ${s.fields.length} items of ${s.rust} (${names})` });
+      this.i++;
+      // Go on past the extra items, so that later problems are still found.
+      this.elements(pointer, () => {
+        this.i = skipValue(this.text, this.i);
+      });
+      return undefined;
+    }
+    if (this.here() !== CLOSE_BRACKET) throw this.expected('"]"');
+    this.i++;
+    return { values, members: [] };
   }
-  const result: { errors: ServerProblem[]; warnings: ServerProblem[]; arrayForm: boolean; value?: unknown } = { errors, warnings, arrayForm };
-  // Values only mean something when the file loads.
-  if (collect && errors.length === 0 && value !== undefined) {
-    result.value = kind === 'admin' ? { token: value.token, name: value.name, expiry: value.expiry_millis } : value;
-  }
-  return result as ServerRead<K>;
 }
 
-function syntaxMessage(text: string, e: Syntax): string {
-  let line = 1;
-  let lineStart = 0;
-  for (let k = text.indexOf('\n'); k !== -1 && k < e.offset; k = text.indexOf('\n', k + 1)) {
-    line++;
-    lineStart = k + 1;
+function entryValues(v: Record<string, unknown>): Partial<EntryValues> {
+  const out: { -readonly [K in keyof EntryValues]?: EntryValues[K] } = {};
+  if (typeof v.token === 'string') out.token = v.token;
+  if (typeof v.name === 'string') out.name = v.name;
+  if (v.expiry_millis !== undefined) out.expiry = v.expiry_millis as bigint | null;
+  if (Array.isArray(v.permissions)) out.permissions = v.permissions as string[];
+  return out;
+}
+
+/** Reads `text` as the server reads the file it gives to --admin-token-file or --permission-tokens-file. */
+export function readTokenFile(text: string, kind: ServerKind, opts: ReadOptions = {}): ServerRead {
+  const pass = new Pass(text, opts.values === true);
+  let top: StructRead | undefined;
+  try {
+    top = pass.readStruct(kind === 'admin' ? ADMIN : PERMISSION_FILE, '');
+    pass.ws();
+    if (pass.i < text.length) throw new JsonSyntax(pass.i, 'the end of the document after its value');
+  } catch (e) {
+    if (!(e instanceof JsonSyntax)) throw e;
+    pass.errors.push({ pointer: '', message: `not valid JSON: ${syntaxMessage(text, e)}` });
   }
-  return `${e.what} at line ${line}, column ${e.offset - lineStart + 1}`;
+  const v = top?.values ?? {};
+  let admin: Partial<AdminValues> | undefined;
+  if (kind === 'admin') {
+    const e = entryValues(v);
+    admin = { ...(e.token !== undefined && { token: e.token }), ...(e.name !== undefined && { name: e.name }), ...(e.expiry !== undefined && { expiry: e.expiry }) };
+  }
+  return {
+    kind,
+    errors: pass.errors,
+    warnings: pass.warnings,
+    arrayForm: pass.arrayForm,
+    members: top?.members ?? [],
+    admin,
+    databases: Array.isArray(v.create_databases) ? (v.create_databases as string[]) : null,
+    databaseItems: pass.databaseItems,
+    entries: pass.entries,
+    names: pass.names,
+    read: pass.read,
+  };
+}
+
+/**
+ * The values of the entry at `place` of a file that loads (the reader's own reading of
+ * that one entry: the fast path or the walk).
+ */
+export function readEntry(text: string, place: EntryPlace): EntryValues {
+  if (place.canonical) {
+    CANONICAL_ENTRY.lastIndex = place.start;
+    const m = CANONICAL_ENTRY.exec(text);
+    if (m !== null) return canonicalValues(m);
+  }
+  const pass = new Pass(text, true);
+  pass.i = place.start;
+  const s = pass.readStruct(TOKEN, '');
+  if (!s || pass.errors.length > 0) throw new RangeError('readEntry: the entry does not load');
+  return entryValues(s.values) as EntryValues;
+}
+
+/** The members of the object at `start` of a file that loads, in file order, with their places. */
+export function readMembers(text: string, start: number): MemberPlace[] {
+  const pass = new Pass(text, false);
+  pass.i = start;
+  const s = pass.readStruct(TOKEN, '');
+  return s?.members ?? [];
 }

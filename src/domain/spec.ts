@@ -169,7 +169,8 @@ export function desiredState(spec: unknown, now: number): SpecResult {
 export interface ExistingToken {
   readonly name: string;
   readonly permissions: readonly string[];
-  readonly expiry_millis?: number | null;
+  /** Exact i64 milliseconds; null or absent never expires. */
+  readonly expiry?: bigint | null;
 }
 
 export interface ExistingPermissionsFile {
@@ -180,7 +181,7 @@ export interface ExistingPermissionsFile {
 export type Difference =
   | { readonly field: 'permissions'; readonly file: readonly string[]; readonly spec: readonly string[] }
   /** `spec` is the instant, null for no expiry, or the duration text when a relative expiry meets a file without one. */
-  | { readonly field: 'expiry'; readonly file: number | null; readonly spec: number | string | null }
+  | { readonly field: 'expiry'; readonly file: bigint | null; readonly spec: number | string | null }
   | { readonly field: 'name'; readonly file: string; readonly spec: string };
 
 export type TokenStep =
@@ -241,25 +242,25 @@ function normalisedSet(texts: readonly string[]): Set<string> {
   );
 }
 
-function differences(want: { permissions?: readonly string[]; expiry: DesiredExpiry }, have: { permissions?: readonly string[]; expiry_millis?: number | null }): Difference[] {
+function differences(want: { permissions?: readonly string[]; expiry: DesiredExpiry }, have: { permissions?: readonly string[]; expiry?: bigint | null }): Difference[] {
   const out: Difference[] = [];
   if (want.permissions && have.permissions) {
     const a = normalisedSet(want.permissions);
     const b = normalisedSet(have.permissions);
     if (a.size !== b.size || [...a].some((p) => !b.has(p))) out.push({ field: 'permissions', file: [...have.permissions], spec: [...want.permissions] });
   }
-  const fileExpiry = have.expiry_millis ?? null;
+  const fileExpiry = have.expiry ?? null;
   const e = want.expiry;
   // A relative expiry is resolved only at creation: it never counts as drift by itself.
   if (e.kind === 'none' && fileExpiry !== null) out.push({ field: 'expiry', file: fileExpiry, spec: null });
   else if (e.kind === 'duration' && fileExpiry === null) out.push({ field: 'expiry', file: null, spec: e.text });
-  else if (e.kind === 'instant' && fileExpiry !== e.millis) out.push({ field: 'expiry', file: fileExpiry, spec: e.millis });
+  else if (e.kind === 'instant' && fileExpiry !== BigInt(e.millis)) out.push({ field: 'expiry', file: fileExpiry, spec: e.millis });
   return out;
 }
 
 type StepResult = ParseResult<TokenStep>;
 
-function declaredStep(name: string, want: { permissions: readonly string[]; expiry: DesiredExpiry }, have: { permissions?: readonly string[]; expiry_millis?: number | null } | undefined, diffs: Difference[], opts: PlanOptions): StepResult {
+function declaredStep(name: string, want: { permissions: readonly string[]; expiry: DesiredExpiry }, have: { permissions?: readonly string[]; expiry?: bigint | null } | undefined, diffs: Difference[], opts: PlanOptions): StepResult {
   const expiry = (): ParseResult<number | undefined> => resolveExpiry(want.expiry, opts.now);
   if (!have || (diffs.length > 0 && opts.replaceDrifted)) {
     const ms = expiry();
@@ -293,7 +294,7 @@ export function planPermissions(want: DesiredPermissions, existing: ExistingPerm
   return { ok: true, value: { file: want.file, exists: existing !== undefined, steps, databasesAdded, changes } };
 }
 
-export function planAdmin(want: DesiredAdmin, existing: { name: string; expiry_millis?: number | null } | undefined, opts: PlanOptions): PlanResult<AdminPlan> {
+export function planAdmin(want: DesiredAdmin, existing: { name: string; expiry?: bigint | null } | undefined, opts: PlanOptions): PlanResult<AdminPlan> {
   const diffs: Difference[] = existing ? differences({ expiry: want.expiry }, existing) : [];
   if (existing && existing.name !== want.name) diffs.unshift({ field: 'name', file: existing.name, spec: want.name });
   const r = declaredStep(want.name, { permissions: ['*:*:*'], expiry: want.expiry }, existing, diffs, opts);

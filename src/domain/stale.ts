@@ -3,16 +3,18 @@
  * name it already has, so a re-run that keeps an expired token, or one with other
  * permissions than the pipeline now asks for, leaves clients failing without a word.
  */
+import { isExpired } from './instant';
 import { formatPermission, parsePermission } from './permissions';
 
 export type StaleReason =
-  | { readonly kind: 'expired'; readonly expiryMillis: number }
+  | { readonly kind: 'expired'; readonly expiry: bigint }
   /** Normalised and sorted, each side without the permissions both have. */
   | { readonly kind: 'permissions'; readonly onlyKept: readonly string[]; readonly onlyAsked: readonly string[] };
 
 export interface KeptToken {
   readonly name: string;
-  readonly expiry_millis?: number;
+  /** Exact i64 milliseconds; null never expires. */
+  readonly expiry?: bigint | null;
   /** Absent for an admin token, which has full access whatever is asked. */
   readonly permissions?: readonly string[];
 }
@@ -34,7 +36,7 @@ function normalised(perms: readonly string[]): Set<string> {
  */
 export function staleReasons(kept: KeptToken, askedPermissions: readonly string[] | undefined, now: number): StaleReason[] {
   const reasons: StaleReason[] = [];
-  if (kept.expiry_millis !== undefined && kept.expiry_millis <= now) reasons.push({ kind: 'expired', expiryMillis: kept.expiry_millis });
+  if (kept.expiry != null && isExpired(kept.expiry, now)) reasons.push({ kind: 'expired', expiry: kept.expiry });
   if (kept.permissions !== undefined && askedPermissions !== undefined) {
     const have = normalised(kept.permissions);
     const want = normalised(askedPermissions);

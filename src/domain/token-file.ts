@@ -1,30 +1,10 @@
 /**
- * The two file kinds, as typed structs mirroring schemas/*.schema.json (keep them in
- * step), and how new entries look. Unknown fields ride along in the index signatures;
- * edits of a file's text are document.ts's.
+ * The two file kinds as this tool writes them: what a new entry or admin token holds. The
+ * file's text is read by server-reader.ts and edited by document.ts; these are values.
  */
+import type { AdminValues, EntryValues } from './server-reader';
 
-export interface TokenEntry {
-  token: string;
-  name: string;
-  /** Unix epoch milliseconds; absent (never null) when the token does not expire. */
-  expiry_millis?: number;
-  permissions: string[];
-  [unknownField: string]: unknown;
-}
-
-export interface PermissionTokensFile {
-  create_databases?: string[];
-  tokens: TokenEntry[];
-  [unknownField: string]: unknown;
-}
-
-export interface AdminTokenFile {
-  token: string;
-  name: string;
-  expiry_millis?: number;
-  [unknownField: string]: unknown;
-}
+export type { AdminValues, EntryValues } from './server-reader';
 
 export type FileKind = 'admin' | 'permission';
 export const KIND_LABEL: Record<FileKind, string> = {
@@ -32,18 +12,16 @@ export const KIND_LABEL: Record<FileKind, string> = {
   permission: 'a permission tokens file',
 };
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** A permission tokens file is recognised by `tokens` (or `create_databases`), an admin file by `token`. */
-export function detectKind(doc: unknown): FileKind | undefined {
-  if (!isObject(doc)) return undefined;
-  if ('tokens' in doc) return 'permission';
+/**
+ * A permission tokens file is recognised by `tokens` (or `create_databases`), an admin file
+ * by `token`, from the top-level keys.
+ */
+export function detectKind(keys: readonly string[]): FileKind | undefined {
+  if (keys.includes('tokens')) return 'permission';
   // The server ignores unknown fields, so {"token", "name", "create_databases"} loads as an
   // admin token file; create_databases alone still says "permission tokens file".
-  if ('token' in doc) return 'admin';
-  if ('create_databases' in doc) return 'permission';
+  if (keys.includes('token')) return 'admin';
+  if (keys.includes('create_databases')) return 'permission';
   return undefined;
 }
 
@@ -57,19 +35,14 @@ export function repeatsAName(names: readonly string[]): boolean {
   return false;
 }
 
+/** An expiry from a number of milliseconds this tool computed (safe integers only), or none. */
+export const expiryOf = (millis: number | undefined): bigint | null => (millis === undefined ? null : BigInt(millis));
+
 /** Field order is the server's: token, name, expiry_millis, permissions. */
-export function newTokenEntry(token: string, name: string, expiryMillis: number | undefined, permissions: string[]): TokenEntry {
-  return expiryMillis === undefined ? { token, name, permissions } : { token, name, expiry_millis: expiryMillis, permissions };
+export function newTokenEntry(token: string, name: string, expiry: bigint | null, permissions: readonly string[]): EntryValues {
+  return { token, name, expiry, permissions: [...permissions] };
 }
 
-export function newAdminFile(token: string, name: string, expiryMillis: number | undefined): AdminTokenFile {
-  return expiryMillis === undefined ? { token, name } : { token, name, expiry_millis: expiryMillis };
-}
-
-/**
- * Two-space pretty printing with a trailing newline, as the server's writer does: what a
- * document of plain values looks like in a file (edits go through document.ts).
- */
-export function serializeTokenFile(doc: PermissionTokensFile | AdminTokenFile): string {
-  return `${JSON.stringify(doc, null, 2)}\n`;
+export function newAdminFile(token: string, name: string, expiry: bigint | null): AdminValues {
+  return { token, name, expiry };
 }

@@ -3,10 +3,11 @@
  * (duration-words.ts, the one wording of a duration). Files repeat expiries (a pipeline's
  * tokens share one), so each distinct value is worded once.
  */
+import { instantWords } from '../domain/instant';
 import { durationWords } from './duration-words';
 
 export interface ExpiryWords {
-  /** ISO 8601, or the raw milliseconds when the instant has no ISO form (beyond ±8.64e15 ms). */
+  /** ISO 8601, or the exact milliseconds in words when the instant has no ISO form (beyond ±8.64e15 ms). */
   iso: string;
   /** "in 3 months, 2 days" or "5 days ago". */
   relative: string;
@@ -22,22 +23,22 @@ export interface ExpiryText {
   line: string;
 }
 
-const cache = new Map<number, ExpiryText>();
+const cache = new Map<bigint, ExpiryText>();
 let cachedNow: number | undefined;
 
 /** The words and the text of an expiry; 100,000 rows sharing one expiry share these strings. */
-export function expiryText(millis: number, now: number): ExpiryText {
+export function expiryText(millis: bigint, now: number): ExpiryText {
   if (cachedNow !== now) {
     cache.clear();
     cachedNow = now;
   }
   let text = cache.get(millis);
   if (text === undefined) {
-    const date = new Date(millis);
-    const iso = Number.isNaN(date.getTime()) ? `${millis} ms since 1970` : date.toISOString();
-    const left = millis - now;
-    const span = durationWords(left);
-    const words = { iso, relative: left > 0 ? `in ${span}` : `${span} ago`, expired: left <= 0 };
+    const iso = instantWords(millis);
+    const left = millis - BigInt(now);
+    // Words need no more than a float's precision ("in 292 million years").
+    const span = durationWords(Number(left));
+    const words = { iso, relative: left > 0n ? `in ${span}` : `${span} ago`, expired: left <= 0n };
     const expires = words.expired ? `expired ${words.relative}` : words.relative;
     text = { words, expires, line: `${iso} (${expires})` };
     cache.set(millis, text);
@@ -45,11 +46,11 @@ export function expiryText(millis: number, now: number): ExpiryText {
   return text;
 }
 
-export function expiryWords(millis: number, now: number): ExpiryWords {
+export function expiryWords(millis: bigint, now: number): ExpiryWords {
   return expiryText(millis, now).words;
 }
 
 /** One line for text output: "2030-01-01T00:00:00.000Z (in 4 years, 1 month)", or "never". */
-export function expiryLine(millis: number | undefined, now: number): string {
-  return millis === undefined ? 'never' : expiryText(millis, now).line;
+export function expiryLine(millis: bigint | null, now: number): string {
+  return millis === null ? 'never' : expiryText(millis, now).line;
 }

@@ -4,8 +4,10 @@
  */
 import type { ApplyResult } from '../actions/apply';
 import type { AdminPlan, Difference, PermissionsPlan, TokenStep } from '../domain/spec';
+import { jsonObject } from './json';
+import { instantWords } from '../domain/instant';
 
-const when = (ms: number | string | null): string => (ms === null ? 'none' : typeof ms === 'string' ? `in ${ms} from creation` : new Date(ms).toISOString());
+const when = (ms: bigint | number | string | null): string => (ms === null ? 'none' : typeof ms === 'string' ? `in ${ms} from creation` : instantWords(BigInt(ms)));
 
 function difference(d: Difference): string {
   if (d.field === 'permissions') return `permissions ${d.file.join(' ')} -> ${d.spec.join(' ')}`;
@@ -79,5 +81,5 @@ export function renderPlanJson(r: ApplyResult, dryRun: boolean): string {
   const files = [];
   if (r.admin) files.push(planJson('admin', r.admin, r.written && r.admin.changes));
   if (r.permissions) files.push(planJson('permission', r.permissions, r.written && r.permissions.changes));
-  return `${JSON.stringify({ dry_run: dryRun, changes: r.changes, written: r.written, files }, null, 2)}\n`;
+  return jsonObject({ dry_run: dryRun, changes: r.changes, written: r.written, files });
 }

@@ -14,7 +14,8 @@ export const ADMIN_PERMISSION = '*:*:*';
 export interface TokenRow {
   name: string;
   hash: string;
-  expiry_millis: number | null;
+  /** Exact i64 milliseconds, written as digits in JSON and CSV. */
+  expiry_millis: bigint | null;
   expiry: string | null;
   expires: string;
   expired: boolean;
@@ -38,11 +39,11 @@ export function tokenHash(token: string): string {
 }
 
 export function tokenRow(t: TokenView, now: number): TokenRow {
-  const text = t.expiry_millis === undefined ? undefined : expiryText(t.expiry_millis, now);
+  const text = t.expiry === null ? undefined : expiryText(t.expiry, now);
   return {
     name: t.name,
     hash: tokenHash(t.token),
-    expiry_millis: t.expiry_millis ?? null,
+    expiry_millis: t.expiry,
     expiry: text?.words.iso ?? null,
     expires: text?.expires ?? 'never',
     expired: text?.words.expired ?? false,
@@ -87,17 +88,17 @@ export function renderTokens(tokens: readonly TokenView[], now: number, format: 
 function prettyTokens(tokens: readonly TokenView[], now: number): string {
   const texts = new Array<ExpiryText | undefined>(tokens.length);
   const widths = PRETTY_HEADERS.map((h) => h.length);
-  let lastMillis: number | undefined;
+  let lastMillis: bigint | null = null;
   let lastText: ExpiryText | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.name.length > widths[0]!) widths[0] = t.name.length;
-    const millis = t.expiry_millis;
-    if (millis !== undefined && millis !== lastMillis) {
+    const millis = t.expiry;
+    if (millis !== null && millis !== lastMillis) {
       lastText = expiryText(millis, now);
       lastMillis = millis;
     }
-    const text = millis === undefined ? undefined : lastText;
+    const text = millis === null ? undefined : lastText;
     texts[i] = text;
     const expiry = text === undefined ? NEVER.length : text.line.length;
     if (expiry > widths[2]!) widths[2] = expiry;

@@ -21,6 +21,7 @@ import { type ExistingFile, readSnapshot, sameFile } from './read';
 import { FILE_MODE, type Text, fsyncDirectory, removeAbandonedTemps, writeFileAtomic } from './atomic-write';
 import { type Owner, ensureDirectory, refuseIfNotRegular, resolveTarget } from './target';
 import { io, lstatIfExists } from './sys';
+import { verifiedTokenFile } from './verify';
 
 export { STALE_MS, retryDelayMs } from './lock';
 export { MAX_FILE_BYTES, type ExistingFile, readFile } from './read';
@@ -41,6 +42,8 @@ export interface UpdateRequest<R> {
   seam?: FsSeam;
   /** `--owner`: the owner of the file written and of the directories created for it. */
   owner?: Owner;
+  /** The file is a token file: its new text is read back by the server's reader before it is written (exports are not). */
+  tokenFile?: boolean;
 }
 
 export interface UpdateOutcome<R> {
@@ -90,7 +93,8 @@ async function lockedUpdate<R>(req: UpdateRequest<R>, seam: FsSeam): Promise<Upd
     }
     const oldMode = before.existing?.mode;
     const mode = oldMode === undefined || (oldMode & ~FILE_MODE) !== 0 ? FILE_MODE : oldMode;
-    writeFileAtomic(target, change.text, {
+    const text = req.tokenFile ? verifiedTokenFile(change.text, req.path) : change.text;
+    writeFileAtomic(target, text, {
       mode,
       owner: before.stat,
       chown: req.owner,

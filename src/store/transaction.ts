@@ -17,6 +17,7 @@ import { type ExistingFile, type Snapshot, readSnapshot, sameFile } from './read
 import { FILE_MODE, type Text, fsyncDirectory, removeAbandonedTemps, writeFileAtomic } from './atomic-write';
 import { type Owner, ensureDirectory, refuseIfNotRegular, resolveTarget } from './target';
 import { io, lstatIfExists } from './sys';
+import { verifiedTokenFile } from './verify';
 
 export interface TransactionRequest<R> {
   /** The paths as the user gave them. */
@@ -79,7 +80,9 @@ async function transaction<R>(req: TransactionRequest<R>): Promise<TransactionOu
     });
     const change = req.transform(snaps.map((s) => s.existing));
     const writes = order.filter((i) => change.texts[i] !== undefined);
-    writeNested(writes, 0, targets, snaps, locks, change.texts, req, seam);
+    // Every file of a transaction is a token file: each new text is read back before any is written.
+    const texts = change.texts.map((t, i) => (t === undefined ? undefined : verifiedTokenFile(t, req.paths[i]!)));
+    writeNested(writes, 0, targets, snaps, locks, texts, req, seam);
     const written = targets.map((_, i) => change.texts[i] !== undefined);
     const modeTightened = snaps.map((s, i) => {
       const from = s.existing?.mode;

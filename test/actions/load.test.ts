@@ -1,40 +1,34 @@
 /**
- * The canonical fast path of the loader (domain/canonical-file.ts + actions/load.ts) against
- * the full path it short-cuts: it may decline any file, but a file it accepts must be one
- * the full path accepts, with the same parsed view, and every edit of its document must
- * write the same bytes. The full path itself is held to serde's answers in
- * test/domain/server-reader.test.ts; here it is the oracle.
+ * The loader every command uses (actions/load.ts over domain/server-reader.ts), and the
+ * reader's one fast path (an entry in the canonical layout, matched by a regex) against the
+ * walk it short-cuts: the same file minified takes the walk for every entry, and must give
+ * the same verdict, the same values and, edited, the same bytes. The walk itself is held to
+ * serde's answers in test/domain/server-reader.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 
-import { canonicalFile, checkFully, loadDocument } from '../../src/actions/load';
-import { scanCanonicalPermissionFile } from '../../src/domain/canonical-file';
-import { type PermissionDocument, addDatabases, appendEntries, documentText, openDocument, removeEntries, replaceEntry } from '../../src/domain/document';
-import type { PermissionTokensFile } from '../../src/domain/token-file';
-import { FIXTURES } from '../helpers';
+import { loadDocument, loadFile } from '../../src/actions/load';
+import { type PermissionDocument, addDatabases, appendEntries, documentText, entriesOf, removeEntries, replaceEntry } from '../../src/domain/document';
+import type { EntryValues } from '../../src/domain/server-reader';
+import { toJson } from '../../src/output/json';
 
 const NOW = Date.UTC(2026, 11, 1);
 const PATH = 'tokens.json';
 const TOKEN = (k: number): string => `apiv3_${String(k).padStart(4, '0')}${'x'.repeat(80)}`;
 
-/** The full path's verdict: the parsed value, or the error message it refuses with. */
-function fully(text: string): { value: unknown } | { error: string } {
-  try {
-    return { value: checkFully({ text, mode: 0o600 }, PATH, NOW).value };
-  } catch (e) {
-    return { error: (e as Error).message };
-  }
-}
-
 function canonical(file: unknown): string {
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
-function file(entries: number, extra: Partial<PermissionTokensFile> = {}): PermissionTokensFile {
+interface PlainFile {
+  create_databases?: unknown;
+  tokens: Array<Record<string, unknown>>;
+  [k: string]: unknown;
+}
+
+function file(entries: number, extra: Partial<PlainFile> = {}): PlainFile {
   const tokens = Array.from({ length: entries }, (_, k) => ({
     token: TOKEN(k),
     name: `t-${k}`,
@@ -44,16 +38,43 @@ function file(entries: number, extra: Partial<PermissionTokensFile> = {}): Permi
   return { create_databases: ['db1', 'db2'], tokens, ...extra };
 }
 
-test('a file as this tool writes it takes the fast path, whatever its size, with or without create_databases and the final newline', () => {
+/** The loader's verdict: the entries' values, or the error it refuses with. */
+function verdict(text: string): { values: EntryValues[] } | { error: string } {
+  try {
+    return { values: entriesOf(loadDocument({ text, mode: 0o600 }, PATH, NOW, 'permission')) };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+/** The same JSON without a byte of whitespace: no entry is in the canonical layout, so every one takes the walk. */
+const minified = (text: string): string => {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      out += c;
+      if (c === '\\') out += text[++i];
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+      out += c;
+    } else if (!' \n\r\t'.includes(c)) out += c;
+  }
+  return out;
+};
+
+test('a file as this tool writes it reads through the fast path, with the values of the walk', () => {
   for (const text of [canonical(file(0)), canonical(file(1)), canonical(file(500)), canonical({ tokens: file(3).tokens }), JSON.stringify(file(4), null, 2), canonical({ create_databases: [], tokens: [] })]) {
-    const scan = canonicalFile(text, NOW);
-    assert.ok(scan, text.slice(0, 80));
-    assert.deepEqual(fully(text), { value: JSON.parse(text) });
-    assert.deepEqual(scan.names, (JSON.parse(text) as PermissionTokensFile).tokens.map((t) => t.name));
+    const loaded = loadFile({ text, mode: 0o600 }, PATH, NOW, 'permission');
+    assert.ok(loaded.read.entries.every((e) => e.canonical), text.slice(0, 80));
+    assert.deepEqual(verdict(text), verdict(minified(text)));
+    assert.ok(loadFile({ text: minified(text), mode: 0o600 }, PATH, NOW, 'permission').read.entries.every((e) => !e.canonical));
   }
 });
 
-// Each line: what makes the file leave the fast path, and whether the full path loads it.
+// Each line: what makes the file leave the fast path, and whether the server (and so the loader) loads it.
 const declined: [string, string, boolean][] = [
   ['a byte order mark', `\ufeff${canonical(file(2))}`, false],
   ['CRLF line ends', canonical(file(2)).replace(/\n/g, '\r\n'), true],
@@ -81,42 +102,40 @@ const declined: [string, string, boolean][] = [
   ['create_databases null', canonical({ create_databases: null, tokens: file(2).tokens }), true],
 ];
 for (const [label, text, loads] of declined) {
-  test(`the fast path declines ${label}; the full path ${loads ? 'loads it' : 'refuses it'}`, () => {
-    assert.equal(canonicalFile(text, NOW), undefined);
-    assert.equal('value' in fully(text), loads, JSON.stringify(fully(text)));
-    // And so does the loader every command uses.
-    const load = (): unknown => loadDocument({ text, mode: 0o600 }, PATH, NOW);
-    if (loads) load();
-    else assert.throws(load, { code: 'EINVALIDFILE' });
+  test(`the loader ${loads ? 'loads' : 'refuses'} a file with ${label}, laid out or minified`, () => {
+    for (const t of [text, minified(text)]) {
+      const v = verdict(t);
+      assert.equal('values' in v, loads, toJson(v));
+      if (!loads) assert.throws(() => loadDocument({ text: t, mode: 0o600 }, PATH, NOW), { code: 'EINVALIDFILE' });
+    }
   });
 }
 
-/** The same edits on the fast document and the full one, compared byte for byte. */
-function sameEdits(text: string, fast: PermissionDocument, full: PermissionDocument): void {
-  assert.equal(documentText(fast), documentText(full));
-  const entry = { token: TOKEN(9999), name: 'new-one', expiry_millis: NOW, permissions: ['db:db3:write'] };
+/** The same edits on both documents, compared byte for byte and value for value. */
+function sameEdits(text: string, fast: PermissionDocument, walked: PermissionDocument, bytes = true): void {
+  if (bytes) assert.equal(documentText(fast), documentText(walked));
+  const entry = { token: TOKEN(9999), name: 'new-one', expiry: BigInt(NOW), permissions: ['db:db3:write'] };
   const edits: [string, (d: PermissionDocument) => PermissionDocument][] = [
     ['append', (d) => appendEntries(d, [entry])],
     ['add databases', (d) => addDatabases(d, ['db2', 'db3']).doc],
     ['remove the first and the last', (d) => removeEntries(d, new Set([d.names[0]!, d.names[d.names.length - 1]!]))],
-    ['replace the middle one', (d) => (d.names.length === 0 ? d : replaceEntry(d, d.names[d.names.length >> 1]!, { token: TOKEN(8888), expiry_millis: undefined }))],
+    ['replace the middle one', (d) => (d.names.length === 0 ? d : replaceEntry(d, d.names[d.names.length >> 1]!, { token: TOKEN(8888), expiry: null }))],
   ];
   for (const [label, edit] of edits) {
     const a = edit(fast);
-    const b = edit(full);
-    assert.equal(documentText(a), documentText(b), `${label} of ${text.slice(0, 60)}`);
+    const b = edit(walked);
+    if (bytes) assert.equal(documentText(a), documentText(b), `${label} of ${text.slice(0, 60)}`);
     assert.deepEqual(a.names, b.names, label);
     assert.deepEqual(a.databases, b.databases, label);
-    assert.deepEqual(a.value, b.value, label);
-    assert.deepEqual(a.value, JSON.parse(documentText(a)), label);
+    assert.deepEqual(entriesOf(a), entriesOf(b), label);
+    // The values are the text's: read back from the written text, they are the same.
+    assert.deepEqual(entriesOf(a), entriesOf(loadDocument({ text: documentText(a), mode: 0o600 }, PATH, NOW, 'permission')), label);
   }
 }
 
-test('a fast document edits to the same bytes, names and parsed view as the full one', () => {
+test('a canonical document edits to the same bytes, names and values as the walked one', () => {
   for (const text of [canonical(file(0)), canonical(file(7)), canonical({ tokens: file(3).tokens }), canonical({ create_databases: [], tokens: file(2).tokens })]) {
-    const fast = loadDocument({ text, mode: 0o600 }, PATH, NOW, 'permission');
-    const full = openDocument(text, JSON.parse(text) as PermissionTokensFile);
-    sameEdits(text, fast, full);
+    sameEdits(text, loadDocument({ text, mode: 0o600 }, PATH, NOW, 'permission'), loadDocument({ text: minified(text), mode: 0o600 }, PATH, NOW, 'permission'));
   }
 });
 
@@ -160,35 +179,21 @@ const generatedFile = fc
     return text;
   });
 
-test('property: what the fast path accepts, the full path accepts with the same parsed view, and edits write the same bytes', () => {
-  let accepted = 0;
+test('property: laid out or minified, a generated file gets the same verdict, values and edited bytes', () => {
+  let loaded = 0;
   fc.assert(
     fc.property(generatedFile, (text) => {
-      const scan = canonicalFile(text, NOW);
-      if (!scan) return;
-      accepted++;
-      const verdict = fully(text);
-      assert.ok('value' in verdict, `accepted by the fast path, refused by the full one: ${JSON.stringify(text)} (${JSON.stringify(verdict)})`);
-      assert.deepEqual(verdict.value, JSON.parse(text));
-      sameEdits(text, loadDocument({ text, mode: 0o600 }, PATH, NOW, 'permission'), openDocument(text, JSON.parse(text) as PermissionTokensFile));
+      const a = verdict(text);
+      const b = verdict(minified(text));
+      assert.equal('values' in a, 'values' in b, `${JSON.stringify(text)}: ${toJson(a)} / ${toJson(b)}`);
+      if (!('values' in a) || !('values' in b)) return;
+      loaded++;
+      assert.deepEqual(a.values, b.values);
+      // A member this tool does not know keeps its bytes (minified stays minified), so only values compare then.
+      const known = loadFile({ text, mode: 0o600 }, PATH, NOW, 'permission').read.members.every((m) => m.key === 'tokens' || m.key === 'create_databases');
+      sameEdits(text, loadDocument({ text, mode: 0o600 }, PATH, NOW, 'permission'), loadDocument({ text: minified(text), mode: 0o600 }, PATH, NOW, 'permission'), known);
     }),
     { numRuns: 3000, seed: 11 },
   );
-  // The generator must exercise the fast path, not only the declines.
-  assert.ok(accepted > 300, `only ${accepted} generated files took the fast path`);
-});
-
-test("serde's answers: every fixture the fast path accepts is one the server loads", () => {
-  const fixture = JSON.parse(readFileSync(join(FIXTURES, 'serde-json-cases.json'), 'utf8')) as { cases: { text?: string; permission: { load?: unknown } }[] };
-  let checked = 0;
-  for (const c of fixture.cases) {
-    for (const text of c.text === undefined ? [] : [c.text, `${(() => { try { return JSON.stringify(JSON.parse(c.text), null, 2); } catch { return ''; } })()}\n`]) {
-      if (scanCanonicalPermissionFile(text) === undefined) continue;
-      checked++;
-      if (text === c.text) assert.ok('load' in c.permission, `the server refuses ${JSON.stringify(text)}`);
-      // A re-laid-out text has no oracle answer of its own; the full path is its judge.
-      if (canonicalFile(text, NOW)) assert.ok('value' in fully(text), JSON.stringify(text));
-    }
-  }
-  assert.ok(checked > 100, `only ${checked} fixtures scanned as canonical`);
+  assert.ok(loaded > 300, `only ${loaded} generated files loaded`);
 });

@@ -69,7 +69,7 @@ const result: CreateTokenResult = {
   created: true,
   token: 'apiv3_secret-token-value-that-must-not-be-printed-in-text',
   name: 'app',
-  expiryMillis: 1_000_000 + 7 * 86_400_000,
+  expiry: BigInt(1_000_000 + 7 * 86_400_000),
   permissions: ['db:a:read,write'],
   createDatabases: ['a'],
   newDatabases: ['a'],
@@ -91,14 +91,14 @@ test('render json: the documented fields, expiry_millis null without expiry, no 
   assert.deepEqual(JSON.parse(render(result, 'json', 0)), {
     token: result.token,
     name: 'app',
-    expiry_millis: result.expiryMillis,
+    expiry_millis: Number(result.expiry),
     permissions: ['db:a:read,write'],
     output_file: 'out/t.json',
     kind: 'permission',
     created: true,
     create_databases: ['a'],
   });
-  const admin = JSON.parse(render({ ...result, kind: 'admin', expiryMillis: undefined, permissions: undefined }, 'json', 0));
+  const admin = JSON.parse(render({ ...result, kind: 'admin', expiry: null, permissions: undefined }, 'json', 0));
   assert.equal(admin.expiry_millis, null);
   assert.equal('permissions' in admin, false);
   assert.equal('create_databases' in admin, false);

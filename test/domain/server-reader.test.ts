@@ -4,7 +4,7 @@ import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { type ServerKind, readAsServer } from '../../src/domain/server-reader';
+import { type EntryValues, type ServerKind, readTokenFile } from '../../src/domain/server-reader';
 import { FIXTURES } from '../helpers';
 
 type Verdict = { refuse: string } | { load: Record<string, unknown> };
@@ -16,39 +16,30 @@ interface Case {
 }
 const fixture = JSON.parse(readFileSync(join(FIXTURES, 'serde-json-cases.json'), 'utf8')) as { cases: Case[] };
 
-const expiry = (v: bigint | null): string | null => (v === null ? null : String(v));
+const expiry = (v: bigint | null | undefined): string | null => (v === null || v === undefined ? null : String(v));
 
 /** What our reader says, in the oracle's terms. Invalid UTF-8 never reaches it: the store refuses those bytes first, as the server's read_to_string does. */
-function ours(bytes: Buffer, kind: ServerKind, parsed: boolean): Verdict {
+function ours(bytes: Buffer, kind: ServerKind): Verdict {
   if (!isUtf8(bytes)) return { refuse: 'not UTF-8 (refused by the store before reading)' };
-  const r = readAsServer(bytes.toString('utf8'), kind, { collect: true, parsed });
-  // The verdict-only path (what appends run) has its own fast loop; it must agree too.
-  const quick = readAsServer(bytes.toString('utf8'), kind, { parsed });
-  if ((quick.errors.length === 0) !== (r.errors.length === 0)) return { load: { verdictOnlyPathDisagrees: quick.errors } };
+  const text = bytes.toString('utf8');
+  const r = readTokenFile(text, kind, { values: true });
+  // The index an edit reads (values only where needed) must give the same verdict.
+  const quick = readTokenFile(text, kind);
+  if ((quick.errors.length === 0) !== (r.errors.length === 0)) return { load: { indexPathDisagrees: quick.errors } };
   if (r.errors.length > 0) return { refuse: r.errors.map((e) => `${e.pointer}: ${e.message}`).join('; ') };
-  if (kind === 'admin') {
-    const v = (r as ReturnType<typeof readAsServer<'admin'>>).value!;
-    return { load: { token: v.token, name: v.name, expiry: expiry(v.expiry) } };
-  }
-  const v = (r as ReturnType<typeof readAsServer<'permission'>>).value!;
+  if (kind === 'admin') return { load: { token: r.admin!.token, name: r.admin!.name, expiry: expiry(r.admin!.expiry) } };
   return {
     load: {
-      create_databases: v.create_databases,
-      tokens: v.tokens.map((t) => ({ token: t.token, name: t.name, expiry: expiry(t.expiry), permissions: t.permissions })),
+      create_databases: r.databases,
+      tokens: r.read.map(({ values }) => {
+        const t = values as EntryValues;
+        return { token: t.token, name: t.name, expiry: expiry(t.expiry), permissions: t.permissions };
+      }),
     },
   };
 }
 
-const jsonParses = (bytes: Buffer): boolean => {
-  try {
-    JSON.parse(bytes.toString('utf8'));
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** Every case through `readAsServer`, and (where JSON.parse accepts the text) through its path for parsed text too. */
+/** Every case through the reader, under both kinds. */
 function disagreementsOf(verdictOf: (bytes: Buffer, kind: ServerKind) => Verdict | undefined): string[] {
   const disagreements: string[] = [];
   fixture.cases.forEach((c, k) => {
@@ -69,18 +60,7 @@ function disagreementsOf(verdictOf: (bytes: Buffer, kind: ServerKind) => Verdict
 
 test(`the reader agrees with serde_json on all ${fixture.cases.length} oracle cases, verdict and values`, () => {
   assert.ok(fixture.cases.length > 3000);
-  const disagreements = disagreementsOf((bytes, kind) => ours(bytes, kind, false));
-  assert.deepEqual(disagreements.slice(0, 20), [], `${disagreements.length} disagreements`);
-});
-
-test('so does its faster path for text JSON.parse has accepted', () => {
-  let used = 0;
-  const disagreements = disagreementsOf((bytes, kind) => {
-    if (!jsonParses(bytes)) return undefined;
-    used++;
-    return ours(bytes, kind, true);
-  });
-  assert.ok(used > 2000, `${used} verdicts`);
+  const disagreements = disagreementsOf((bytes, kind) => ours(bytes, kind));
   assert.deepEqual(disagreements.slice(0, 20), [], `${disagreements.length} disagreements`);
 });
 
@@ -94,15 +74,14 @@ test('canonical and compact entries, with and without the parsed hint, give the 
   ];
   for (const d of docs) {
     for (const text of [`${JSON.stringify(d, null, 2)}\n`, JSON.stringify(d)]) {
-      for (const parsed of [false, true]) {
-        const r = readAsServer(text, 'permission', { collect: true, parsed });
-        assert.deepEqual(r.errors, [], text);
-        assert.deepEqual(readAsServer(text, 'permission', { parsed }).errors, [], text);
-        assert.deepEqual(r.value?.tokens.map((t) => t.name), d.tokens.map((t) => t.name));
-      }
+      const r = readTokenFile(text, 'permission', { values: true });
+      assert.deepEqual(r.errors, [], text);
+      assert.deepEqual(readTokenFile(text, 'permission').errors, [], text);
+      assert.deepEqual(r.read.map((t) => t.values.name), d.tokens.map((t) => t.name));
+      assert.deepEqual(r.names, d.tokens.map((t) => t.name));
     }
   }
   // Duplicates and escapes in an otherwise canonical entry fall through to the walk.
   const dup = `{\n  "tokens": [\n    {\n      "token": "${T}",\n      "name": "a",\n      "name": "b",\n      "permissions": [\n        "db:a:read"\n      ]\n    }\n  ]\n}\n`;
-  for (const parsed of [false, true]) assert.equal(readAsServer(dup, 'permission', { parsed }).errors[0]?.pointer, '/tokens/0/name');
+  assert.equal(readTokenFile(dup, 'permission').errors[0]?.pointer, '/tokens/0/name');
 });

@@ -146,16 +146,16 @@ describe('expiry drift', () => {
   const table: Array<[string, DesiredPermissions['tokens'][number]['expiry'], number | null | undefined, unknown]> = [
     ['none / none', none, undefined, undefined],
     ['none / null (loads as none)', none, null, undefined],
-    ['none / set', none, LATER, { field: 'expiry', file: LATER, spec: null }],
+    ['none / set', none, LATER, { field: 'expiry', file: BigInt(LATER), spec: null }],
     ['duration / none', dur, undefined, { field: 'expiry', file: null, spec: '90d' }],
     ['duration / set (a relative expiry never drifts by itself)', dur, NOW + 5 * DAY, undefined],
     ['instant / none', inst, undefined, { field: 'expiry', file: null, spec: LATER }],
     ['instant / same', inst, LATER, undefined],
-    ['instant / other', inst, LATER + 1, { field: 'expiry', file: LATER + 1, spec: LATER }],
+    ['instant / other', inst, LATER + 1, { field: 'expiry', file: BigInt(LATER + 1), spec: LATER }],
   ];
   for (const [what, expiry, fileMs, diff] of table) {
     it(what, () => {
-      const file: ExistingToken = fileMs === undefined ? { name: 'x', permissions: ['db:a:read'] } : { name: 'x', permissions: ['db:a:read'], expiry_millis: fileMs };
+      const file: ExistingToken = fileMs === undefined ? { name: 'x', permissions: ['db:a:read'] } : { name: 'x', permissions: ['db:a:read'], expiry: fileMs === null ? null : BigInt(fileMs) };
       const r = planPermissions(want([tok('x', ['db:a:read'], expiry)]), { tokens: [file] }, { prune: false, replaceDrifted: false, now: NOW });
       assert.ok(r.ok);
       assert.deepEqual(r.value.steps[0], diff === undefined ? { action: 'keep', name: 'x' } : { action: 'drift', name: 'x', differences: [diff] });
@@ -178,11 +178,11 @@ describe('expiry drift', () => {
 describe('planAdmin', () => {
   const opts = (replaceDrifted: boolean): PlanOptions => ({ prune: false, replaceDrifted, now: NOW });
   const admin = { file: 'a.json', name: '_admin', expiry: { kind: 'none' } } as const;
-  const table: Array<[string, { name: string; expiry_millis?: number } | undefined, boolean, TokenStep]> = [
+  const table: Array<[string, { name: string; expiry?: bigint } | undefined, boolean, TokenStep]> = [
     ['absent', undefined, false, { action: 'create', name: '_admin', permissions: ['*:*:*'], expiryMillis: undefined }],
     ['present', { name: '_admin' }, true, { action: 'keep', name: '_admin' }],
     ['other name', { name: 'root' }, false, { action: 'drift', name: '_admin', differences: [{ field: 'name', file: 'root', spec: '_admin' }] }],
-    ['expiry drift, replaced', { name: '_admin', expiry_millis: LATER }, true, { action: 'replace', name: '_admin', permissions: ['*:*:*'], expiryMillis: undefined, differences: [{ field: 'expiry', file: LATER, spec: null }] }],
+    ['expiry drift, replaced', { name: '_admin', expiry: BigInt(LATER) }, true, { action: 'replace', name: '_admin', permissions: ['*:*:*'], expiryMillis: undefined, differences: [{ field: 'expiry', file: BigInt(LATER), spec: null }] }],
   ];
   for (const [what, existing, replace, step] of table) {
     it(what, () => {

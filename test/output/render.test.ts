@@ -29,16 +29,24 @@ test('json is one pretty object and a newline; jsonl one compact object per line
   assert.equal(jsonObject({ a: [1] }), '{\n  "a": [\n    1\n  ]\n}\n');
   assert.equal(jsonLines([{ a: 1 }, { b: 'x' }]), '{"a":1}\n{"b":"x"}\n');
   assert.equal(jsonLines([]), '');
+  // i64 values keep every digit; everything else is JSON.stringify's.
+  assert.equal(jsonLines([{ a: 9223372036854775807n, b: -9223372036854775808n, c: 9007199254740993n }]), '{"a":9223372036854775807,"b":-9223372036854775808,"c":9007199254740993}\n');
+  for (const v of [{ a: [1, 'x', null, true, { b: [] }, {}], u: undefined }, [], {}, 'é\u2028"', [undefined, 1]]) {
+    assert.equal(jsonObject(v), `${JSON.stringify(v, null, 2)}\n`);
+    assert.equal(jsonLines([v]), `${JSON.stringify(v)}\n`);
+  }
 });
 
 test('expiry in words: ahead, past, exactly now, never, beyond the ISO range', () => {
   const now = Date.UTC(2026, 0, 1);
   const day = 86_400_000;
-  assert.equal(expiryLine(undefined, now), 'never');
-  assert.equal(expiryLine(now + 3 * day + 12 * 3_600_000, now), '2026-01-04T12:00:00.000Z (in 3 days, 12 hours)');
-  assert.equal(expiryLine(now - 2 * day, now), '2025-12-30T00:00:00.000Z (expired 2 days ago)');
-  assert.deepEqual(expiryWords(now, now), { iso: '2026-01-01T00:00:00.000Z', relative: '0 seconds ago', expired: true });
-  assert.match(expiryLine(9e15, now), /^9000000000000000 ms since 1970 \(in /);
+  assert.equal(expiryLine(null, now), 'never');
+  assert.equal(expiryLine(BigInt(now + 3 * day + 12 * 3_600_000), now), '2026-01-04T12:00:00.000Z (in 3 days, 12 hours)');
+  assert.equal(expiryLine(BigInt(now - 2 * day), now), '2025-12-30T00:00:00.000Z (expired 2 days ago)');
+  assert.deepEqual(expiryWords(BigInt(now), now), { iso: '2026-01-01T00:00:00.000Z', relative: '0 seconds ago', expired: true });
+  // Beyond Date's range: the exact digits, said in words, never a failure.
+  assert.match(expiryLine(9223372036854775807n, now), /^9223372036854775807 ms since 1970 \(beyond the dates this tool can show\) \(in /);
+  assert.match(expiryLine(-9223372036854775808n, now), /^-9223372036854775808 ms since 1970 \(beyond the dates this tool can show\) \(expired /);
 });
 
 test('tokenHash is the first 9 hex digits of the SHA-512 of the string (known answers)', () => {
@@ -50,7 +58,7 @@ test('tokenHash is the first 9 hex digits of the SHA-512 of the string (known an
 test('show tokens pretty, made without rows, is the table of the rows, byte for byte', () => {
   const now = Date.UTC(2026, 0, 1);
   const day = 86_400_000;
-  const view = (name: string, expiry_millis: number | undefined, permissions: string[] | undefined): TokenView => ({ name, token: `apiv3_${name}`, expiry_millis, permissions, entry: {} });
+  const view = (name: string, expiry: number | undefined, permissions: string[] | undefined): TokenView => ({ name, token: `apiv3_${name}`, expiry: expiry === undefined ? null : BigInt(expiry), permissions, start: 0, end: 0 });
   const cases: TokenView[][] = [
     [],
     [view('admin', undefined, undefined)],

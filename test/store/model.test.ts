@@ -201,7 +201,7 @@ class CreateNew implements Cmd {
     assert.equal(res.kind, 'permission');
     assert.equal(res.name, this.name);
     assert.deepEqual(res.permissions, entry.permissions);
-    assert.equal(res.expiryMillis, entry.expiry_millis);
+    assert.equal(res.expiry, entry.expiry_millis === undefined ? null : BigInt(entry.expiry_millis));
     assert.deepEqual(res.newDatabases, added);
     assert.deepEqual(res.createDatabases, doc.create_databases);
     assertFileMatches(m, r, this.toString());
@@ -250,7 +250,7 @@ class CreateIfNotExistsTaken implements Cmd {
     assert.equal(res.created, false);
     assert.equal(res.token, kept.token, 'the kept token is reported');
     assert.deepEqual(res.permissions, kept.permissions);
-    assert.equal(res.expiryMillis, kept.expiry_millis);
+    assert.equal(res.expiry, kept.expiry_millis === undefined ? null : BigInt(kept.expiry_millis));
     assert.deepEqual(res.newDatabases, added);
     if (added.length === 0) assert.ok(readFileSync(r.path).equals(before), 'nothing new: the file is not rewritten');
     assertFileMatches(m, r, this.toString());

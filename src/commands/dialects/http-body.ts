@@ -5,8 +5,7 @@
  * string it stands for and passes the same rules as --permission.
  */
 import type { ExpirySpec } from '../../domain/expiry';
-import { nonIntegerLiterals } from '../../domain/json-layout';
-import { duplicateKey, parseJsonText } from '../../domain/json-text';
+import { parseJson } from '../../domain/json/scan';
 import { schemaProblems } from '../../domain/schema';
 import { normalisePermission } from '../../domain/token-request';
 import { text } from '../args';
@@ -72,9 +71,9 @@ export const httpBody: Dialect = {
     const where = path === '-' ? '--from-json - (standard input)' : `--from-json ${path}`;
     if (words.length > 0) return fail(`${where} takes the whole token from the body; drop the ${words.length} extra argument${words.length === 1 ? '' : 's'}.`);
     const body = ctx.readText(path);
-    const parsed = parseJsonText(body);
+    const parsed = parseJson(body);
     if (!parsed.ok) return fail(`${where} is not valid JSON: ${parsed.reason} at line ${parsed.line}, column ${parsed.column}.`);
-    const twice = duplicateKey(body);
+    const twice = parsed.duplicate;
     if (twice) return fail(`${where}: at ${twice.pointer} the field ${JSON.stringify(twice.key)} is given a second time (the server refuses a duplicate field); give it once.`);
     const problems = schemaProblems('httpTokenBody', parsed.value);
     if (problems.length > 0) {
@@ -82,7 +81,7 @@ export const httpBody: Dialect = {
       return fail(`${where} is not a token request body: at ${p.pointer || '/'} ${p.message}. Expected {"token_name": "...", "permissions": [{"resource_type": "db", "resource_identifier": ["mydb"], "actions": ["read"]}], "expiry_secs": 3600}.`);
     }
     // serde reads 3600.0 as a float and refuses it where it wants a u64; JSON.parse would not.
-    if (nonIntegerLiterals(body).includes('/expiry_secs')) return fail(`${where}: at /expiry_secs the number must be written as an integer (whole seconds), without a fraction or exponent.`);
+    if (parsed.nonIntegers.includes('/expiry_secs')) return fail(`${where}: at /expiry_secs the number must be written as an integer (whole seconds), without a fraction or exponent.`);
     const request = parsed.value as Body;
     const permissions: string[] = [];
     for (const [i, p] of request.permissions.entries()) {
