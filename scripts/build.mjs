@@ -53,8 +53,9 @@ async function bundle() {
     legalComments: 'none',
     alias: { 'graceful-fs': join(root, 'src/shims/graceful-fs.ts') },
     plugins: [signalExitAssert],
-    // Only apply reads YAML: the package stays out of the bundle every command loads (and its code cache).
-    external: ['yaml'],
+    // yaml is bundled too (the package has no run-time dependencies, so it installs from an
+    // empty cache); esbuild wraps each module in a function run on first require, so only
+    // apply reading a YAML spec evaluates it.
     logLevel: 'warning',
   });
   // bin/influxdb3-offline-tokens.cjs loads the bundle with this cache (see there why).

@@ -83,6 +83,12 @@ export interface EntryPlace {
 export interface ReadEntry {
   readonly index: number;
   readonly values: Partial<EntryValues>;
+  /**
+   * false for a canonical entry whose list of permissions an earlier canonical entry has:
+   * the regex settled the rest of what the checks look at (an apiv3_ token, a name, a list
+   * of strings), so a check that only needs errors can pass it by.
+   */
+  readonly distinct: boolean;
 }
 
 export interface ServerRead {
@@ -175,14 +181,30 @@ const I64_MAX = 2n ** 63n - 1n;
 
 const LONE_SURROGATE = 'holds a lone or reversed surrogate escape (such as \\ud800); the server reads strings as UTF-8 and refuses it';
 
-/** The values of a canonical entry the regex has just matched. */
-function canonicalValues(m: RegExpExecArray): EntryValues {
-  return {
-    token: m[1]!,
-    name: m[2]!,
-    expiry: m[3] === undefined ? null : BigInt(m[3]),
-    permissions: m[4]!.slice(1, -1).split(PERMISSION_SEPARATOR),
-  };
+/**
+ * The values of a canonical entry the regex has just matched. Files repeat a few expiries
+ * and lists of permissions across thousands of tokens: `shared` makes each once (the lists
+ * are read-only to everyone).
+ */
+function canonicalValues(m: RegExpExecArray, shared?: Shared): EntryValues {
+  const digits = m[3];
+  const list = m[4]!;
+  let expiry: bigint | null = null;
+  if (digits !== undefined) {
+    expiry = shared?.expiries.get(digits) ?? BigInt(digits);
+    shared?.expiries.set(digits, expiry);
+  }
+  let permissions = shared?.lists.get(list);
+  if (permissions === undefined) {
+    permissions = list.slice(1, -1).split(PERMISSION_SEPARATOR);
+    shared?.lists.set(list, permissions);
+  }
+  return { token: m[1]!, name: m[2]!, expiry, permissions };
+}
+
+interface Shared {
+  readonly expiries: Map<string, bigint>;
+  readonly lists: Map<string, readonly string[]>;
 }
 
 interface StructRead {
@@ -295,30 +317,46 @@ class Pass {
       this.typeError(pointer, 'an array of token objects');
       return false;
     }
-    this.i++;
-    const { text } = this;
+    const { text, entries, names, read } = this;
     const seenLists = new Set<string>();
-    this.elements(pointer, (p, index) => {
-      const start = this.i;
-      CANONICAL_ENTRY.lastIndex = start;
+    const shared: Shared = { expiries: new Map(), lists: new Map() };
+    // The hot loop of every command on a big file: no callback, no pointer built for an entry that reads fast.
+    let i = skipSpace(text, this.i + 1);
+    if (text.charCodeAt(i) === CLOSE_BRACKET) {
+      this.i = i + 1;
+      return true;
+    }
+    for (let index = 0; ; index++) {
+      CANONICAL_ENTRY.lastIndex = i;
       const m = CANONICAL_ENTRY.exec(text);
       if (m !== null) {
-        this.i = CANONICAL_ENTRY.lastIndex;
-        this.entries.push({ start, end: this.i, canonical: true });
-        this.names.push(m[2]!);
-        if (this.allValues || !seenLists.has(m[4]!)) {
-          seenLists.add(m[4]!);
-          this.read.push({ index, values: canonicalValues(m) });
-        }
-        return;
+        const end = CANONICAL_ENTRY.lastIndex;
+        entries.push({ start: i, end, canonical: true });
+        names.push(m[2]!);
+        const distinct = !seenLists.has(m[4]!);
+        if (distinct) seenLists.add(m[4]!);
+        if (this.allValues || distinct) read.push({ index, values: canonicalValues(m, shared), distinct });
+        i = end;
+      } else {
+        this.i = i;
+        const s = this.readStruct(TOKEN, `${pointer}/${index}`);
+        entries.push({ start: i, end: this.i, canonical: false });
+        const v = s?.values ?? {};
+        names.push(typeof v.name === 'string' ? v.name : undefined);
+        if (s) read.push({ index, values: entryValues(v), distinct: true });
+        i = this.i;
       }
-      const s = this.readStruct(TOKEN, p);
-      this.entries.push({ start, end: this.i, canonical: false });
-      const v = s?.values ?? {};
-      this.names.push(typeof v.name === 'string' ? v.name : undefined);
-      if (s) this.read.push({ index, values: entryValues(v) });
-    });
-    return true;
+      i = skipSpace(text, i);
+      const c = text.charCodeAt(i);
+      if (c === COMMA) i = skipSpace(text, i + 1);
+      else if (c === CLOSE_BRACKET) {
+        this.i = i + 1;
+        return true;
+      } else {
+        this.i = i;
+        throw this.expected('"," or "]"');
+      }
+    }
   }
 
   readField(f: Field, pointer: string, inArray = false): unknown {

@@ -4,49 +4,74 @@
  * exact digits: JSON.stringify refuses bigints, and a JS number would round
  * 9007199254740993 and 9223372036854775807. Otherwise the output is JSON.stringify's.
  */
-function write(value: unknown, indent: string, depth: number, out: string[]): void {
-  if (typeof value === 'bigint') {
-    out.push(value.toString());
-    return;
+const quotedKeys = new Map<string, string>();
+const quoteKey = (k: string): string => {
+  let q = quotedKeys.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k);
+    quotedKeys.set(k, q);
   }
-  if (value === null || typeof value !== 'object') {
-    out.push(JSON.stringify(value) ?? 'null');
-    return;
+  return q;
+};
+
+/** `newlines[d]`: a newline and the indent of depth d ('' when compact). */
+function write(value: unknown, newlines: string[], depth: number): string {
+  switch (typeof value) {
+    case 'bigint':
+      return value.toString();
+    case 'string':
+      return JSON.stringify(value);
+    case 'object':
+      break;
+    default:
+      return JSON.stringify(value) ?? 'null';
   }
-  const inner = indent === '' ? '' : `\n${indent.repeat(depth + 1)}`;
-  const close = indent === '' ? '' : `\n${indent.repeat(depth)}`;
-  const colon = indent === '' ? ':' : ': ';
+  if (value === null) return 'null';
+  const inner = (newlines[depth + 1] ??= newlines[depth]!.length === 0 ? '' : `${newlines[depth]}${newlines[1]!.slice(1)}`);
+  const close = newlines[depth]!;
+  const colon = close === '' && inner === '' ? ':' : ': ';
+  let out = '';
   if (Array.isArray(value)) {
-    if (value.length === 0) {
-      out.push('[]');
-      return;
-    }
-    out.push('[');
-    value.forEach((v, i) => {
-      out.push(i === 0 ? inner : `,${inner}`);
-      write(v === undefined ? null : v, indent, depth + 1, out);
-    });
-    out.push(`${close}]`);
-    return;
+    if (value.length === 0) return '[]';
+    for (let i = 0; i < value.length; i++) out += `${i === 0 ? '[' : ','}${inner}${write(value[i] === undefined ? null : value[i], newlines, depth + 1)}`;
+    return `${out}${close}]`;
   }
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && typeof v !== 'function');
-  if (entries.length === 0) {
-    out.push('{}');
-    return;
+  for (const k in value) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v === undefined || typeof v === 'function') continue;
+    out += `${out === '' ? '{' : ','}${inner}${quoteKey(k)}${colon}${write(v, newlines, depth + 1)}`;
   }
-  out.push('{');
-  entries.forEach(([k, v], i) => {
-    out.push(`${i === 0 ? inner : `,${inner}`}${JSON.stringify(k)}${colon}`);
-    write(v, indent, depth + 1, out);
-  });
-  out.push(`${close}}`);
+  return out === '' ? '{}' : `${out}${close}}`;
 }
 
-/** JSON text of `value` (bigints as exact digits), indented like JSON.stringify(value, null, indent). */
+/** Whether a bigint is anywhere in `value` (an iterative walk: rows of 100,000 tokens). */
+function holdsBigint(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'bigint') return true;
+    if (typeof v === 'object' && v !== null) for (const k in v) stack.push((v as Record<string, unknown>)[k]);
+  }
+  return false;
+}
+
+/**
+ * A value as JSON where a number is exact: a bigint within ±(2^53 - 1), as a number; beyond,
+ * the bigint itself (written as digits by toJson).
+ */
+export function exactInteger(v: bigint): number | bigint {
+  return v >= -MAX_SAFE && v <= MAX_SAFE ? Number(v) : v;
+}
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * JSON text of `value` (bigints as exact digits), indented like JSON.stringify(value, null,
+ * indent). Without a bigint it is JSON.stringify's own (native, four times faster on
+ * 100,000 rows than any writer in JS); with one, the writer above.
+ */
 export function toJson(value: unknown, indent = 0): string {
-  const out: string[] = [];
-  write(value, ' '.repeat(indent), 0, out);
-  return out.join('');
+  if (!holdsBigint(value)) return JSON.stringify(value, null, indent) ?? 'null';
+  return write(value, indent === 0 ? [''] : ['\n', `\n${' '.repeat(indent)}`], 0);
 }
 
 export function jsonObject(value: unknown): string {

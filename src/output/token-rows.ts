@@ -6,7 +6,7 @@
 import type { TokenView } from '../actions/read-tokens';
 import { csv } from './csv';
 import { type ExpiryText, expiryText } from './expiry';
-import { jsonLines, jsonObject } from './json';
+import { exactInteger, jsonLines, jsonObject } from './json';
 import { table } from './table';
 
 export const ADMIN_PERMISSION = '*:*:*';
@@ -14,8 +14,8 @@ export const ADMIN_PERMISSION = '*:*:*';
 export interface TokenRow {
   name: string;
   hash: string;
-  /** Exact i64 milliseconds, written as digits in JSON and CSV. */
-  expiry_millis: bigint | null;
+  /** Exact i64 milliseconds: a number where that is exact, else the bigint (written as digits). */
+  expiry_millis: number | bigint | null;
   expiry: string | null;
   expires: string;
   expired: boolean;
@@ -43,7 +43,7 @@ export function tokenRow(t: TokenView, now: number): TokenRow {
   return {
     name: t.name,
     hash: tokenHash(t.token),
-    expiry_millis: t.expiry,
+    expiry_millis: t.expiry === null ? null : exactInteger(t.expiry),
     expiry: text?.words.iso ?? null,
     expires: text?.expires ?? 'never',
     expired: text?.words.expired ?? false,
