@@ -5,7 +5,8 @@
 import { FileError } from '../errors';
 import { type ExpirySpec, expiryMillis } from '../domain/expiry';
 import { appendEntries, findEntry, renderDocument, replaceEntry, setAdminToken } from '../domain/document';
-import { isExpired, successorName } from '../domain/lifecycle';
+import { nextGenerationName } from '../domain/generations';
+import { isExpired } from '../domain/lifecycle';
 import { schemaProblems } from '../domain/schema';
 import { mintToken } from '../domain/token';
 import { type FileKind, newTokenEntry } from '../domain/token-file';
@@ -17,7 +18,7 @@ import { noSuchToken } from './read-tokens';
 export interface RotateOptions {
   file: string;
   name: string;
-  /** The successor's name; the first free NAME-2, NAME-3... when undefined. Not with inPlace. */
+  /** The successor's name; the next generation (NAME-2, NAME-3, ... above the highest in the file) when undefined. Not with inPlace. */
   newName: string | undefined;
   /** The successor's expiry; the old token's expiry_millis when undefined. */
   expiry: ExpirySpec | undefined;
@@ -91,7 +92,8 @@ export async function rotateToken(opts: RotateOptions, env: LifecycleEnv): Promi
       if (opts.newName !== undefined && taken(opts.newName)) {
         throw new RotateError('new-name-taken', `a token named ${JSON.stringify(opts.newName)} is already in ${opts.file}, which was left unchanged.`);
       }
-      const name = opts.newName ?? successorName(opts.name, taken);
+      // The next generation, as apply counts them: one above the highest NAME-N in the file.
+      const name = opts.newName ?? nextGenerationName(opts.name, doc.names);
       const entry = newTokenEntry(token, name, expiry, [...old.permissions]);
       const problems = schemaProblems('tokenEntry', entry);
       if (problems.length > 0) throw new Error(`internal error: the successor fails the schema at ${problems[0]!.pointer}: ${problems[0]!.message}`);

@@ -87,7 +87,8 @@ describe('planPermissions: every token state with every flag combination', () =>
   };
   const spec = want([tok('absent'), tok('same'), tok('drifted')]);
   const drift = [{ field: 'permissions', file: ['db:a:write'], spec: ['db:a:read'] }] as const;
-  const created = { action: 'create', name: 'absent', permissions: ['db:a:read'], expiryMillis: undefined } as const;
+  // The file exists but holds no generation of "absent": created, and marked for the warning of SPEC 11.1.
+  const created = { action: 'create', name: 'absent', permissions: ['db:a:read'], expiryMillis: undefined, recreated: true } as const;
   // [prune, replaceDrifted, expected steps in order]
   const table: Array<[boolean, boolean, TokenStep[]]> = [
     [false, false, [created, { action: 'keep', name: 'same' }, { action: 'drift', name: 'drifted', differences: drift }, { action: 'unmanaged', name: 'undeclared' }]],
