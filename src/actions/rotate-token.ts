@@ -5,7 +5,7 @@
 import { FileError } from '../errors';
 import { type ExpirySpec, expiryMillis } from '../domain/expiry';
 import { appendEntries, findEntry, renderDocument, replaceEntry, setAdminToken } from '../domain/document';
-import { nextGenerationName } from '../domain/generations';
+import { currentGeneration, nextGenerationName } from '../domain/generations';
 import { isExpired } from '../domain/lifecycle';
 import { schemaProblems } from '../domain/schema';
 import { mintToken } from '../domain/token';
@@ -78,15 +78,18 @@ export async function rotateToken(opts: RotateOptions, env: LifecycleEnv): Promi
         const text = renderDocument(setAdminToken(doc, next));
         return { write: true, text, result: { ...base, name: doc.value.name, expiryMillis: expiry, permissions: undefined } };
       }
-      const index = findEntry(doc, opts.name);
+      // A name whose first generation is gone (pruned once expired) is rotated from its
+      // current generation: what `rotate --token-name NAME` means on a file apply manages.
+      const source = findEntry(doc, opts.name) !== -1 ? opts.name : currentGeneration(opts.name, doc.names);
+      const index = source === undefined ? -1 : findEntry(doc, source);
       if (index === -1) throw noSuchToken(opts.file, [opts.name], doc.names);
       const old = doc.value.tokens[index]!;
       const expiry = given ?? old.expiry_millis ?? undefined;
       if (given === undefined && isExpired(expiry, now)) throw bornExpired(opts);
       if (opts.inPlace) {
         const change = given === undefined ? { token } : { token, expiry_millis: given };
-        const text = renderDocument(replaceEntry(doc, opts.name, change));
-        return { write: true, text, result: { ...base, name: opts.name, expiryMillis: expiry, permissions: old.permissions } };
+        const text = renderDocument(replaceEntry(doc, old.name, change));
+        return { write: true, text, result: { ...base, oldName: old.name, name: old.name, expiryMillis: expiry, permissions: old.permissions } };
       }
       const taken = (n: string): boolean => findEntry(doc, n) !== -1;
       if (opts.newName !== undefined && taken(opts.newName)) {
@@ -98,7 +101,7 @@ export async function rotateToken(opts: RotateOptions, env: LifecycleEnv): Promi
       const problems = schemaProblems('tokenEntry', entry);
       if (problems.length > 0) throw new Error(`internal error: the successor fails the schema at ${problems[0]!.pointer}: ${problems[0]!.message}`);
       const text = renderDocument(appendEntries(doc, [entry]));
-      return { write: true, text, result: { ...base, name, expiryMillis: expiry, permissions: entry.permissions } };
+      return { write: true, text, result: { ...base, oldName: old.name, name, expiryMillis: expiry, permissions: entry.permissions } };
     },
   });
   return { ...outcome.result, written: outcome.written, modeTightened: outcome.modeTightened, releaseFailure: outcome.releaseFailure };

@@ -83,16 +83,22 @@ export function groupGenerations<T extends { readonly name: string }>(
   return { byName, others };
 }
 
+/** The highest-numbered NAME-N among `names` (N >= 2), if any. */
+export function currentGeneration(base: string, names: readonly string[]): string | undefined {
+  let best: { name: string; n: bigint } | undefined;
+  for (const name of names) {
+    const split = splitGeneration(name);
+    if (split && split.base === base && (!best || split.n > best.n)) best = { name, n: split.n };
+  }
+  return best?.name;
+}
+
 /**
  * The name `rotate token` and `renew_before` give the successor of `base`: one above the
  * highest generation in the file, so a gap left by a deleted generation is never refilled
  * (a lower number would not be the current generation).
  */
 export function nextGenerationName(base: string, names: readonly string[]): string {
-  let highest = 1n;
-  for (const name of names) {
-    const split = splitGeneration(name);
-    if (split && split.base === base && split.n > highest) highest = split.n;
-  }
-  return generationName(base, highest + 1n);
+  const current = currentGeneration(base, names);
+  return generationName(base, (current === undefined ? 1n : splitGeneration(current)!.n) + 1n);
 }

@@ -3,7 +3,7 @@
  * only knows names, permissions, expiries and where outputs go.
  */
 import type { ApplyResult } from '../actions/apply';
-import { type AdminPlan, type Difference, MINTING, type PermissionsPlan, type TokenStep } from '../domain/spec';
+import { type AdminPlan, type Difference, MINTING, type PermissionsPlan, type TokenStep, expiredCurrent } from '../domain/spec';
 
 /** One output of the spec, as the run found it. */
 export interface OutputLine {
@@ -29,6 +29,12 @@ function difference(d: Difference): string {
 const generation = (s: { of?: string }): string => (s.of === undefined ? '' : ` (current generation of ${q(s.of)}, handed out as ${q(s.of)})`);
 const expiredNote = (s: { expired?: true }): string => (s.expired ? ' EXPIRED, still handed out' : '');
 
+function retireWhen(s: Extract<TokenStep, { action: 'retire' }>): string {
+  if (s.expired) return 'expired, --prune removes it';
+  if (s.expiryMillis === undefined) return 'it never expires: delete it online and here when no client uses it';
+  return `${expires(s.expiryMillis)}, then --prune removes it`;
+}
+
 function stepLine(s: TokenStep): string {
   const name = q(s.name);
   switch (s.action) {
@@ -43,7 +49,7 @@ function stepLine(s: TokenStep): string {
     case 'renew':
       return `  renew      ${name}, the next generation of ${q(s.of)}: ${q(s.previous)} expires ${iso(s.previousExpiryMillis)}, within renew_before; a new string that ${expires(s.expiryMillis)}, handed out as ${q(s.of)}`;
     case 'retire':
-      return `  retire     ${name}, an older generation of ${q(s.of)} (kept for clients still using it; ${s.expired ? 'expired, --prune removes it' : `${expires(s.expiryMillis)}, then --prune removes it`})`;
+      return `  retire     ${name}, an older generation of ${q(s.of)} (kept for clients still using it; ${retireWhen(s)})`;
     case 'remove':
       return `  remove     ${name}${s.of === undefined ? '' : `, an expired older generation of ${q(s.of)}`} (a server that loaded it keeps it: influxdb3 delete token --token-name ${s.name})`;
     case 'unmanaged':
@@ -69,9 +75,11 @@ const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' 
 function mismatches(r: ApplyResult): string | undefined {
   const all = steps(r);
   const count = (action: TokenStep['action']): number => all.filter((s) => s.action === action).length;
+  const expired = expiredCurrent(all);
   const left = [
     count('drift') > 0 ? `${plural(count('drift'), 'token')} differing from the spec (kept as they are; --replace-drifted replaces them)` : '',
     count('unmanaged') > 0 ? `${plural(count('unmanaged'), 'token')} not in the spec (kept; --prune removes them)` : '',
+    expired.length > 0 ? `${plural(expired.length, 'token')} expired and still handed out (nothing renews ${expired.length === 1 ? 'it' : 'them'})` : '',
   ].filter((s) => s !== '');
   return left.length === 0 ? undefined : left.join(', and ');
 }
