@@ -286,14 +286,24 @@ function resolveExpiry(e: DesiredExpiry, now: number): ParseResult<ExpiryMillis>
   return { ok: true, value: Number(millis) };
 }
 
-/** The file's permissions in the normalised form where they parse; others compare as written. */
-function normalisedSet(texts: readonly string[]): Set<string> {
-  return new Set(
-    texts.map((t) => {
-      const p = parsePermission(t);
-      return p.ok ? formatPermission(p.value) : t;
-    }),
-  );
+/**
+ * The file's permissions in the normalised form where they parse; others compare as written.
+ * Thousands of tokens share a few lists: each distinct list is parsed once per plan.
+ */
+type SetMemo = Map<string, Set<string>>;
+function normalisedSet(texts: readonly string[], memo: SetMemo): Set<string> {
+  const key = texts.join('\n');
+  let set = memo.get(key);
+  if (!set) {
+    set = new Set(
+      texts.map((t) => {
+        const p = parsePermission(t);
+        return p.ok ? formatPermission(p.value) : t;
+      }),
+    );
+    memo.set(key, set);
+  }
+  return set;
 }
 
 interface Held {
@@ -301,11 +311,11 @@ interface Held {
   readonly expiry_millis?: number | bigint | string | null;
 }
 
-function differences(want: { permissions?: readonly string[]; expiry: DesiredExpiry }, have: Held): Difference[] {
+function differences(want: { permissions?: readonly string[]; expiry: DesiredExpiry }, have: Held, memo: SetMemo = new Map()): Difference[] {
   const out: Difference[] = [];
   if (want.permissions && have.permissions) {
-    const a = normalisedSet(want.permissions);
-    const b = normalisedSet(have.permissions);
+    const a = normalisedSet(want.permissions, memo);
+    const b = normalisedSet(have.permissions, memo);
     if (a.size !== b.size || [...a].some((p) => !b.has(p))) out.push({ field: 'permissions', file: [...have.permissions], spec: [...want.permissions] });
   }
   const fileExpiry = expiryOf(have);
@@ -346,7 +356,7 @@ export type PlanResult<T> = { ok: true; value: T } | { ok: false; problems: Prob
 const expiryPointer = (pointer: string, e: DesiredExpiry): string => `${pointer}/${e.kind === 'duration' ? 'expiry' : 'expires_at'}`;
 
 /** The steps of one declared token over its generations in the file. */
-function tokenSteps(t: DesiredToken, generations: ReadonlyArray<{ n: bigint; entry: ExistingToken }>, names: () => readonly string[], existing: boolean, opts: PlanOptions): ParseResult<TokenStep[]> {
+function tokenSteps(t: DesiredToken, generations: ReadonlyArray<{ n: bigint; entry: ExistingToken }>, names: () => readonly string[], existing: boolean, opts: PlanOptions, memo: SetMemo): ParseResult<TokenStep[]> {
   const current = generations[generations.length - 1];
   if (!current) {
     const r = declaredStep(t.name, undefined, t, undefined, [], opts);
@@ -364,7 +374,7 @@ function tokenSteps(t: DesiredToken, generations: ReadonlyArray<{ n: bigint; ent
     steps.push({ action: 'renew', name, of: t.name, previous: current.entry.name, previousExpiryMillis: currentExpiry, permissions: t.permissions, expiryMillis: ms.value });
     return { ok: true, value: steps };
   }
-  const r = declaredStep(current.entry.name, of, t, current.entry, differences(t, current.entry), opts);
+  const r = declaredStep(current.entry.name, of, t, current.entry, differences(t, current.entry, memo), opts);
   if (!r.ok) return r;
   steps.push(r.value);
   return { ok: true, value: steps };
@@ -378,8 +388,9 @@ export function planPermissions(want: DesiredPermissions, existing: ExistingPerm
   const names = (): readonly string[] => (fileNames ??= (existing?.tokens ?? []).map((t) => t.name));
   const problems: Problem[] = [];
   const steps: TokenStep[] = [];
+  const memo: SetMemo = new Map();
   for (const t of want.tokens) {
-    const r = tokenSteps(t, byName.get(t.name) ?? [], names, existing !== undefined, opts);
+    const r = tokenSteps(t, byName.get(t.name) ?? [], names, existing !== undefined, opts, memo);
     if (r.ok) steps.push(...r.value);
     else problems.push({ pointer: expiryPointer(t.pointer, t.expiry), message: r.reason });
   }
