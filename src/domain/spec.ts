@@ -9,7 +9,7 @@ import { parseDuration } from './duration';
 import { parseInstant } from './expiry';
 import { type ParseResult, formatPermission, parsePermission } from './permissions';
 import { type Problem, schemaProblems } from './schema';
-import { type ExpiryMillis, expiredAt, expiresWithin, expiryOf, groupGenerations, nextGenerationName, sameExpiry } from './generations';
+import { type ExpiryMillis, expiredAt, expiresWithin, expiryOf, generationName, groupGenerations, highestGenerations, sameExpiry } from './generations';
 
 export type { Problem } from './schema';
 
@@ -356,7 +356,7 @@ export type PlanResult<T> = { ok: true; value: T } | { ok: false; problems: Prob
 const expiryPointer = (pointer: string, e: DesiredExpiry): string => `${pointer}/${e.kind === 'duration' ? 'expiry' : 'expires_at'}`;
 
 /** The steps of one declared token over its generations in the file. */
-function tokenSteps(t: DesiredToken, generations: ReadonlyArray<{ n: bigint; entry: ExistingToken }>, names: () => readonly string[], existing: boolean, opts: PlanOptions, memo: SetMemo): ParseResult<TokenStep[]> {
+function tokenSteps(t: DesiredToken, generations: ReadonlyArray<{ n: bigint; entry: ExistingToken }>, highest: () => ReadonlyMap<string, bigint>, existing: boolean, opts: PlanOptions, memo: SetMemo): ParseResult<TokenStep[]> {
   const current = generations[generations.length - 1];
   if (!current) {
     const r = declaredStep(t.name, undefined, t, undefined, [], opts);
@@ -370,7 +370,7 @@ function tokenSteps(t: DesiredToken, generations: ReadonlyArray<{ n: bigint; ent
     const ms = resolveExpiry(t.expiry, opts.now);
     if (!ms.ok) return ms;
     steps.push(olderStep(current.entry.name, t.name, current.entry, opts));
-    const name = nextGenerationName(t.name, names());
+    const name = generationName(t.name, (highest().get(t.name) ?? 1n) + 1n);
     steps.push({ action: 'renew', name, of: t.name, previous: current.entry.name, previousExpiryMillis: currentExpiry, permissions: t.permissions, expiryMillis: ms.value });
     return { ok: true, value: steps };
   }
@@ -383,14 +383,15 @@ function tokenSteps(t: DesiredToken, generations: ReadonlyArray<{ n: bigint; ent
 export function planPermissions(want: DesiredPermissions, existing: ExistingPermissionsFile | undefined, opts: PlanOptions): PlanResult<PermissionsPlan> {
   const declared = new Set(want.tokens.map((t) => t.name));
   const { byName, others } = groupGenerations(declared, existing?.tokens ?? []);
-  // Only a renewal needs every name in the file (for the next free generation number).
-  let fileNames: string[] | undefined;
-  const names = (): readonly string[] => (fileNames ??= (existing?.tokens ?? []).map((t) => t.name));
+  // Only a renewal needs the highest generation of each name, in the file and in the spec
+  // (a declared x-2 is taken even before it is in the file): counted once, on first use.
+  let counted: Map<string, bigint> | undefined;
+  const highest = (): ReadonlyMap<string, bigint> => (counted ??= highestGenerations([...declared, ...(existing?.tokens ?? []).map((t) => t.name)]));
   const problems: Problem[] = [];
   const steps: TokenStep[] = [];
   const memo: SetMemo = new Map();
   for (const t of want.tokens) {
-    const r = tokenSteps(t, byName.get(t.name) ?? [], names, existing !== undefined, opts, memo);
+    const r = tokenSteps(t, byName.get(t.name) ?? [], highest, existing !== undefined, opts, memo);
     if (r.ok) steps.push(...r.value);
     else problems.push({ pointer: expiryPointer(t.pointer, t.expiry), message: r.reason });
   }

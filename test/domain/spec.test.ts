@@ -289,3 +289,13 @@ describe('renew_before in the spec', () => {
     });
   }
 });
+
+describe('renewal names', () => {
+  it('the next generation skips a name the spec declares, even before it is in the file', () => {
+    const dur = { kind: 'duration', text: '90d', secs: 90n * 86_400n } as const;
+    const x = { ...tok('x', ['db:a:read'], dur), renewBeforeMs: 30 * DAY };
+    const r = planPermissions(want([x, tok('x-2')]), { tokens: [{ name: 'x', permissions: ['db:a:read'], expiry_millis: NOW + DAY }] }, { prune: false, replaceDrifted: false, now: NOW });
+    assert.ok(r.ok);
+    assert.deepEqual(r.value.steps.map((s) => [s.action, s.name]), [['retire', 'x'], ['renew', 'x-3'], ['create', 'x-2']]);
+  });
+});
