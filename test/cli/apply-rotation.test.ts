@@ -258,7 +258,7 @@ outputs:
     assert.match(r.stdout, /^deploy\/tokens\/admin\.json \(admin token file, new\): changed$/m);
   });
 
-  it('--dry-run lists the outputs and whether each would change; a run names what it wrote; removal alone asks for no restart', () => {
+  it('--dry-run lists the outputs and whether each would change', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'spec.yaml'), SPEC);
     const dry = runCliAt(T0, ['apply', '-f', 'spec.yaml', '--dry-run'], { cwd: dir });
@@ -268,7 +268,12 @@ outputs:
     assert.equal(runCliAt(T0, ['apply', '-f', 'spec.yaml'], { cwd: dir }).status, 0);
     const again = runCliAt(T0, ['apply', '-f', 'spec.yaml', '--dry-run'], { cwd: dir });
     assert.match(again.stdout, /\n {2}secrets \(files, \/outputs\/0\): unchanged\n/);
-    // Only a removal: the token files and outputs change, and no restart is asked for.
+  });
+
+  it('an apply that only removed a token asks for no restart, and names what it wrote', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'spec.yaml'), SPEC);
+    assert.equal(runCliAt(T0, ['apply', '-f', 'spec.yaml'], { cwd: dir }).status, 0);
     writeFileSync(join(dir, 'spec.yaml'), SPEC.replace(/ {4}- name: short\n.*\n.*\n/, ''));
     const removal = runCliAt(T0, ['apply', '-f', 'spec.yaml', '--prune'], { cwd: dir });
     assert.equal(removal.status, 0, removal.stderr);
