@@ -73,7 +73,7 @@ function resolvePaths(d: DesiredState, specDir: string): DesiredState {
   return {
     ...(d.admin && { admin: { ...d.admin, file: at(d.admin.file) } }),
     ...(d.permissions && { permissions: { ...d.permissions, file: at(d.permissions.file) } }),
-    outputs: d.outputs.map((o) => (typeof o.output === 'string' ? { ...o, output: at(o.output) } : o)),
+    outputs: d.outputs.map((o) => (typeof o.output === 'string' && o.output !== '-' ? { ...o, output: at(o.output) } : o)),
   };
 }
 
