@@ -84,11 +84,14 @@ check_compose_script() {
   (cd "$secrets" && find . -type f | sort | xargs sha256sum) > "$dir/second.sum"
   cmp -s "$dir/first.sum" "$dir/second.sum" || fail "a second run of mint-tokens.sh changed the files"
 
-  # A kept token that has expired stops the service with a message, and nothing is handed out.
+  # A token that has expired is renewed (renew_before): the next generation is added and
+  # the client's file carries its string under the same name.
   node -e 'const f=process.argv[1],fs=require("fs"),d=JSON.parse(fs.readFileSync(f));d.tokens.find(t=>t.name==="telegraf").expiry_millis=Date.now()-1000;fs.writeFileSync(f,JSON.stringify(d,null,2)+"\n")' "$secrets/server/permission-tokens.json"
-  if run > "$dir/expired.log" 2>&1; then fail "mint-tokens.sh kept an expired token silently"; fi
-  grep -q 'expired' "$dir/expired.log" || { cat "$dir/expired.log"; fail "the expired token was not named"; }
-  ok "compose token service under BusyBox sh: each secret file written for its reader, a re-run changes no byte, an expired token stops it"
+  run > "$dir/expired.log" 2>&1 || { cat "$dir/expired.log"; fail "mint-tokens.sh did not renew an expired token"; }
+  grep -q 'renew .*"telegraf-2"' "$dir/expired.log" || { cat "$dir/expired.log"; fail "the renewal was not named"; }
+  token=$(node -e 'const t=JSON.parse(require("fs").readFileSync(process.argv[1])).tokens.find(t=>t.name==="telegraf-2");process.stdout.write(t.token)' "$secrets/server/permission-tokens.json")
+  [ "$(cat "$secrets/telegraf/telegraf")" = "$token" ] || fail "the telegraf secret does not hold the renewed token"
+  ok "compose token service under BusyBox sh: each secret file written for its reader, a re-run changes no byte, an expired token is renewed and handed out"
 }
 
 # Kubernetes: mint.sh as the Job runs it (BusyBox sh, uid of the caller), then again from

@@ -93,6 +93,21 @@ export function startCli(args: string[], opts: StartOptions = {}): StartedCli {
   return { child, done, exited: () => exited, stdout: () => stdout, stderr: () => stderr };
 }
 
+let clockPreload: string | undefined;
+
+/**
+ * Runs the CLI with its clock at `nowMs` (and running on from there, so waits still end):
+ * Date.now is moved by a `--require` preload, as a deploy a year from now would see it.
+ * For lifecycles over months without sleeping.
+ */
+export function runCliAt(nowMs: number, args: string[], opts: { cwd?: string; input?: string } = {}): CliResult {
+  if (!clockPreload) {
+    clockPreload = join(tempDir('otk-clock'), 'clock.js');
+    writeFileSync(clockPreload, 'const real = Date.now; const offset = Number(process.env.OTK_FAKE_NOW) - real(); Date.now = () => real() + offset;\n');
+  }
+  return runCli(args, { ...opts, env: { NODE_OPTIONS: `--require ${clockPreload}`, OTK_FAKE_NOW: String(nowMs) } });
+}
+
 /** Runs the CLI asynchronously, for concurrent writers. */
 export function runCliAsync(args: string[], opts: { cwd?: string } = {}): Promise<CliResult> {
   return startCli(args, opts).done;

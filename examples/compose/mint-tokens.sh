@@ -1,9 +1,11 @@
 #!/bin/sh
-# The token service of compose.yaml: mints the stack's tokens once and hands each
-# container only its own file. Safe to run again: every token that already exists keeps
-# its string (--if-not-exists), so clients keep working; new names are added.
-# POSIX sh (BusyBox ash in the image). Set TOKENS_DIR, the owners or TOOL to run it
-# elsewhere; an empty owner writes files owned by the caller (no root needed).
+# The token service of compose.yaml: one `apply` of the spec below writes the stack's token
+# files and hands each client container only its own token. Safe on every run: a token
+# already in the file keeps its string; renew_before adds the next generation (telegraf-2,
+# ...) 30 days before the current one expires, and the client's file then carries the new
+# string under the same file name. --fail-if-stale stops instead of handing out an expired
+# token that nothing renews. POSIX sh (BusyBox ash in the image). Set TOKENS_DIR, the
+# owners or TOOL to run it elsewhere; an empty owner writes files owned by the caller.
 set -eu
 
 TOOL=${TOOL:-influxdb3-offline-tokens}
@@ -16,39 +18,29 @@ ADMIN="$DIR/server/admin-token.json"
 
 umask 077
 
-# Runs the tool with --owner OWNER when OWNER is not empty.
-as() {
-  owner=$1
-  shift
-  if [ -n "$owner" ]; then
-    "$TOOL" "$@" --owner "$owner"
-  else
-    "$TOOL" "$@"
-  fi
+# The spec's owner key for an output (nothing when the owner is empty).
+owner() {
+  if [ -n "$1" ]; then printf ', owner: "%s"' "$1"; fi
 }
+# --owner for the token files (nothing when the owner is empty).
+set -- apply --fail-if-stale -f -
+if [ -n "$SERVER_OWNER" ]; then set -- "$@" --owner "$SERVER_OWNER"; fi
 
-as "$SERVER_OWNER" create token --admin --if-not-exists --output-file "$ADMIN"
-as "$SERVER_OWNER" create token --if-not-exists --name telegraf \
-  --permission "db:sensors:write" --create-databases sensors --expiry 1y \
-  --output-file "$PERMS"
-as "$SERVER_OWNER" create token --if-not-exists --name grafana \
-  --permission "db:sensors:read" --permission "system:health:read" \
-  --output-file "$PERMS"
-
-# --if-not-exists keeps a token as it is, expired or not: stop here rather than hand a
-# client a dead token (validate --strict fails on warnings, an expired token among them).
-for f in "$ADMIN" "$PERMS"; do
-  if ! "$TOOL" validate --strict "$f"; then
-    echo "error: $f needs attention (above); an expired token must be rotated," \
-      "see 'When a token expires' in the README" >&2
-    exit 1
-  fi
-done
-
-# One directory per client, holding only that client's token (file named after it).
-as "$TELEGRAF_OWNER" export --file "$PERMS" --format files --token-name telegraf \
-  --output "$DIR/telegraf"
-as "$GRAFANA_OWNER" export --file "$PERMS" --format files --token-name grafana \
-  --output "$DIR/grafana"
+# The tokens of the stack. Add a client: one token and one output (its own directory,
+# holding only its token, named after it).
+"$TOOL" "$@" <<EOF
+admin:
+  file: "$ADMIN"
+permissions:
+  file: "$PERMS"
+  create_databases: [sensors]
+  renew_before: 30d
+  tokens:
+    - { name: telegraf, permissions: ["db:sensors:write"], expiry: 1y }
+    - { name: grafana, permissions: ["db:sensors:read", "system:health:read"] }
+outputs:
+  - { format: files, token_names: [telegraf], output: "$DIR/telegraf"$(owner "$TELEGRAF_OWNER") }
+  - { format: files, token_names: [grafana], output: "$DIR/grafana"$(owner "$GRAFANA_OWNER") }
+EOF
 
 echo "tokens ready in $DIR (server/, telegraf/, grafana/)"

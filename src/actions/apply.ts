@@ -4,10 +4,11 @@
  * plan made from what they hold, the edits made on their documents, every file written
  * or none. Outputs run after, from the files as written.
  */
-import { UsageError } from '../errors';
+import { FileError, UsageError } from '../errors';
 import {
   type AdminDocument,
   type PermissionDocument,
+  type TokenDocument,
   addDatabases,
   adminOf,
   entriesOf,
@@ -17,21 +18,25 @@ import {
   renderDocument,
   setAdminToken,
 } from '../domain/document';
-import { type AdminPlan, type DesiredState, type PermissionsPlan, type Problem, type TokenStep, planAdmin, planPermissions } from '../domain/spec';
+import { type AdminPlan, type DesiredState, MINTING, type PermissionsPlan, type Problem, type TokenStep, expiredCurrent, outputNames, planAdmin, planPermissions } from '../domain/spec';
 import { type RandomBytes, mintToken } from '../domain/token';
-import { expiryOf, newAdminFile, newTokenEntry } from '../domain/token-file';
+import { newAdminFile, newTokenEntry } from '../domain/token-file';
 import { isUtf8 } from 'node:buffer';
 import { type FsSeam, nodeFs } from '../store/fs-seam';
-import { type Text, readFile } from '../store/store';
+import { type ExistingFile, type Text, readFile } from '../store/store';
 import { type Owner } from '../store/target';
 import { updateFiles } from '../store/transaction';
+import { type ExportRequest, type LoadedFile, exportTokens, render } from './export';
 import { loadDocument } from './load';
+import { outputHolds } from './output-state';
 
 export interface ApplyRequest {
   readonly desired: DesiredState;
   readonly dryRun: boolean;
   readonly prune: boolean;
   readonly replaceDrifted: boolean;
+  /** Refuse (ESTALE, nothing written) when a current generation that would be handed out has expired. */
+  readonly failIfStale?: boolean;
   readonly lockTimeoutMs: number;
   readonly owner?: Owner | undefined;
 }
@@ -44,6 +49,8 @@ export interface ApplyResult {
   readonly written: boolean;
   /** Token files whose looser mode was written back as 0600 (the path as the spec gives it). */
   readonly modeTightened: ReadonlyArray<{ file: string; from: number; to: number }>;
+  /** The token files as they are after the run (as they would be, with --dry-run), as outputs see them. */
+  readonly sources: readonly LoadedFile[];
 }
 
 /** Plan problems are the spec's: placed by pointer, worded as a usage error above. */
@@ -53,12 +60,27 @@ export class SpecProblems extends UsageError {
   }
 }
 
+export interface StaleToken {
+  readonly file: string;
+  readonly name: string;
+  /** The spec's name (the same as `name` for a first generation and for the admin token). */
+  readonly of: string;
+}
+
+/** Expired current generations that a --fail-if-stale run refused to hand out; the command words it. */
+export class StaleTokens extends FileError {
+  constructor(readonly stale: readonly StaleToken[]) {
+    super('ESTALE', `${stale.length} token${stale.length === 1 ? ' has' : 's have'} expired (the first: ${JSON.stringify(stale[0]?.name)} in ${stale[0]?.file}); nothing was written.`);
+  }
+}
+
 function unwrap<T>(r: { ok: true; value: T } | { ok: false; problems: Problem[] }): T {
   if (!r.ok) throw new SpecProblems(r.problems);
   return r.value;
 }
 
-const isChange = (s: TokenStep): s is Extract<TokenStep, { action: 'create' | 'replace' }> => s.action === 'create' || s.action === 'replace';
+type Minting = Extract<TokenStep, { action: 'create' | 'replace' | 'renew' }>;
+const isMinting = (s: TokenStep): s is Minting => MINTING.has(s.action);
 
 function editPermissions(doc: PermissionDocument, plan: PermissionsPlan, randomBytes: RandomBytes): PermissionDocument {
   // A replaced entry goes out with the removed ones and comes back, new, at the end.
@@ -66,9 +88,24 @@ function editPermissions(doc: PermissionDocument, plan: PermissionsPlan, randomB
   let next = removeEntries(doc, gone);
   next = appendEntries(
     next,
-    plan.steps.filter(isChange).map((s) => newTokenEntry(mintToken(randomBytes), s.name, expiryOf(s.expiryMillis), s.permissions)),
+    plan.steps.filter(isMinting).map((s) => newTokenEntry(mintToken(randomBytes), s.name, s.expiryMillis ?? null, s.permissions)),
   );
   return addDatabases(next, plan.databasesAdded).doc;
+}
+
+/** The file as outputs see it: the admin token under its name; in the permission file, current generations under the spec's names. */
+function source(path: string, doc: TokenDocument, text: Text, plan: PermissionsPlan | undefined): LoadedFile {
+  const joined = typeof text === 'string' ? text : text.join('');
+  if (doc.kind === 'admin') {
+    const a = adminOf(doc);
+    return { path, kind: 'admin', text: joined, tokens: [{ file: path, name: a.name, token: a.token }] };
+  }
+  const names = plan ? outputNames(plan) : new Map<string, string | undefined>();
+  const tokens = entriesOf(doc).flatMap((t) => {
+    const name = names.has(t.name) ? names.get(t.name) : t.name;
+    return name === undefined ? [] : [{ file: path, name, token: t.token }];
+  });
+  return { path, kind: 'permission', text: joined, tokens };
 }
 
 export async function applySpec(req: ApplyRequest, env: { now: () => number; randomBytes: RandomBytes; seam?: FsSeam }): Promise<ApplyResult> {
@@ -84,29 +121,64 @@ export async function applySpec(req: ApplyRequest, env: { now: () => number; ran
     seam: env.seam,
     transform(existing) {
       const texts: Array<Text | undefined> = [];
+      const sources: LoadedFile[] = [];
+      const stale: StaleToken[] = [];
       let adminPlan: AdminPlan | undefined;
       let permissionsPlan: PermissionsPlan | undefined;
       let k = 0;
+      // A dry run makes the same edits (fresh strings included) and writes none of them:
+      // the outputs are judged on what the files would hold.
+      const keep = (file: ExistingFile | undefined, changes: boolean, doc: TokenDocument, path: string, plan?: PermissionsPlan): void => {
+        const text = changes ? renderDocument(doc) : file!.text;
+        texts.push(changes && !req.dryRun ? text : undefined);
+        sources.push(source(path, doc, text, plan));
+      };
       if (admin) {
         const file = existing[k++];
         const doc = file ? (loadDocument(file, admin.file, now, 'admin') as AdminDocument) : undefined;
         adminPlan = unwrap(planAdmin(admin, doc && adminOf(doc), opts));
         const step = adminPlan.step;
-        texts.push(!req.dryRun && isChange(step) ? renderDocument(setAdminToken(doc ?? emptyDocument('admin'), newAdminFile(mintToken(env.randomBytes), step.name, expiryOf(step.expiryMillis)))) : undefined);
+        stale.push(...expiredCurrent([step]).map((s) => ({ file: admin.file, ...s })));
+        const next = isMinting(step) ? setAdminToken(doc ?? emptyDocument('admin'), newAdminFile(mintToken(env.randomBytes), step.name, step.expiryMillis ?? null)) : doc!;
+        keep(file, adminPlan.changes, next, admin.file);
       }
       if (permissions) {
         const file = existing[k++];
         const doc = file ? (loadDocument(file, permissions.file, now, 'permission') as PermissionDocument) : undefined;
         permissionsPlan = unwrap(planPermissions(permissions, doc && { create_databases: doc.databases ?? null, tokens: entriesOf(doc) }, opts));
-        texts.push(!req.dryRun && permissionsPlan.changes ? renderDocument(editPermissions(doc ?? emptyDocument('permission'), permissionsPlan, env.randomBytes)) : undefined);
+        stale.push(...expiredCurrent(permissionsPlan.steps).map((s) => ({ file: permissions.file, ...s })));
+        const next = permissionsPlan.changes ? editPermissions(doc ?? emptyDocument('permission'), permissionsPlan, env.randomBytes) : doc!;
+        keep(file, permissionsPlan.changes, next, permissions.file, permissionsPlan);
       }
-      return { texts, result: { adminPlan, permissionsPlan } };
+      if (req.failIfStale && stale.length > 0) throw new StaleTokens(stale);
+      return { texts, result: { adminPlan, permissionsPlan, sources } };
     },
   });
-  const { adminPlan, permissionsPlan } = outcome.result;
+  const { adminPlan, permissionsPlan, sources } = outcome.result;
   const changes = (adminPlan?.changes ?? false) || (permissionsPlan?.changes ?? false);
   const modeTightened = outcome.modeTightened.flatMap((m, i) => (m ? [{ file: paths[i]!, ...m }] : []));
-  return { ...(adminPlan && { admin: adminPlan }), ...(permissionsPlan && { permissions: permissionsPlan }), changes, written: outcome.written.some(Boolean), modeTightened };
+  return { ...(adminPlan && { admin: adminPlan }), ...(permissionsPlan && { permissions: permissionsPlan }), changes, written: outcome.written.some(Boolean), modeTightened, sources };
+}
+
+export interface OutputResult {
+  /** Whether the output's bytes differ from what it holds (or it does not exist yet). */
+  readonly changes: boolean;
+  /** The paths written: none when unchanged or in a dry run. */
+  readonly written: readonly string[];
+  readonly tokens: number;
+}
+
+/**
+ * One output of the spec, made from the files as the run left them (or would leave them):
+ * rendered, compared with what the output holds, and written only when it differs.
+ */
+export async function applyOutput(req: ExportRequest, sources: readonly LoadedFile[], dryRun: boolean, env: { now: () => number; seam?: FsSeam }): Promise<OutputResult> {
+  const byPath = new Map(sources.map((s) => [s.path, s]));
+  const rendered = render(req, req.files.map((f) => byPath.get(f)!));
+  const changes = !outputHolds(req.output!, rendered, req.owner);
+  if (!changes || dryRun) return { changes, written: [], tokens: rendered.tokens };
+  const done = await exportTokens(req, env, rendered);
+  return { changes, written: done.written, tokens: done.tokens };
 }
 
 /** The spec's text: a file, or `-` for stdin (read whole; specs are small). */

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { FileError } from '../errors';
+import { clientKinds } from '../domain/client-tokens';
 import { type FileKind, KIND_LABEL } from '../domain/token-file';
 import { loadFile } from './load';
 import { tokensOf } from './read-tokens';
@@ -49,7 +50,7 @@ export interface ExportResult {
   readonly tokens: number;
 }
 
-interface LoadedFile {
+export interface LoadedFile {
   readonly path: string;
   readonly kind: FileKind;
   readonly text: string;
@@ -74,9 +75,13 @@ function load(path: string, now: number, seam: FsSeam | undefined): LoadedFile {
   return { path, kind: loaded.kind, text: existing.text, tokens: entries.map((t) => ({ file: path, name: t.name, token: t.token })) };
 }
 
-function select(files: readonly LoadedFile[], names: readonly string[] | undefined): ExportToken[] {
+function select(files: readonly LoadedFile[], names: readonly string[] | undefined, format: ExportFormat): ExportToken[] {
   const all = files.flatMap((f) => f.tokens);
-  if (names === undefined) return all;
+  if (names === undefined) {
+    if (format === 'k8s-secret') return all;
+    const kinds = clientKinds(files.map((f) => f.kind));
+    return files.flatMap((f) => (kinds.has(f.kind) ? f.tokens : []));
+  }
   return names.flatMap((name) => {
     const found = all.filter((t) => t.name === name);
     if (found.length === 0) {
@@ -109,7 +114,7 @@ function wholeFileData(files: readonly LoadedFile[]): Array<{ key: string; value
   return files.map((f) => ({ key: HELM_KEYS[f.kind], value: f.text }));
 }
 
-interface Rendered {
+export interface Rendered {
   /** The one text of k8s-secret, env and json exports. */
   text?: string;
   /** The files of a `files` export, by file name. */
@@ -117,9 +122,10 @@ interface Rendered {
   tokens: number;
 }
 
-function render(req: ExportRequest, files: readonly LoadedFile[]): Rendered {
+/** The export's content, written nowhere yet (apply compares it with what an output holds). */
+export function render(req: ExportRequest, files: readonly LoadedFile[]): Rendered {
   const only = req.key;
-  const tokens = select(files, req.tokenNames);
+  const tokens = select(files, req.tokenNames, req.format);
   switch (req.format) {
     case 'k8s-secret': {
       if (req.tokenNames === undefined) {
@@ -159,9 +165,9 @@ async function writeOne(path: string, text: string, req: ExportRequest, seam: Fs
   return outcome.target;
 }
 
-export async function exportTokens(req: ExportRequest, env: { now: () => number; seam?: FsSeam }): Promise<ExportResult> {
-  const files = req.files.map((f) => load(f, env.now(), env.seam));
-  const out = render(req, files);
+/** `rendered`: the content made already (by apply, from the files it just wrote); else read from req.files. */
+export async function exportTokens(req: ExportRequest, env: { now: () => number; seam?: FsSeam }, rendered?: Rendered): Promise<ExportResult> {
+  const out = rendered ?? render(req, req.files.map((f) => load(f, env.now(), env.seam)));
   if (out.files) {
     const dir = req.output!;
     const written: string[] = [];

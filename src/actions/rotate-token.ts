@@ -5,7 +5,8 @@
 import { FileError } from '../errors';
 import { type ExpirySpec, expiryMillis } from '../domain/expiry';
 import { adminOf, appendEntries, entryAt, findEntry, renderDocument, replaceEntry, setAdminToken } from '../domain/document';
-import { isExpired, successorName } from '../domain/lifecycle';
+import { currentGeneration, nextGenerationName } from '../domain/generations';
+import { isExpired } from '../domain/lifecycle';
 import { mintToken } from '../domain/token';
 import { type FileKind, expiryOf, newTokenEntry } from '../domain/token-file';
 import { updateFile } from '../store/store';
@@ -16,7 +17,7 @@ import { noSuchToken } from './read-tokens';
 export interface RotateOptions {
   file: string;
   name: string;
-  /** The successor's name; the first free NAME-2, NAME-3... when undefined. Not with inPlace. */
+  /** The successor's name; the next generation (NAME-2, NAME-3, ... above the highest in the file) when undefined. Not with inPlace. */
   newName: string | undefined;
   /** The successor's expiry; the old token's expiry_millis when undefined. */
   expiry: ExpirySpec | undefined;
@@ -78,7 +79,10 @@ export async function rotateToken(opts: RotateOptions, env: LifecycleEnv): Promi
         const text = renderDocument(setAdminToken(doc, { token, name: current.name, expiry }));
         return { write: true, text, result: { ...base, name: current.name, expiry, permissions: undefined } };
       }
-      const index = findEntry(doc, opts.name);
+      // A name whose first generation is gone (pruned once expired) is rotated from its
+      // current generation: what `rotate --token-name NAME` means on a file apply manages.
+      const source = findEntry(doc, opts.name) !== -1 ? opts.name : currentGeneration(opts.name, doc.names);
+      const index = source === undefined ? -1 : findEntry(doc, source);
       if (index === -1) throw noSuchToken(opts.file, [opts.name], doc.names);
       const old = entryAt(doc, index);
       // The old entry's expiry, digit for digit (an i64 the server read), unless a new one is given.
@@ -86,17 +90,18 @@ export async function rotateToken(opts: RotateOptions, env: LifecycleEnv): Promi
       if (given === undefined && isExpired(expiry, now)) throw bornExpired(opts);
       if (opts.inPlace) {
         const change = given === undefined ? { token } : { token, expiry: given };
-        const text = renderDocument(replaceEntry(doc, opts.name, change));
-        return { write: true, text, result: { ...base, name: opts.name, expiry, permissions: old.permissions } };
+        const text = renderDocument(replaceEntry(doc, old.name, change));
+        return { write: true, text, result: { ...base, oldName: old.name, name: old.name, expiry, permissions: old.permissions } };
       }
       const taken = (n: string): boolean => findEntry(doc, n) !== -1;
       if (opts.newName !== undefined && taken(opts.newName)) {
         throw new RotateError('new-name-taken', `a token named ${JSON.stringify(opts.newName)} is already in ${opts.file}, which was left unchanged.`);
       }
-      const name = opts.newName ?? successorName(opts.name, taken);
+      // The next generation, as apply counts them: one above the highest NAME-N in the file.
+      const name = opts.newName ?? nextGenerationName(opts.name, doc.names);
       const entry = newTokenEntry(token, name, expiry, old.permissions);
       const text = renderDocument(appendEntries(doc, [entry]));
-      return { write: true, text, result: { ...base, name, expiry, permissions: entry.permissions } };
+      return { write: true, text, result: { ...base, oldName: old.name, name, expiry, permissions: entry.permissions } };
     },
   });
   return { ...outcome.result, written: outcome.written, modeTightened: outcome.modeTightened, releaseFailure: outcome.releaseFailure };

@@ -3,16 +3,16 @@
  * (YAML or JSON, `-` for stdin), checked whole (schema, rules, outputs' options) before any
  * file is touched, then applied in one transaction; outputs run after the files are written.
  */
-import { type ApplyResult, applySpec, readSpecText } from '../actions/apply';
-import { exportTokens } from '../actions/export';
+import { dirname, isAbsolute } from 'node:path';
+import { type ApplyResult, StaleTokens, applyOutput, applySpec, readSpecText } from '../actions/apply';
 import { parseJson } from '../domain/json/scan';
-import { type Problem, desiredState } from '../domain/spec';
-import { UsageError, isToolError } from '../errors';
+import { type DesiredState, type Problem, desiredState, expiredCurrent } from '../domain/spec';
+import { FileError, UsageError, isToolError } from '../errors';
 import type { RunEnv } from '../main';
-import { renderPlanJson, renderPlanText } from '../output/plan';
+import { type OutputLine, renderPlanJson, renderPlanText } from '../output/plan';
 import { durationMs, parseOwner } from './args';
 import { toRequest } from './export';
-import { writeNotices } from './lifecycle-args';
+import { shellWord, writeNotices } from './lifecycle-args';
 import { DEFAULT_LOCK_TIMEOUT, DRY_RUN, LOCK_TIMEOUT, OWNER } from './options';
 import { emit } from './output';
 import type { CommandModule, FlagValue, ParsedArgs } from './types';
@@ -41,7 +41,7 @@ function parseSpec(text: string, source: string): unknown {
   if (text.trimStart().startsWith('{')) {
     const json = parseJson(text);
     if (json.ok) {
-      // YAML refuses a repeated key (uniqueKeys); so does this.
+      // YAML refuses a repeated key (uniqueKeys); so does this reader.
       const twice = json.duplicate;
       if (twice) throw specError(source, [{ pointer: twice.pointer, message: `the key ${JSON.stringify(twice.key)} is given a second time; give it once` }]);
       return json.value;
@@ -59,13 +59,31 @@ function parseSpec(text: string, source: string): unknown {
   return doc.toJS();
 }
 
+/**
+ * A spec's relative path, relative to the spec file's directory as kustomize, Compose and
+ * Helm resolve theirs (stdin: the current directory). Joined as text, never normalised:
+ * `..` is left for the file system to resolve through links, as the server would.
+ */
+export function specRelative(specDir: string, path: string): string {
+  return isAbsolute(path) || specDir === '.' ? path : `${specDir.replace(/\/+$/, '')}/${path}`;
+}
+
+function resolvePaths(d: DesiredState, specDir: string): DesiredState {
+  const at = (p: string): string => specRelative(specDir, p);
+  return {
+    ...(d.admin && { admin: { ...d.admin, file: at(d.admin.file) } }),
+    ...(d.permissions && { permissions: { ...d.permissions, file: at(d.permissions.file) } }),
+    outputs: d.outputs.map((o) => (typeof o.output === 'string' && o.output !== '-' ? { ...o, output: at(o.output) } : o)),
+  };
+}
+
 function outputRequests(outputs: readonly Readonly<Record<string, unknown>>[], files: string[], source: string, owner: string | undefined) {
   return outputs.map((o, i) => {
     const flags: Record<string, FlagValue> = { file: files };
     for (const [key, value] of Object.entries(o)) flags[OUTPUT_FLAGS[key]!] = Array.isArray(value) ? value.map(String) : String(value);
     // apply --owner covers everything the command writes; an output's own owner: wins.
     if (owner !== undefined && flags.owner === undefined) flags.owner = owner;
-    if (o.output === undefined) throw specError(source, [{ pointer: `/outputs/${i}/output`, message: 'an output of apply needs output: a file or directory (stdout carries the plan)' }]);
+    if (o.output === undefined || o.output === '-') throw specError(source, [{ pointer: `/outputs/${i}/output`, message: 'an output of apply needs output: a file or directory (stdout carries the plan)' }]);
     try {
       return toRequest({ flags, positionals: {} });
     } catch (e) {
@@ -76,6 +94,35 @@ function outputRequests(outputs: readonly Readonly<Record<string, unknown>>[], f
 }
 
 const one = (v: FlagValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+const BIN = 'influxdb3-offline-tokens';
+
+/** The stale tokens in words, with the two ways out. */
+function staleWords(e: StaleTokens): FileError {
+  const first = e.stale[0]!;
+  const names = e.stale.map((s) => `${JSON.stringify(s.name)} (${s.file})`).join(', ');
+  return new FileError(
+    'ESTALE',
+    `--fail-if-stale: the current token${e.stale.length === 1 ? '' : 's'} ${names} expired and would be handed out; nothing was written. Give ${JSON.stringify(first.of)} renew_before and a relative expiry in the spec, or rotate it: ${BIN} rotate token --file ${shellWord(first.file)} --token-name ${shellWord(first.of)} --expiry 90d`,
+    { cause: e },
+  );
+}
+
+/** The warnings of SPEC 11.1: an expired token handed out, a name created again. */
+function warnings(env: RunEnv, result: ApplyResult): void {
+  const files = [result.admin && { file: result.admin.file, steps: [result.admin.step] }, result.permissions && { file: result.permissions.file, steps: result.permissions.steps }];
+  for (const f of files) {
+    if (!f) continue;
+    for (const s of expiredCurrent(f.steps)) {
+      env.io.stderr(`warning: ${JSON.stringify(s.name)} in ${f.file} has expired and is still handed out: nothing renews it. Give ${JSON.stringify(s.of)} renew_before and a relative expiry in the spec (or rotate it); --fail-if-stale stops the run instead.\n`);
+    }
+    for (const s of f.steps) {
+      if (s.action !== 'create' || !s.recreated) continue;
+      env.io.stderr(
+        `warning: ${f.file} holds no generation of ${JSON.stringify(s.name)}, so it was created under that name. If a server already loaded ${JSON.stringify(s.name)} (since pruned or deleted here), it keeps its old entry and skips this one; a new generation (rotate token, renew_before) is how a new string reaches it.\n`,
+      );
+    }
+  }
+}
 
 const applyCommand: CommandModule = {
   paths: [['apply']],
@@ -83,15 +130,17 @@ const applyCommand: CommandModule = {
   flags: {
     filename: { type: 'string', aliases: ['f'], required: true, describe: 'The spec file (YAML or JSON), or - for stdin' },
     'dry-run': DRY_RUN,
-    prune: { type: 'boolean', describe: 'Remove tokens the spec does not name' },
+    prune: { type: 'boolean', describe: 'Remove tokens the spec does not name, and expired older generations' },
     'replace-drifted': { type: 'boolean', describe: 'Mint a new string for a kept token whose permissions or expiry differ from the spec' },
+    'fail-if-stale': { type: 'boolean', describe: 'Exit 1 and write nothing when a token that would be handed out has expired' },
     format: { type: 'string', choices: ['text', 'json'], describe: 'How to print the plan', defaultDescription: 'text' },
     owner: OWNER,
     'lock-timeout': LOCK_TIMEOUT,
   },
   examples: [
-    ['apply -f tokens.yaml --dry-run', 'Show what would change'],
+    ['apply -f tokens.yaml --dry-run', 'Show what would change, outputs included'],
     ['apply -f tokens.yaml --prune', 'Create what is missing, remove what the spec does not name'],
+    ['apply -f tokens.yaml --fail-if-stale', 'Stop a pipeline rather than hand out an expired token'],
   ],
   async run(args: ParsedArgs, env: RunEnv): Promise<void> {
     const f = args.flags;
@@ -102,27 +151,40 @@ const applyCommand: CommandModule = {
     const label = source === '-' ? 'the spec on stdin' : source;
     const checked = desiredState(parseSpec(readSpecText(source), label), env.now());
     if (!checked.ok) throw specError(label, checked.problems);
-    const desired = checked.value;
+    const desired = resolvePaths(checked.value, source === '-' ? '.' : dirname(source));
     const files = [desired.admin?.file, desired.permissions?.file].filter((p): p is string => p !== undefined);
     const outputs = outputRequests(desired.outputs, files, label, owner);
     const dryRun = f['dry-run'] === true;
-    const result: ApplyResult = await applySpec(
-      { desired, dryRun, prune: f.prune === true, replaceDrifted: f['replace-drifted'] === true, lockTimeoutMs, owner: owner === undefined ? undefined : parseOwner(owner) },
-      env,
-    );
-    const plan = one(f.format) === 'json' ? renderPlanJson(result, dryRun) : renderPlanText(result, dryRun);
-    const done = dryRun ? 'The plan was made (nothing was written)' : result.written ? 'The token files were written' : 'Nothing needed writing';
-    await emit(env, plan, done);
+    let result: ApplyResult;
+    try {
+      result = await applySpec(
+        { desired, dryRun, prune: f.prune === true, replaceDrifted: f['replace-drifted'] === true, failIfStale: f['fail-if-stale'] === true, lockTimeoutMs, owner: owner === undefined ? undefined : parseOwner(owner) },
+        env,
+      );
+    } catch (e) {
+      throw e instanceof StaleTokens ? staleWords(e) : e;
+    }
     for (const m of result.modeTightened) writeNotices(env, m.file, { written: true, modeTightened: m, releaseFailure: undefined });
-    if (dryRun) return;
+    warnings(env, result);
+    const lines: OutputLine[] = [];
+    let failure: unknown;
     for (const [i, req] of outputs.entries()) {
       try {
-        await exportTokens(req, env);
+        const o = await applyOutput(req, result.sources, dryRun, env);
+        lines.push({ index: i, format: req.format, output: req.output!, changes: o.changes, written: o.written });
       } catch (e) {
-        if (isToolError(e)) e.message = `The token files were written, but output ${i + 1} of ${outputs.length} (${req.format}, /outputs/${i} in the spec) failed: ${e.message} Run export again.`;
-        throw e;
+        if (isToolError(e)) {
+          const what = `output ${i + 1} of ${outputs.length} (${req.format}, /outputs/${i} in the spec)`;
+          e.message = dryRun ? `The ${what} would fail: ${e.message}` : `${result.written ? 'The token files were written' : 'The token files needed no change'}, but ${what} failed: ${e.message} Run apply again.`;
+        }
+        failure = e;
+        break;
       }
     }
+    const plan = one(f.format) === 'json' ? renderPlanJson(result, lines, dryRun) : renderPlanText(result, lines, dryRun);
+    const done = dryRun ? 'The plan was made (nothing was written)' : result.written || lines.some((o) => o.written.length > 0) ? 'The token files and outputs were written' : 'Nothing needed writing';
+    await emit(env, plan, done);
+    if (failure !== undefined) throw failure;
   },
 };
 

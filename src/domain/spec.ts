@@ -9,6 +9,7 @@ import { parseDuration } from './duration';
 import { parseInstant } from './expiry';
 import { type ParseResult, formatPermission, parsePermission } from './permissions';
 import { type Problem, schemaProblems } from './schema';
+import { type ExpiryMillis, expiredAt, expiresWithin, expiryOf, generationName, groupGenerations, highestGenerations, sameExpiry } from './generations';
 
 export type { Problem } from './schema';
 
@@ -23,6 +24,11 @@ export interface DesiredToken {
   /** Normalised (section 4), duplicates removed, in the spec's order. */
   readonly permissions: readonly string[];
   readonly expiry: DesiredExpiry;
+  /**
+   * renew_before (the token's own, or the one on permissions:): the current generation is
+   * renewed when it expires within this many milliseconds. Only with a relative expiry.
+   */
+  readonly renewBeforeMs?: number;
   /** Where the token is in the spec, for messages. */
   readonly pointer: string;
 }
@@ -123,11 +129,48 @@ function normalisedPermissions(texts: readonly string[], pointer: string, proble
 interface RawToken extends RawExpiry {
   name: string;
   permissions: string[];
+  renew_before?: string;
 }
 interface RawSpec {
   admin?: RawExpiry & { file: string; name?: string };
-  permissions?: { file: string; create_databases?: string[]; tokens?: RawToken[] };
+  permissions?: { file: string; create_databases?: string[]; renew_before?: string; tokens?: RawToken[] };
   outputs?: Array<Record<string, unknown>>;
+}
+
+/** A renew_before text as milliseconds, or a problem at its place. */
+function renewSpan(text: string, pointer: string, problems: Problem[], memo: Memo): bigint | undefined {
+  try {
+    const d = duration(text, memo);
+    return d.secs * 1000n;
+  } catch (e) {
+    problems.push({ pointer, message: (e as Error).message.replace(/^expiry: /, '') });
+    return undefined;
+  }
+}
+
+/**
+ * The renew_before that applies to a token, checked against its expiry: renewal mints the
+ * spec's lifetime from now, so it needs a relative expiry, and a window as long as that
+ * lifetime would renew on every run.
+ */
+function renewBefore(t: RawToken, expiry: DesiredExpiry, pointer: string, shared: { ms: bigint | undefined; text: string } | undefined, problems: Problem[], memo: Memo): number | undefined {
+  const own = t.renew_before;
+  const where = own !== undefined ? `${pointer}/renew_before` : '/permissions/renew_before';
+  const ms = own !== undefined ? renewSpan(own, where, problems, memo) : shared?.ms;
+  if (ms === undefined) return undefined;
+  if (expiry.kind !== 'duration') {
+    // The shared value only applies where it can; a token's own renew_before must.
+    if (own === undefined) return undefined;
+    const why = expiry.kind === 'none' ? 'the token has no expiry' : 'expires_at is a fixed instant, which a renewal would keep';
+    problems.push({ pointer: where, message: `renew_before needs a relative expiry (such as expiry: 90d), but ${why}` });
+    return undefined;
+  }
+  if (ms >= expiry.secs * 1000n) {
+    const text = own ?? shared!.text;
+    problems.push({ pointer: where, message: `renew_before ${JSON.stringify(text)} is not shorter than the expiry ${JSON.stringify(expiry.text)} of ${JSON.stringify(t.name)}, so every run would renew it; give a shorter span` });
+    return undefined;
+  }
+  return Number(ms);
 }
 
 /** The spec checked against its schema, then against the rules the schema cannot say. */
@@ -152,12 +195,15 @@ export function desiredState(spec: unknown, now: number): SpecResult {
       else if (!createDatabases.includes(db)) createDatabases.push(db);
     });
     const seen = new Map<string, string>();
+    const shared = p.renew_before === undefined ? undefined : { ms: renewSpan(p.renew_before, '/permissions/renew_before', problems, memo), text: p.renew_before };
     const tokens = (p.tokens ?? []).map((t, i): DesiredToken => {
       const pointer = `/permissions/tokens/${i}`;
       const first = seen.get(t.name);
       if (first !== undefined) problems.push({ pointer: `${pointer}/name`, message: `the name ${JSON.stringify(t.name)} is given twice (first at ${first}); names are unique within a file` });
       else seen.set(t.name, `${pointer}/name`);
-      return { name: t.name, permissions: normalisedPermissions(t.permissions, `${pointer}/permissions`, problems, memo), expiry: desiredExpiry(t, pointer, now, problems, memo), pointer };
+      const expiry = desiredExpiry(t, pointer, now, problems, memo);
+      const renewBeforeMs = renewBefore(t, expiry, pointer, shared, problems, memo);
+      return { name: t.name, permissions: normalisedPermissions(t.permissions, `${pointer}/permissions`, problems, memo), expiry, ...(renewBeforeMs !== undefined && { renewBeforeMs }), pointer };
     });
     permissions = { file: p.file, createDatabases, tokens };
   }
@@ -165,7 +211,7 @@ export function desiredState(spec: unknown, now: number): SpecResult {
   return { ok: true, value: { ...(admin && { admin }), ...(permissions && { permissions }), outputs: raw.outputs ?? [] } };
 }
 
-/** A token as a file holds it (the string itself is not needed to plan). */
+/** A token as a file holds it (the string itself is not needed to plan); its expiry is read through expiryOf. */
 export interface ExistingToken {
   readonly name: string;
   readonly permissions: readonly string[];
@@ -184,15 +230,22 @@ export type Difference =
   | { readonly field: 'expiry'; readonly file: bigint | null; readonly spec: number | string | null }
   | { readonly field: 'name'; readonly file: string; readonly spec: string };
 
+/** `of`: the spec's name, on an entry that is a later generation of it (`grafana-2` of `grafana`). */
 export type TokenStep =
-  | { readonly action: 'create'; readonly name: string; readonly permissions: readonly string[]; readonly expiryMillis: number | undefined }
-  | { readonly action: 'keep'; readonly name: string }
+  /** `recreated`: the file exists but holds no generation of the name (new in the spec, or pruned or deleted there). */
+  | { readonly action: 'create'; readonly name: string; readonly permissions: readonly string[]; readonly expiryMillis: ExpiryMillis; readonly recreated?: true }
+  /** The current generation, as the spec wants it; `expired` when it is past its expiry and nothing renews it. */
+  | { readonly action: 'keep'; readonly name: string; readonly of?: string; readonly expired?: true }
   /** Kept as it is: a server that has the name would not apply the change anyway. */
-  | { readonly action: 'drift'; readonly name: string; readonly differences: readonly Difference[] }
+  | { readonly action: 'drift'; readonly name: string; readonly of?: string; readonly differences: readonly Difference[]; readonly expired?: true }
   /** --replace-drifted: a new string under the same name, in the same place. */
-  | { readonly action: 'replace'; readonly name: string; readonly permissions: readonly string[]; readonly expiryMillis: number | undefined; readonly differences: readonly Difference[] }
-  /** --prune: in the file, not in the spec. */
-  | { readonly action: 'remove'; readonly name: string }
+  | { readonly action: 'replace'; readonly name: string; readonly of?: string; readonly permissions: readonly string[]; readonly expiryMillis: ExpiryMillis; readonly differences: readonly Difference[] }
+  /** renew_before: the next generation, because `previous` (the current one) expires within the window. */
+  | { readonly action: 'renew'; readonly name: string; readonly of: string; readonly previous: string; readonly previousExpiryMillis: bigint; readonly permissions: readonly string[]; readonly expiryMillis: ExpiryMillis }
+  /** An older generation, kept for the clients that still use it; outputs no longer hand it out. */
+  | { readonly action: 'retire'; readonly name: string; readonly of: string; readonly expiryMillis: ExpiryMillis; readonly expired?: true }
+  /** --prune: in the file and not in the spec, or an expired older generation. */
+  | { readonly action: 'remove'; readonly name: string; readonly of?: string }
   /** In the file, not in the spec, and no --prune: left alone. */
   | { readonly action: 'unmanaged'; readonly name: string };
 
@@ -205,7 +258,7 @@ export interface PlanOptions {
 export interface PermissionsPlan {
   readonly file: string;
   readonly exists: boolean;
-  /** Declared tokens in the spec's order, then the file's other tokens in the file's order. */
+  /** Declared tokens in the spec's order (each one's generations oldest first), then the file's other tokens in the file's order. */
   readonly steps: readonly TokenStep[];
   readonly databasesAdded: readonly string[];
   /** Whether the file is written at all. */
@@ -219,74 +272,132 @@ export interface AdminPlan {
   readonly changes: boolean;
 }
 
-const CHANGING = new Set<TokenStep['action']>(['create', 'replace', 'remove']);
+const CHANGING = new Set<TokenStep['action']>(['create', 'replace', 'renew', 'remove']);
+/** The steps that put a new token string into a file. */
+export const MINTING = new Set<TokenStep['action']>(['create', 'replace', 'renew']);
 
 /** expiry_millis for a token created now, or the reason it cannot be written. */
-function resolveExpiry(e: DesiredExpiry, now: number): ParseResult<number | undefined> {
+function resolveExpiry(e: DesiredExpiry, now: number): ParseResult<ExpiryMillis> {
   if (e.kind === 'none') return { ok: true, value: undefined };
-  if (e.kind === 'instant') return { ok: true, value: e.millis };
+  if (e.kind === 'instant') return { ok: true, value: BigInt(e.millis) };
   const millis = BigInt(now) + e.secs * 1000n;
   if (millis > BigInt(Number.MAX_SAFE_INTEGER)) {
     return { ok: false, reason: `${JSON.stringify(e.text)} puts the expiry beyond ${Number.MAX_SAFE_INTEGER} ms since 1970, which cannot be written exactly; give a shorter duration` };
   }
-  return { ok: true, value: Number(millis) };
+  return { ok: true, value: millis };
 }
 
-/** The file's permissions in the normalised form where they parse; others compare as written. */
-function normalisedSet(texts: readonly string[]): Set<string> {
-  return new Set(
-    texts.map((t) => {
-      const p = parsePermission(t);
-      return p.ok ? formatPermission(p.value) : t;
-    }),
-  );
+/**
+ * The file's permissions in the normalised form where they parse; others compare as written.
+ * Thousands of tokens share a few lists: each distinct list is parsed once per plan.
+ */
+type SetMemo = Map<string, Set<string>>;
+function normalisedSet(texts: readonly string[], memo: SetMemo): Set<string> {
+  const key = texts.join('\n');
+  let set = memo.get(key);
+  if (!set) {
+    set = new Set(
+      texts.map((t) => {
+        const p = parsePermission(t);
+        return p.ok ? formatPermission(p.value) : t;
+      }),
+    );
+    memo.set(key, set);
+  }
+  return set;
 }
 
-function differences(want: { permissions?: readonly string[]; expiry: DesiredExpiry }, have: { permissions?: readonly string[]; expiry?: bigint | null }): Difference[] {
+interface Held {
+  readonly permissions?: readonly string[];
+  /** Exact i64 milliseconds; null or absent never expires. */
+  readonly expiry?: bigint | null;
+}
+
+function differences(want: { permissions?: readonly string[]; expiry: DesiredExpiry }, have: Held, memo: SetMemo = new Map()): Difference[] {
   const out: Difference[] = [];
   if (want.permissions && have.permissions) {
-    const a = normalisedSet(want.permissions);
-    const b = normalisedSet(have.permissions);
+    const a = normalisedSet(want.permissions, memo);
+    const b = normalisedSet(have.permissions, memo);
     if (a.size !== b.size || [...a].some((p) => !b.has(p))) out.push({ field: 'permissions', file: [...have.permissions], spec: [...want.permissions] });
   }
-  const fileExpiry = have.expiry ?? null;
+  const fileExpiry = expiryOf(have);
   const e = want.expiry;
   // A relative expiry is resolved only at creation: it never counts as drift by itself.
-  if (e.kind === 'none' && fileExpiry !== null) out.push({ field: 'expiry', file: fileExpiry, spec: null });
-  else if (e.kind === 'duration' && fileExpiry === null) out.push({ field: 'expiry', file: null, spec: e.text });
-  else if (e.kind === 'instant' && fileExpiry !== BigInt(e.millis)) out.push({ field: 'expiry', file: fileExpiry, spec: e.millis });
+  if (e.kind === 'none' && fileExpiry !== undefined) out.push({ field: 'expiry', file: fileExpiry, spec: null });
+  else if (e.kind === 'duration' && fileExpiry === undefined) out.push({ field: 'expiry', file: null, spec: e.text });
+  else if (e.kind === 'instant' && !sameExpiry(fileExpiry, e.millis)) out.push({ field: 'expiry', file: fileExpiry ?? null, spec: e.millis });
   return out;
 }
 
 type StepResult = ParseResult<TokenStep>;
+type Want = { readonly permissions: readonly string[]; readonly expiry: DesiredExpiry };
 
-function declaredStep(name: string, want: { permissions: readonly string[]; expiry: DesiredExpiry }, have: { permissions?: readonly string[]; expiry?: bigint | null } | undefined, diffs: Difference[], opts: PlanOptions): StepResult {
-  const expiry = (): ParseResult<number | undefined> => resolveExpiry(want.expiry, opts.now);
+/** The step of a declared token's current generation `have` (named `name`), or of its creation. */
+function declaredStep(name: string, of: string | undefined, want: Want, have: Held | undefined, diffs: Difference[], opts: PlanOptions): StepResult {
+  const generation = of === undefined ? {} : { of };
   if (!have || (diffs.length > 0 && opts.replaceDrifted)) {
-    const ms = expiry();
+    const ms = resolveExpiry(want.expiry, opts.now);
     if (!ms.ok) return ms;
     const base = { name, permissions: want.permissions, expiryMillis: ms.value };
-    return { ok: true, value: have ? { action: 'replace', ...base, differences: diffs } : { action: 'create', ...base } };
+    return { ok: true, value: have ? { action: 'replace', ...base, ...generation, differences: diffs } : { action: 'create', ...base } };
   }
-  return { ok: true, value: diffs.length > 0 ? { action: 'drift', name, differences: diffs } : { action: 'keep', name } };
+  const expired = expiredAt(expiryOf(have), opts.now) ? { expired: true as const } : {};
+  return { ok: true, value: diffs.length > 0 ? { action: 'drift', name, ...generation, differences: diffs, ...expired } : { action: 'keep', name, ...generation, ...expired } };
+}
+
+/** An older generation: kept while it works (clients may still use it), removed by --prune once expired. */
+function olderStep(name: string, of: string, held: Held, opts: PlanOptions): TokenStep {
+  const expiryMillis = expiryOf(held);
+  const expired = expiredAt(expiryMillis, opts.now);
+  if (expired && opts.prune) return { action: 'remove', name, of };
+  return { action: 'retire', name, of, expiryMillis, ...(expired && { expired: true as const }) };
 }
 
 export type PlanResult<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
 
+const expiryPointer = (pointer: string, e: DesiredExpiry): string => `${pointer}/${e.kind === 'duration' ? 'expiry' : 'expires_at'}`;
+
+/** The steps of one declared token over its generations in the file. */
+function tokenSteps(t: DesiredToken, generations: ReadonlyArray<{ n: bigint; entry: ExistingToken }>, highest: () => ReadonlyMap<string, bigint>, existing: boolean, opts: PlanOptions, memo: SetMemo): ParseResult<TokenStep[]> {
+  const current = generations[generations.length - 1];
+  if (!current) {
+    const r = declaredStep(t.name, undefined, t, undefined, [], opts);
+    if (!r.ok) return r;
+    return { ok: true, value: [existing ? { ...(r.value as Extract<TokenStep, { action: 'create' }>), recreated: true } : r.value] };
+  }
+  const steps = generations.slice(0, -1).map((g) => olderStep(g.entry.name, t.name, g.entry, opts));
+  const of = current.n === 1n ? undefined : t.name;
+  const currentExpiry = expiryOf(current.entry);
+  if (t.renewBeforeMs !== undefined && currentExpiry !== undefined && expiresWithin(currentExpiry, opts.now, BigInt(t.renewBeforeMs))) {
+    const ms = resolveExpiry(t.expiry, opts.now);
+    if (!ms.ok) return ms;
+    steps.push(olderStep(current.entry.name, t.name, current.entry, opts));
+    const name = generationName(t.name, (highest().get(t.name) ?? 1n) + 1n);
+    steps.push({ action: 'renew', name, of: t.name, previous: current.entry.name, previousExpiryMillis: currentExpiry, permissions: t.permissions, expiryMillis: ms.value });
+    return { ok: true, value: steps };
+  }
+  const r = declaredStep(current.entry.name, of, t, current.entry, differences(t, current.entry, memo), opts);
+  if (!r.ok) return r;
+  steps.push(r.value);
+  return { ok: true, value: steps };
+}
+
 export function planPermissions(want: DesiredPermissions, existing: ExistingPermissionsFile | undefined, opts: PlanOptions): PlanResult<PermissionsPlan> {
-  const have = new Map((existing?.tokens ?? []).map((t) => [t.name, t]));
+  const declared = new Set(want.tokens.map((t) => t.name));
+  const { byName, others } = groupGenerations(declared, existing?.tokens ?? []);
+  // Only a renewal needs the highest generation of each name, in the file and in the spec
+  // (a declared x-2 is taken even before it is in the file): counted once, on first use.
+  let counted: Map<string, bigint> | undefined;
+  const highest = (): ReadonlyMap<string, bigint> => (counted ??= highestGenerations([...declared, ...(existing?.tokens ?? []).map((t) => t.name)]));
   const problems: Problem[] = [];
   const steps: TokenStep[] = [];
+  const memo: SetMemo = new Map();
   for (const t of want.tokens) {
-    const h = have.get(t.name);
-    const r = declaredStep(t.name, t, h, h ? differences(t, h) : [], opts);
-    if (r.ok) steps.push(r.value);
-    else problems.push({ pointer: `${t.pointer}/${t.expiry.kind === 'duration' ? 'expiry' : 'expires_at'}`, message: r.reason });
+    const r = tokenSteps(t, byName.get(t.name) ?? [], highest, existing !== undefined, opts, memo);
+    if (r.ok) steps.push(...r.value);
+    else problems.push({ pointer: expiryPointer(t.pointer, t.expiry), message: r.reason });
   }
-  const declared = new Set(want.tokens.map((t) => t.name));
-  for (const t of existing?.tokens ?? []) {
-    if (!declared.has(t.name)) steps.push({ action: opts.prune ? 'remove' : 'unmanaged', name: t.name });
-  }
+  for (const t of others) steps.push({ action: opts.prune ? 'remove' : 'unmanaged', name: t.name });
   if (problems.length > 0) return { ok: false, problems };
   const known = new Set(existing?.create_databases ?? []);
   const databasesAdded = want.createDatabases.filter((d) => !known.has(d));
@@ -297,7 +408,26 @@ export function planPermissions(want: DesiredPermissions, existing: ExistingPerm
 export function planAdmin(want: DesiredAdmin, existing: { name: string; expiry?: bigint | null } | undefined, opts: PlanOptions): PlanResult<AdminPlan> {
   const diffs: Difference[] = existing ? differences({ expiry: want.expiry }, existing) : [];
   if (existing && existing.name !== want.name) diffs.unshift({ field: 'name', file: existing.name, spec: want.name });
-  const r = declaredStep(want.name, { permissions: ['*:*:*'], expiry: want.expiry }, existing, diffs, opts);
-  if (!r.ok) return { ok: false, problems: [{ pointer: `/admin/${want.expiry.kind === 'duration' ? 'expiry' : 'expires_at'}`, message: r.reason }] };
+  const r = declaredStep(want.name, undefined, { permissions: ['*:*:*'], expiry: want.expiry }, existing, diffs, opts);
+  if (!r.ok) return { ok: false, problems: [{ pointer: expiryPointer('/admin', want.expiry), message: r.reason }] };
   return { ok: true, value: { file: want.file, exists: existing !== undefined, step: r.value, changes: CHANGING.has(r.value.action) } };
+}
+
+/**
+ * What outputs hand out from the permission tokens file once the plan is applied: each
+ * declared token's current generation under the spec's name, no older generation, and the
+ * file's other tokens under their own names. Keyed by the entry's name in the file.
+ */
+export function outputNames(plan: PermissionsPlan): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  for (const s of plan.steps) {
+    if (s.action === 'retire') out.set(s.name, undefined);
+    else if (s.action !== 'remove' && 'of' in s && s.of !== undefined) out.set(s.name, s.of);
+  }
+  return out;
+}
+
+/** The current generations that have expired and are handed out as they are (nothing renews them). */
+export function expiredCurrent(steps: readonly TokenStep[]): Array<{ name: string; of: string }> {
+  return steps.flatMap((s) => ((s.action === 'keep' || s.action === 'drift') && s.expired ? [{ name: s.name, of: s.of ?? s.name }] : []));
 }

@@ -64,7 +64,7 @@ describe('reference outputs (fixtures/export)', () => {
     }
     assert.equal(mode(out), 0o700);
     assert.equal(mode(join(out, '..')), 0o700);
-    assert.equal(env.stdoutText(), `Exported 7 tokens to 7 files in ${out}\n`);
+    assert.equal(env.stdoutText(), `Exported 6 tokens to 6 files in ${out}\n`);
     assert.equal(env.stderrText(), '');
   });
   it('--token-name and --key pick one token and name its env variable', async () => {
@@ -116,6 +116,26 @@ describe('writing', () => {
   });
 });
 
+describe('the admin token reaches a client only when named (SPEC 12)', () => {
+  const ADMIN_TOKEN = (JSON.parse(readFileSync(ADMIN, 'utf8')) as { token: string }).token;
+  for (const format of ['env', 'json'] as const) {
+    it(`${format} of both files holds the permission tokens only`, async () => {
+      const out = (await run({ file: [ADMIN, PERM], format })).stdoutText();
+      assert.equal(out.includes(ADMIN_TOKEN), false);
+      assert.equal(tokensIn(out).length, 6);
+    });
+    it(`${format} of the admin file alone, or with --token-name _admin, holds it`, async () => {
+      assert.deepEqual(tokensIn((await run({ file: [ADMIN], format })).stdoutText()), [ADMIN_TOKEN]);
+      assert.deepEqual(tokensIn((await run({ file: [ADMIN, PERM], format, 'token-name': ['_admin'] })).stdoutText()), [ADMIN_TOKEN]);
+    });
+  }
+  it('k8s-secret without --token-name stays the server\'s Secret: both whole files', async () => {
+    const out = (await run({ file: [ADMIN, PERM], format: 'k8s-secret' })).stdoutText();
+    assert.match(out, /admin-token\.json: /);
+    assert.match(out, /permission-tokens\.json: /);
+  });
+});
+
 describe('failures write nothing and quote no secret', () => {
   it('two tokens mapping to one file name: an error naming both', async () => {
     const dir = tempDir();
@@ -138,7 +158,7 @@ describe('failures write nothing and quote no secret', () => {
     const admin = join(dir, 'admin.json');
     writeFileSync(admin, JSON.stringify({ token: freshToken(), name: 'x' }));
     const { path } = permFile(dir, ['x']);
-    const e = await failing({ file: [admin, path], format: 'json' });
+    const e = await failing({ file: [admin, path], format: 'json', 'token-name': 'x' });
     assert.match(e.message, /"x" \(.*admin\.json\) and "x" \(.*tokens\.json\)/);
   });
 

@@ -47,8 +47,15 @@ describe('apply (CLI)', () => {
     const r = runCli(['apply', '-f', 'spec.yaml'], { cwd: dir });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /drift {6}"telegraf"/);
+    // The token files are left alone; the files output takes "extra", which create token added.
+    assert.match(r.stdout, /\n {2}secrets \(files, \/outputs\/0\): written\nWrote secrets\.\n/);
     assert.match(
       r.stdout,
+      /\nThe token files were not written, and do not match the spec: 1 token differing from the spec \(kept as they are; --replace-drifted replaces them\), and 1 token not in the spec \(kept; --prune removes them\)\.\n$/,
+    );
+    const again = runCli(['apply', '-f', 'spec.yaml'], { cwd: dir });
+    assert.match(
+      again.stdout,
       /\nNo byte was written, but the files do not match the spec: 1 token differing from the spec \(kept as they are; --replace-drifted replaces them\), and 1 token not in the spec \(kept; --prune removes them\)\.\n$/,
     );
     assert.deepEqual(readFileSync(join(dir, 'tokens/perm.json')), before);
@@ -83,7 +90,7 @@ describe('apply (CLI)', () => {
     writeFileSync(join(dir, 'spec.yaml'), SPEC.replace('      expiry: 90d\n', '      expiry: 90d\n    - name: grafana\n      permissions: ["db:metrics:read"]\n'));
     const r = runCli(['apply', '-f', 'spec.yaml'], { cwd: dir });
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stderr, 'notice: tokens/perm.json had mode 0644; it was written back as 0600.\n');
+    assert.match(r.stderr, /^notice: tokens\/perm\.json had mode 0644; it was written back as 0600\.\nwarning: tokens\/perm\.json holds no generation of "grafana"/);
     assert.equal(statSync(join(dir, 'tokens/perm.json')).mode & 0o777, 0o600);
     assert.equal(statSync(join(dir, 'tokens/admin.json')).mode & 0o777, 0o400);
   });
@@ -101,6 +108,7 @@ describe('apply (CLI)', () => {
     ['duplicate key in a JSON spec', '{"permissions": {"file": "p.json", "tokens": [{"name": "a", "name": "b", "permissions": ["db:m:read"]}]}}', /^error: spec\.yaml at \/permissions\/tokens\/0\/name: the key "name" is given a second time; give it once; nothing was written\.\n$/],
     ['bad permission', 'permissions:\n  file: p.json\n  tokens:\n    - {name: x, permissions: ["db:m:fly"]}\n', /at \/permissions\/tokens\/0\/permissions\/0: the permission "db:m:fly" is invalid/],
     ['bad output', 'admin:\n  file: a.json\noutputs:\n  - {format: env, output: e.env, secret_name: x}\n', /at \/outputs\/0: --secret-name only applies to --format k8s-secret/],
+    ['output to stdout', 'admin:\n  file: a.json\noutputs:\n  - {format: env, output: "-"}\n', /at \/outputs\/0\/output: an output of apply needs output: a file or directory/],
   ];
   for (const [what, text, message] of bad) {
     it(`usage error, nothing written: ${what}`, () => {

@@ -7,6 +7,7 @@ import {
   type PlanOptions,
   type TokenStep,
   desiredState,
+  outputNames,
   planAdmin,
   planPermissions,
 } from '../../src/domain/spec';
@@ -87,7 +88,8 @@ describe('planPermissions: every token state with every flag combination', () =>
   };
   const spec = want([tok('absent'), tok('same'), tok('drifted')]);
   const drift = [{ field: 'permissions', file: ['db:a:write'], spec: ['db:a:read'] }] as const;
-  const created = { action: 'create', name: 'absent', permissions: ['db:a:read'], expiryMillis: undefined } as const;
+  // The file exists but holds no generation of "absent": created, and marked for the warning of SPEC 11.1.
+  const created = { action: 'create', name: 'absent', permissions: ['db:a:read'], expiryMillis: undefined, recreated: true } as const;
   // [prune, replaceDrifted, expected steps in order]
   const table: Array<[boolean, boolean, TokenStep[]]> = [
     [false, false, [created, { action: 'keep', name: 'same' }, { action: 'drift', name: 'drifted', differences: drift }, { action: 'unmanaged', name: 'undeclared' }]],
@@ -165,7 +167,7 @@ describe('expiry drift', () => {
   it('a created token expires now + the whole seconds of its duration', () => {
     const r = planPermissions(want([tok('x', ['db:a:read'], dur)]), undefined, { prune: false, replaceDrifted: false, now: NOW + 123 });
     assert.ok(r.ok);
-    assert.deepEqual(r.value.steps[0], { action: 'create', name: 'x', permissions: ['db:a:read'], expiryMillis: NOW + 123 + 90 * DAY });
+    assert.deepEqual(r.value.steps[0], { action: 'create', name: 'x', permissions: ['db:a:read'], expiryMillis: BigInt(NOW + 123 + 90 * DAY) });
   });
 
   it('a duration that cannot be written exactly is a problem at its place', () => {
@@ -192,4 +194,108 @@ describe('planAdmin', () => {
       assert.equal(r.value.changes, step.action === 'create' || step.action === 'replace');
     });
   }
+});
+
+describe('generations in the plan (SPEC 11.1)', () => {
+  const opts = (now: number, prune = false): PlanOptions => ({ prune, replaceDrifted: false, now });
+  const dur = { kind: 'duration', text: '90d', secs: 90n * 86_400n } as const;
+  const renewing = (name: string) => ({ ...tok(name, ['db:a:read'], dur), renewBeforeMs: 30 * DAY });
+
+  it('the current generation is the highest number; older ones retire, and are never unmanaged', () => {
+    const r = planPermissions(want([tok('g')]), { tokens: [{ name: 'g-3', permissions: ['db:a:read'] }, { name: 'g', permissions: ['db:a:read'], expiry: BigInt(NOW + DAY) }, { name: 'other', permissions: ['db:a:read'] }] }, opts(NOW));
+    assert.ok(r.ok);
+    assert.deepEqual(r.value.steps, [
+      { action: 'retire', name: 'g', of: 'g', expiryMillis: BigInt(NOW + DAY) },
+      { action: 'keep', name: 'g-3', of: 'g' },
+      { action: 'unmanaged', name: 'other' },
+    ]);
+    assert.equal(r.value.changes, false);
+  });
+
+  it('--prune removes an older generation only once it has expired, never the current one', () => {
+    const tokens = [
+      { name: 'g', permissions: ['db:a:read'], expiry: BigInt(NOW) },
+      { name: 'g-2', permissions: ['db:a:read'], expiry: BigInt(NOW + DAY) },
+      { name: 'g-4', permissions: ['db:a:read'], expiry: BigInt(NOW - DAY) },
+    ];
+    const r = planPermissions(want([tok('g', ['db:a:read'], dur)]), { tokens }, opts(NOW, true));
+    assert.ok(r.ok);
+    assert.deepEqual(r.value.steps, [
+      { action: 'remove', name: 'g', of: 'g' },
+      { action: 'retire', name: 'g-2', of: 'g', expiryMillis: BigInt(NOW + DAY) },
+      { action: 'keep', name: 'g-4', of: 'g', expired: true },
+    ]);
+  });
+
+  it('drift is judged on the current generation', () => {
+    const r = planPermissions(want([tok('g', ['db:a:write'])]), { tokens: [{ name: 'g', permissions: ['db:a:read'] }, { name: 'g-2', permissions: ['db:a:write'] }] }, opts(NOW));
+    assert.ok(r.ok);
+    assert.deepEqual(r.value.steps.map((s) => s.action), ['retire', 'keep']);
+  });
+
+  // [days left on the current generation, renewed?]
+  const windows: Array<[number, boolean]> = [[31, false], [30, true], [1, true], [-5, true]];
+  for (const [left, renewed] of windows) {
+    it(`renew_before 30d, ${left} days left: ${renewed ? 'the next generation, the spec lifetime from now' : 'kept'}`, () => {
+      const r = planPermissions(want([renewing('g')]), { tokens: [{ name: 'g', permissions: ['db:b:read'], expiry: BigInt(NOW + left * DAY) }, { name: 'g-7', permissions: ['db:a:read'], expiry: BigInt(NOW + left * DAY) }] }, opts(NOW));
+      assert.ok(r.ok);
+      const last = r.value.steps.at(-1)!;
+      if (!renewed) {
+        assert.deepEqual(last, { action: 'keep', name: 'g-7', of: 'g' });
+        return;
+      }
+      assert.deepEqual(last, { action: 'renew', name: 'g-8', of: 'g', previous: 'g-7', previousExpiryMillis: BigInt(NOW + left * DAY), permissions: ['db:a:read'], expiryMillis: BigInt(NOW + 90 * DAY) });
+      assert.equal(r.value.steps.at(-2)!.action, 'retire');
+      assert.equal(r.value.changes, true);
+    });
+  }
+
+  it('a spec with x and x-2 has two tokens', () => {
+    const r = planPermissions(want([tok('x'), tok('x-2')]), { tokens: [{ name: 'x', permissions: ['db:a:read'] }, { name: 'x-2', permissions: ['db:a:read'] }] }, opts(NOW, true));
+    assert.ok(r.ok);
+    assert.deepEqual(r.value.steps, [{ action: 'keep', name: 'x' }, { action: 'keep', name: 'x-2' }]);
+  });
+
+  it('outputs hand out the current generation under the spec name, no older one', () => {
+    const r = planPermissions(want([tok('g'), tok('h')]), { tokens: [{ name: 'g', permissions: ['db:a:read'] }, { name: 'g-2', permissions: ['db:a:read'] }, { name: 'h', permissions: ['db:a:read'] }] }, opts(NOW));
+    assert.ok(r.ok);
+    assert.deepEqual([...outputNames(r.value)], [['g', undefined], ['g-2', 'g']]);
+  });
+});
+
+describe('renew_before in the spec', () => {
+  const base = (token: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ permissions: { file: 'p', ...extra, tokens: [{ name: 't', permissions: ['db:a:read'], ...token }] } });
+  it('on a token, or on permissions: for every token with a relative expiry', () => {
+    assert.equal(desired(base({ expiry: '90d', renew_before: '30d' })).permissions!.tokens[0]!.renewBeforeMs, 30 * DAY);
+    assert.equal(desired(base({ expiry: '90d' }, { renew_before: '7d' })).permissions!.tokens[0]!.renewBeforeMs, 7 * DAY);
+    assert.equal(desired(base({ expiry: '90d', renew_before: '1d' }, { renew_before: '7d' })).permissions!.tokens[0]!.renewBeforeMs, DAY);
+    assert.equal(desired(base({}, { renew_before: '7d' })).permissions!.tokens[0]!.renewBeforeMs, undefined);
+  });
+  const bad: Array<[string, unknown, string, RegExp]> = [
+    ['no expiry', base({ renew_before: '1d' }), '/permissions/tokens/0/renew_before', /needs a relative expiry .* no expiry/],
+    ['expires_at', base({ expires_at: '2030-01-01T00:00:00Z', renew_before: '1d' }), '/permissions/tokens/0/renew_before', /a fixed instant/],
+    ['as long as the expiry', base({ expiry: '30d', renew_before: '30d' }), '/permissions/tokens/0/renew_before', /not shorter than the expiry "30d"/],
+    ['shared, longer than an expiry', base({ expiry: '7d' }, { renew_before: '30d' }), '/permissions/renew_before', /not shorter than the expiry "7d" of "t"/],
+    ['not a duration', base({ expiry: '90d', renew_before: 'soon' }), '/permissions/tokens/0/renew_before', /not a valid duration/],
+    ['unknown key beside it', base({ expiry: '90d', renew_after: '1d' }), '/permissions/tokens/0/renew_after', /unknown key/],
+  ];
+  for (const [what, spec, pointer, message] of bad) {
+    it(`refuses: ${what}`, () => {
+      const r = desiredState(spec, NOW);
+      assert.equal(r.ok, false);
+      const p = !r.ok ? r.problems.find((x) => x.pointer === pointer) : undefined;
+      assert.ok(p, `no problem at ${pointer}: ${JSON.stringify(!r.ok && r.problems)}`);
+      assert.match(p.message, message);
+    });
+  }
+});
+
+describe('renewal names', () => {
+  it('the next generation skips a name the spec declares, even before it is in the file', () => {
+    const dur = { kind: 'duration', text: '90d', secs: 90n * 86_400n } as const;
+    const x = { ...tok('x', ['db:a:read'], dur), renewBeforeMs: 30 * DAY };
+    const r = planPermissions(want([x, tok('x-2')]), { tokens: [{ name: 'x', permissions: ['db:a:read'], expiry: BigInt(NOW + DAY) }] }, { prune: false, replaceDrifted: false, now: NOW });
+    assert.ok(r.ok);
+    assert.deepEqual(r.value.steps.map((s) => [s.action, s.name]), [['retire', 'x'], ['renew', 'x-3'], ['create', 'x-2']]);
+  });
 });

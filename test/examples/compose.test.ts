@@ -80,11 +80,10 @@ describe('compose.yaml', () => {
         const target = spec.secrets.find((x: any) => x.source === name).target;
         assert.ok(spec.command.some((a: string) => a.endsWith(`=/run/secrets/${target}`)), `${name} not passed to serve`);
       } else {
-        // export --format files --output DIR writes DIR/NAME for token NAME.
+        // A files output of the spec writes DIR/NAME for token NAME.
         const token = posix.basename(inside);
         const out = posix.dirname(inside).replace('/secrets', '$DIR');
-        const oneLine = script.replace(/\\\n\s+/g, '');
-        assert.ok(oneLine.includes(`--token-name ${token} --output "${out}"`), `${name}: no export writes ${inside}`);
+        assert.ok(script.includes(`{ format: files, token_names: [${token}], output: "${out}"`), `${name}: no output of the spec writes ${inside}`);
         assert.equal(shellDefaults(script).get(`${service.toUpperCase()}_OWNER`), spec.user, service);
       }
     }
