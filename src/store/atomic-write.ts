@@ -11,8 +11,9 @@ import { type FsSeam, nodeFs } from './fs-seam';
 import { randomBytes } from './random';
 import { io, withFd } from './sys';
 
-/** The new content: a string, or pieces written one after another (no 28 MB concatenation). */
-export type Text = string | readonly string[];
+import type { Text } from './text';
+
+export type { Text } from './text';
 
 export const FILE_MODE = 0o600;
 const TEMP_INFIX = '.otk-';

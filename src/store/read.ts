@@ -1,5 +1,5 @@
 /** Reading a token file: never through a link swapped in under us, never a FIFO, never more than a token file can be. */
-import { isUtf8 } from 'node:buffer';
+import { decodeUtf8 } from './text';
 import { type Stats, constants } from 'node:fs';
 import { FileError } from '../errors';
 import { type FsSeam, nodeFs } from './fs-seam';
@@ -38,10 +38,10 @@ export function readSnapshot(target: string, path: string, seam: FsSeam): Snapsh
       if (stat.size > MAX_FILE_BYTES) {
         throw new FileError('ETOOLARGE', `${path} is ${stat.size} bytes, larger than the ${MAX_FILE_BYTES} bytes a tokens file may have; it is not a tokens file this tool will rewrite.`);
       }
-      const bytes = seam.readAll(fd);
       // The server parses bytes as UTF-8 and refuses invalid sequences; so do we.
-      if (!isUtf8(bytes)) throw new FileError('EINVALIDFILE', `${path} is not valid UTF-8 text, so it is not a tokens file; fix or remove it.`);
-      return { existing: { text: bytes.toString('utf8'), mode: stat.mode & 0o7777 }, stat };
+      const text = decodeUtf8(seam.readAll(fd));
+      if (text === undefined) throw new FileError('EINVALIDFILE', `${path} is not valid UTF-8 text, so it is not a tokens file; fix or remove it.`);
+      return { existing: { text, mode: stat.mode & 0o7777 }, stat };
     });
   } catch (e) {
     if (e instanceof FileError) throw e;

@@ -7,9 +7,13 @@ import { FileError } from '../errors';
 import { readTokenFile } from '../domain/server-reader';
 import { detectKind } from '../domain/token-file';
 import { checkRead } from '../domain/validate-file';
-import type { Text } from './atomic-write';
+import type { Text } from './text';
 
-/** The text as one string, once it has been read back and would load; otherwise EREFUSEDBYSERVER. */
+/**
+ * The text to write as one string, once it has been read back and would load; otherwise
+ * EREFUSEDBYSERVER. (One string, not bytes: every fresh 28 MB costs more in page faults
+ * than copying it, so the text is joined once and written through a small buffer.)
+ */
 export function verifiedTokenFile(text: Text, label: string): string {
   const whole = typeof text === 'string' ? text : text.join('');
   let read = readTokenFile(whole, 'permission');
