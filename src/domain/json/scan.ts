@@ -157,9 +157,7 @@ export function skipValue(text: string, i: number): number {
  * when it holds a lone or reversed surrogate escape, which serde refuses in a Rust String.
  */
 export function decodeString(literal: string): string | undefined {
-  if (literal.indexOf('\\') === -1) return literal.slice(1, -1);
-  // The grammar is checked, so JSON.parse of this one literal only decodes its escapes.
-  const s = JSON.parse(literal) as string;
+  const s = unescapeString(literal);
   for (let k = 0; k < s.length; k++) {
     const c = s.charCodeAt(k);
     if (c >= 0xd800 && c <= 0xdbff) {
@@ -169,6 +167,14 @@ export function decodeString(literal: string): string | undefined {
     } else if (c >= 0xdc00 && c <= 0xdfff) return undefined;
   }
   return s;
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+
+/** The characters of a string literal whose grammar stringEnd has checked, escapes decoded (surrogates as written). */
+export function unescapeString(literal: string): string {
+  if (literal.indexOf('\\') === -1) return literal.slice(1, -1);
+  return literal.slice(1, -1).replace(/\\(?:u([0-9a-fA-F]{4})|(.))/g, (_, hex: string | undefined, c: string) => (hex ? String.fromCharCode(parseInt(hex, 16)) : SIMPLE_ESCAPES[c]!));
 }
 
 export type ParsedJson =
@@ -209,7 +215,7 @@ export function parseJson(text: string, maxDepth = 1000): ParsedJson {
         if (isObject) {
           if (text.charCodeAt(i) !== QUOTE) throw expected(text, i, 'a key in double quotes');
           const end = stringEnd(text, i);
-          const key = JSON.parse(text.slice(i, end)) as string;
+          const key = unescapeString(text.slice(i, end));
           i = skipSpace(text, end);
           if (text.charCodeAt(i) !== COLON) throw expected(text, i, '":" after a key');
           i++;
@@ -229,7 +235,7 @@ export function parseJson(text: string, maxDepth = 1000): ParsedJson {
     }
     const start = i;
     i = scalarEnd(text, i);
-    if (c === QUOTE) return JSON.parse(text.slice(start, i)) as string;
+    if (c === QUOTE) return unescapeString(text.slice(start, i));
     if (c === 0x74) return true;
     if (c === 0x66) return false;
     if (c === 0x6e) return null;
