@@ -6,7 +6,7 @@
 // randomness), what serde reads from the file it leaves. Needs the build and cargo:
 //
 //   node scripts/build.mjs --tests && node scripts/serde-oracle/differential.mjs
-import { execFileSync } from 'node:child_process';
+import { askOracle, seeded } from './seeded.mjs';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -17,19 +17,7 @@ const root = join(here, '..', '..');
 const require = createRequire(import.meta.url);
 const run = require(join(root, 'build/test/actions/differential-run.js'));
 
-let seed = 0xd1ff;
-const rand = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const int = (n) => Math.floor(rand() * n);
-const pick = (xs) => xs[int(xs.length)];
-const chance = (p) => rand() < p;
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const token = () => `apiv3_${Array.from({ length: 86 }, () => pick(B64)).join('')}`;
+const { rand, int, pick, chance, token } = seeded(0xd1ff);
 
 // A string literal, sometimes with characters written as escapes (\u0041, \/).
 function literal(s) {
@@ -107,17 +95,7 @@ function serialize(node, layout, depth = 0) {
   return `${open}${nl}${items.map((i) => unit.repeat(depth + 1) + i).join(`,${nl}`)}${nl}${unit.repeat(depth)}${close}`;
 }
 
-// ---------------------------------------------------------------- the oracle
-execFileSync('cargo', ['build', '--offline', '--release', '--quiet'], { cwd: here, stdio: 'inherit' });
-function oracle(texts) {
-  const input = Buffer.concat(texts.flatMap((t) => {
-    const b = Buffer.from(t, 'utf8');
-    const len = Buffer.alloc(4);
-    len.writeUInt32LE(b.length);
-    return [len, b];
-  }));
-  return execFileSync(join(here, 'target', 'release', 'serde-oracle'), { input, maxBuffer: 1 << 30 }).toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
-}
+const oracle = (texts) => askOracle(texts.map((t) => Buffer.from(t, 'utf8')));
 
 const files = [];
 for (let k = 0; k < 90; k++) {

@@ -5,7 +5,7 @@
 //   node scripts/serde-oracle/generate.mjs [--out FILE]
 //
 // The inputs come from a fixed seed, so a rerun gives the same file.
-import { execFileSync } from 'node:child_process';
+import { askOracle, seeded, serdeVersion } from './seeded.mjs';
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,21 +17,7 @@ const out = args[0] === '--out' ? resolve(args[1]) : join(root, 'fixtures', 'ser
 
 // ---------------------------------------------------------------- a seeded generator
 
-let seed = 0x5eed5;
-const rand = () => {
-  // mulberry32
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const int = (n) => Math.floor(rand() * n);
-const pick = (xs) => xs[int(xs.length)];
-const chance = (p) => rand() < p;
-
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const token = () => `apiv3_${Array.from({ length: 86 }, () => pick(B64)).join('')}`;
+const { rand, int, pick, chance, token } = seeded(0x5eed5);
 
 // ---------------------------------------------------------------- documents as trees
 // An object is { obj: [[rawKey, node], ...] }, an array { arr: [node, ...] }, a scalar
@@ -333,22 +319,14 @@ for (let k = 0; k < 2400; k++) {
 
 // ---------------------------------------------------------------- the oracle
 
-const crate = here;
-execFileSync('cargo', ['build', '--offline', '--release', '--quiet'], { cwd: crate, stdio: 'inherit' });
-const input = Buffer.concat(cases.flatMap((b) => {
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(b.length);
-  return [len, b];
-}));
-const answers = execFileSync(join(crate, 'target', 'release', 'serde-oracle'), { input, maxBuffer: 1 << 30 }).toString('utf8').trim().split('\n');
-if (answers.length !== cases.length) throw new Error(`${cases.length} cases, ${answers.length} answers`);
+const answers = askOracle(cases);
 
 const isUtf8Text = (b) => Buffer.from(b.toString('utf8'), 'utf8').equals(b);
-const version = execFileSync('cargo', ['pkgid', '--offline', 'serde_json'], { cwd: crate }).toString().trim().split(/[#@]/).pop();
+const version = serdeVersion();
 const fixture = {
   about: `Answers of serde_json ${version} reading each file as the server's structs (scripts/serde-oracle). Regenerate: node scripts/serde-oracle/generate.mjs`,
   cases: cases.map((b, k) => {
-    const a = JSON.parse(answers[k]);
+    const a = answers[k];
     // Short refusal reasons: the verdict is what is compared; the reason helps a human.
     const brief = (v) => ('refuse' in v ? { refuse: v.refuse.replace(/ at line \d+ column \d+$/, '').slice(0, 80) } : v);
     return { ...(isUtf8Text(b) ? { text: b.toString('utf8') } : { base64: b.toString('base64') }), admin: brief(a.admin), permission: brief(a.permission) };
