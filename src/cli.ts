@@ -6,7 +6,7 @@ import { readArgv } from './commands/argv';
 import { COMMANDS } from './commands';
 import { lockWaitLine, quietIo } from './commands/options';
 import { onLockWait } from './store/progress';
-import { randomBytes } from './store/random';
+import { randomBytes } from 'node:crypto';
 import { writeOut } from './stdio';
 import { type Action, exitOnSignals, main } from './main';
 import { version } from '../package.json';
