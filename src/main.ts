@@ -6,6 +6,7 @@ import { InterruptedError, IoError, UsageError, isToolError } from './errors';
 import { stdoutReason } from './commands/output';
 import { deferSignal, lateSignal } from './store/interrupts';
 import type { RandomBytes } from './domain/token';
+import { escapeLines } from './output/escape';
 
 export interface Io {
   /** May settle when the text is written; a rejection is a failure to print (commands/output.ts). */
@@ -58,7 +59,8 @@ export function exitOnSignals(exit: (code: number) => void): void {
 export async function main(parse: () => Promise<Action | undefined>, env: RunEnv): Promise<number> {
   // stderr never carries a secret, whatever a message quotes (a token pasted into a
   // permission, a name or a database list is quoted back by the problem that names it).
-  const stderr = (text: string): void => env.io.stderr(redactSecrets(text));
+  // Every line on stderr is for people: names and paths in it cannot act on the terminal.
+  const stderr = (text: string): void => env.io.stderr(escapeLines(redactSecrets(text)));
   // Every write to stdout is waited for before the status is decided: a closed pipe or a
   // full disk is a failure, also for output a command did not wait for itself.
   const printing: Promise<void>[] = [];

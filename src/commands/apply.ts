@@ -14,7 +14,7 @@ import { durationMs, parseOwner } from './args';
 import { toRequest } from './export';
 import { writeNotices } from './lifecycle-args';
 import { DEFAULT_LOCK_TIMEOUT, DRY_RUN, LOCK_TIMEOUT, OWNER } from './options';
-import { emit } from './output';
+import { emitAs } from './output';
 import type { CommandModule, FlagValue, ParsedArgs } from './types';
 
 /** Spec keys of an output -> export's flags. */
@@ -112,7 +112,7 @@ const applyCommand: CommandModule = {
     );
     const plan = one(f.format) === 'json' ? renderPlanJson(result, dryRun) : renderPlanText(result, dryRun);
     const done = dryRun ? 'The plan was made (nothing was written)' : result.written ? 'The token files were written' : 'Nothing needed writing';
-    await emit(env, plan, done);
+    await emitAs(env, one(f.format) !== 'json', plan, done);
     for (const m of result.modeTightened) writeNotices(env, m.file, { written: true, modeTightened: m, releaseFailure: undefined });
     if (dryRun) return;
     for (const [i, req] of outputs.entries()) {

@@ -4,6 +4,7 @@
  */
 import type { ApplyResult } from '../actions/apply';
 import type { AdminPlan, Difference, PermissionsPlan, TokenStep } from '../domain/spec';
+import { escapeText, shCommand } from './escape';
 
 const when = (ms: number | string | null): string => (ms === null ? 'none' : typeof ms === 'string' ? `in ${ms} from creation` : new Date(ms).toISOString());
 
@@ -25,14 +26,14 @@ function stepLine(s: TokenStep): string {
     case 'replace':
       return `  replace    ${name}: ${s.differences.map(difference).join('; ')} (a new string; a server that already loaded ${name} keeps the old one until it is deleted online)`;
     case 'remove':
-      return `  remove     ${name} (a server that loaded it keeps it: influxdb3 delete token --token-name ${s.name})`;
+      return `  remove     ${name} (a server that loaded it keeps it: ${shCommand(['influxdb3', 'delete', 'token', '--token-name', s.name])})`;
     case 'unmanaged':
       return `  unmanaged  ${name} (not in the spec; kept, --prune removes it)`;
   }
 }
 
 function fileBlock(label: string, file: string, exists: boolean, steps: readonly TokenStep[], databases: readonly string[], changes: boolean): string {
-  const head = `${file} (${label}${exists ? '' : ', new'}): ${changes ? 'changes' : 'no change'}`;
+  const head = `${escapeText(file)} (${label}${exists ? '' : ', new'}): ${changes ? 'changes' : 'no change'}`;
   const dbs = databases.length > 0 ? [`  databases added: ${databases.join(', ')}`] : [];
   return [head, ...steps.map(stepLine), ...dbs].join('\n');
 }
