@@ -4,6 +4,7 @@
  */
 import { readArgv } from './commands/argv';
 import { COMMANDS } from './commands';
+import { rewordUnsafePath } from './commands/unsafe-path';
 import { lockWaitLine, quietIo } from './commands/options';
 import { onLockWait } from './store/progress';
 import { randomBytes } from 'node:crypto';
@@ -18,7 +19,9 @@ function parse(words: readonly string[]): Action {
       return (env) => {
         const io = reading.args.flags.quiet ? quietIo(env.io) : env.io;
         onLockWait((lockPath) => io.stderr(`notice: ${lockWaitLine(lockPath)}\n`));
-        return reading.command.run(reading.args, { ...env, io });
+        return reading.command.run(reading.args, { ...env, io }).catch((e: unknown) => {
+          throw rewordUnsafePath(e);
+        });
       };
     // main waits for these writes and words a failure to print them.
     case 'version':
