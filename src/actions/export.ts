@@ -16,6 +16,7 @@ import { envNameProblem } from '../output/env';
 import type { FsSeam } from '../store/fs-seam';
 import { redactSecrets } from '../main';
 import { type Owner, readFile, updateFile } from '../store/store';
+import { writeDirectoryAtomic } from '../store/atomic-dir';
 
 export const EXPORT_FORMATS = ['k8s-secret', 'env', 'files', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -46,6 +47,8 @@ export interface ExportResult {
   readonly written: readonly string[];
   /** How many tokens the export holds (every token of the files for a whole-file Secret). */
   readonly tokens: number;
+  /** False when every output already held these bytes (nothing was rewritten). */
+  readonly changed: boolean;
 }
 
 interface LoadedFile {
@@ -73,9 +76,19 @@ function load(path: string, now: number, seam: FsSeam | undefined): LoadedFile {
   return { path, kind: doc.kind, text: existing.text, tokens: entries.map((t) => ({ file: path, name: t.name, token: t.token })) };
 }
 
+/**
+ * The tokens a client export holds without --token-name (SPEC 12): the permission tokens
+ * when a permission tokens file is among the files, the admin token only when its file is
+ * exported alone. A Secret of whole files is the server's and holds both.
+ */
+export function clientTokens<T extends { readonly kind: FileKind; readonly tokens: readonly ExportToken[] }>(files: readonly T[]): ExportToken[] {
+  const permission = files.some((f) => f.kind === 'permission');
+  return files.filter((f) => !permission || f.kind === 'permission').flatMap((f) => f.tokens);
+}
+
 function select(files: readonly LoadedFile[], names: readonly string[] | undefined): ExportToken[] {
   const all = files.flatMap((f) => f.tokens);
-  if (names === undefined) return all;
+  if (names === undefined) return clientTokens(files);
   return names.flatMap((name) => {
     const found = all.filter((t) => t.name === name);
     if (found.length === 0) {
@@ -123,7 +136,7 @@ function render(req: ExportRequest, files: readonly LoadedFile[]): Rendered {
     case 'k8s-secret': {
       if (req.tokenNames === undefined) {
         const text = renderSecret({ name: req.secretName, namespace: req.namespace, data: wholeFileData(files) });
-        return { text, tokens: tokens.length };
+        return { text, tokens: files.reduce((n, f) => n + f.tokens.length, 0) };
       }
       const data = keyed(tokens, (t) => only ?? safeKey(t.name), secretKeyProblem).map((k) => ({ key: k.key, value: k.item.token }));
       return { text: renderSecret({ name: req.secretName, namespace: req.namespace, data }), tokens: data.length };
@@ -145,27 +158,32 @@ function render(req: ExportRequest, files: readonly LoadedFile[]): Rendered {
   }
 }
 
-async function writeOne(path: string, text: string, req: ExportRequest, seam: FsSeam | undefined): Promise<string> {
+async function writeOne(path: string, text: string, req: ExportRequest, seam: FsSeam | undefined): Promise<{ target: string; written: boolean }> {
   const outcome = await updateFile({
     path,
     lockTimeoutMs: req.lockTimeoutMs,
     owner: req.owner,
     seam,
-    // An export is derived data: whatever was at the path is replaced.
-    transform: () => ({ write: true, text, result: undefined }),
+    // An export is derived data: whatever was at the path is replaced, unless it already holds these bytes.
+    transform: (existing) => (existing?.text === text ? { write: false, result: undefined } : { write: true, text, result: undefined }),
   });
-  return outcome.target;
+  return outcome;
 }
 
 export async function exportTokens(req: ExportRequest, env: { now: () => number; seam?: FsSeam }): Promise<ExportResult> {
   const files = req.files.map((f) => load(f, env.now(), env.seam));
   const out = render(req, files);
   if (out.files) {
-    const dir = req.output!;
-    const written: string[] = [];
-    for (const f of out.files) written.push(await writeOne(join(dir, f.key), tokenFileContent(f.item.token), req, env.seam));
-    return { written, tokens: out.tokens };
+    const outcome = await writeDirectoryAtomic({
+      path: req.output!,
+      files: out.files.map((f) => ({ name: f.key, text: tokenFileContent(f.item.token) })),
+      lockTimeoutMs: req.lockTimeoutMs,
+      owner: req.owner,
+      seam: env.seam,
+    });
+    return { written: out.files.map((f) => join(outcome.dir, f.key)), tokens: out.tokens, changed: outcome.written };
   }
-  if (req.output === undefined) return { stdout: out.text!, written: [], tokens: out.tokens };
-  return { written: [await writeOne(req.output, out.text!, req, env.seam)], tokens: out.tokens };
+  if (req.output === undefined) return { stdout: out.text!, written: [], tokens: out.tokens, changed: false };
+  const one = await writeOne(req.output, out.text!, req, env.seam);
+  return { written: [one.target], tokens: out.tokens, changed: one.written };
 }

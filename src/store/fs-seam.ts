@@ -37,6 +37,7 @@ export interface FsSeam {
   rename(from: string, to: string): void;
   unlink(path: string): void;
   rmdir(path: string): void;
+  symlink(target: string, path: string): void;
   /** Takes the inter-process lock once, without retrying; rejects with code ELOCKED if held. */
   lock(file: string, options: LockOptions): Promise<Release>;
 }
@@ -59,6 +60,7 @@ export const nodeFs: FsSeam = {
   rename: (from, to) => fs.renameSync(from, to),
   unlink: (p) => fs.unlinkSync(p),
   rmdir: (p) => fs.rmdirSync(p),
+  symlink: (target, p) => fs.symlinkSync(target, p),
   lock: (file, o) =>
     lockfile.lock(file, {
       // The file may not exist yet: the very first writer must hold the lock too.

@@ -160,6 +160,7 @@ function faultySeam(ctx: Ctx, fault: Fault | undefined): Faulty {
     rename: (from, to) => (step('rename', kindOf(ctx, from)), nodeFs.rename(from, to)),
     unlink: (p) => (step('unlink', kindOf(ctx, p)), nodeFs.unlink(p)),
     rmdir: (p) => (step('rmdir', kindOf(ctx, p)), nodeFs.rmdir(p)),
+    symlink: (t, p) => (step('symlink', kindOf(ctx, p)), nodeFs.symlink(t, p)),
     lock: async (file, options) => {
       step('lock', kindOf(ctx, file));
       const release = await nodeFs.lock(file, options);
