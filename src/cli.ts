@@ -9,7 +9,7 @@ import { lockWaitLine, quietIo } from './commands/options';
 import { onLockWait } from './store/progress';
 import { randomBytes } from 'node:crypto';
 import { writeOut } from './stdio';
-import { type Action, exitOnSignals, main } from './main';
+import { type Action, main } from './main';
 import { version } from '../package.json';
 
 function parse(words: readonly string[]): Action {
@@ -36,7 +36,6 @@ function parse(words: readonly string[]): Action {
   }
 }
 
-exitOnSignals((code) => process.exit(code));
 void main(async () => parse(process.argv.slice(2)), {
   io: {
     stdout: (text) => writeOut('stdout', text),

@@ -30,6 +30,28 @@ export class UsageError extends Error {
   }
 }
 
+/** An input (standard input, a spec) past the limit that fits its use (SPEC 17): a usage error, exit 2. */
+export class InputLimitError extends UsageError {
+  constructor(
+    readonly what: string,
+    readonly limit: number,
+    readonly kind: 'size' | 'depth' | 'alias' = 'size',
+  ) {
+    super(
+      kind === 'size'
+        ? `${what} is larger than ${limitWords(limit)}, the limit for it; nothing was written.`
+        : kind === 'depth'
+          ? `${what} nests deeper than ${limit} levels, the limit for it; nothing was written.`
+          : `${what} uses a YAML alias (*name), which a spec has no use for and which is refused; write the value out. Nothing was written.`,
+    );
+  }
+}
+
+function limitWords(bytes: number): string {
+  const MiB = 1024 * 1024;
+  return bytes % MiB === 0 ? `${bytes / MiB} MiB` : bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
+}
+
 /** The file on disk (or about to be written) is not acceptable. */
 export class FileError extends Error {
   constructor(

@@ -4,7 +4,7 @@
  */
 import { InterruptedError, IoError, UsageError, isToolError } from './errors';
 import { stdoutReason } from './commands/output';
-import { deferSignal, lateSignal } from './store/interrupts';
+import { lateSignal } from './store/interrupts';
 import type { RandomBytes } from './domain/token';
 import { escapeLines } from './output/escape';
 
@@ -36,21 +36,9 @@ function oneLine(text: string): string {
 }
 
 /** 128 + the signal number, as shells report a process ended by that signal. */
+// Outside the locked section a signal ends the process by its default action (a shell
+// reports 130/143 too); inside it, it waits for a safe point (store/interrupts.ts).
 const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
-
-/**
- * SIGINT and SIGTERM end the command with the conventional status. While the store is
- * taking, holding or releasing the lock the signal waits for its next safe point (see
- * store/interrupts.ts), which ends the command through InterruptedError below; the write
- * itself is synchronous, so the file is always the old one or the new one.
- */
-export function exitOnSignals(exit: (code: number) => void): void {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (!deferSignal(signal)) exit(SIGNAL_EXIT[signal]);
-    });
-  }
-}
 
 /**
  * `parse` reads the command line and returns what to run; help and the version are actions

@@ -8,7 +8,7 @@ import { type StaleReason, staleReasons } from '../domain/stale';
 import { FileError, UsageError } from '../errors';
 import type { RunEnv } from '../main';
 import { expiryLine, expiryWords } from '../output/expiry';
-import { nodeFs } from '../store/fs-seam';
+import { DOCUMENT_LIMIT, readStdin } from '../store/stdin';
 import { readFile } from '../store/store';
 import { durationMs, given, parseOwner, text, words } from './args';
 import { DIALECT_FLAGS, type RequestInput, TOKEN_FLAGS, tokenRequestOf } from './dialects';
@@ -45,7 +45,7 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
 /** What the dialects may read besides argv: a --from-json body, a --token-value-from value. */
 const INPUT: RequestInput = {
   env: process.env,
-  readText: (path) => (path === '-' ? nodeFs.readAll(0).toString('utf8') : readFile(path).text),
+  readText: (path, limit) => (path === '-' ? readStdin(limit?.bytes ?? DOCUMENT_LIMIT, limit?.what ?? 'standard input').toString('utf8') : readFile(path).text),
 };
 
 export interface CreatePlan {

@@ -1,30 +1,30 @@
 /**
- * SIGINT/SIGTERM and the lock. Exiting at once from a signal handler can leave a lock
- * directory behind: proper-lockfile only forgets to clean up between its mkdir and the
- * moment it records the lock, and while its rmdir is under way. So while the store is
- * taking, holding or releasing the lock, a signal is only noted, and the store stops at
- * its next safe point by throwing InterruptedError (after releasing what it holds).
+ * SIGINT/SIGTERM and the lock. Outside the store's locked work there is nothing to protect,
+ * so no handler is installed: the signal's default action ends the process at once, even
+ * while it reads a silent stdin or writes to a pipe nobody reads (a JavaScript handler
+ * would wait for the thread). While the store is taking, holding or releasing the lock, a
+ * signal is only noted (exiting there could leave a lock directory behind: proper-lockfile
+ * forgets to clean up between its mkdir and the moment it records the lock, and while its
+ * rmdir is under way), and the store stops at its next safe point by throwing
+ * InterruptedError (after releasing what it holds).
  */
 import { InterruptedError } from '../errors';
 
 type StopSignal = 'SIGINT' | 'SIGTERM';
+const SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM'];
 
 let busy = 0;
 let pending: StopSignal | undefined;
-
-/** Returns true when the signal was deferred; false means nothing is at stake: exit now. */
-export function deferSignal(signal: StopSignal): boolean {
-  if (busy === 0) return false;
+const note = (signal: StopSignal): void => {
   pending ??= signal;
-  return true;
-}
+};
 
 export async function whileBusy<T>(work: () => Promise<T>): Promise<T> {
-  busy++;
+  if (busy++ === 0) for (const s of SIGNALS) process.on(s, note);
   try {
     return await work();
   } finally {
-    busy--;
+    if (--busy === 0) for (const s of SIGNALS) process.off(s, note);
   }
 }
 
