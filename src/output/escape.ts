@@ -39,30 +39,24 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /**
  * A word for a POSIX shell: as is when it is plain, else in single quotes (a `'` as `'\''`).
- * A word holding a control character cannot show it raw, so that character is made by
- * printf at run time: `'a'"$(printf '\033')"'b'`. (Command substitution drops trailing line
- * breaks, so a line break at the very end of a word is the one thing this cannot carry.)
+ * A word holding a control character cannot show it raw, so the whole word is made by
+ * printf at run time from octal escapes: `"$(printf '%b' 'a\0033b')"`. (Command substitution
+ * drops trailing line breaks, so a line break at the very end of a word is the one thing
+ * this cannot carry; dash has no `$'...'`.)
  */
 export function shQuote(word: string): string {
   if (PLAIN.test(word)) return word;
   if (!CONTROL.test(word)) return `'${word.replace(/'/g, `'\\''`)}'`;
-  let out = '';
-  let plain = '';
-  const flush = (): void => {
-    if (plain !== '') out += `'${plain.replace(/'/g, `'\\''`)}'`;
-    plain = '';
-  };
+  // printf's %b reads \0ooo and \\ in its argument; the format stays fixed, so a word that
+  // begins with "-" or holds "%" is never read as an option or a conversion.
+  let arg = '';
   for (const c of word) {
-    if (!CONTROL.test(c)) {
-      plain += c;
-      continue;
-    }
-    flush();
-    const bytes = Buffer.from(c, 'utf8');
-    out += `"$(printf '${[...bytes].map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('')}')"`;
+    if (c === "'") arg += `'\\''`;
+    else if (c === '\\') arg += '\\\\';
+    else if (CONTROL.test(c)) arg += [...Buffer.from(c, 'utf8')].map((b) => `\\0${b.toString(8).padStart(3, '0')}`).join('');
+    else arg += c;
   }
-  flush();
-  return out;
+  return `"$(printf '%b' '${arg}')"`;
 }
 
 /** A command line of words, each quoted. */
