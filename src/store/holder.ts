@@ -49,9 +49,14 @@ export function startTimeOf(pid: number): string | undefined {
   return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
 }
 
+/** The record of process `pid` of this machine, started at `start` (what writeHolder writes for itself). */
+export function holderRecord(pid: number, start: string): string {
+  return `${JSON.stringify({ machine: machineOf(), pid, start })}\n`;
+}
+
 let self: string | undefined;
 function selfRecord(): string {
-  self ??= `${JSON.stringify({ machine: machineOf(), pid: process.pid, start: startTimeOf(process.pid) ?? '' })}\n`;
+  self ??= holderRecord(process.pid, startTimeOf(process.pid) ?? '');
   return self;
 }
 
