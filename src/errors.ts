@@ -119,10 +119,10 @@ export class IoError extends Error {
   }
 }
 
-/** SIGINT or SIGTERM arrived while the store held the lock; it stopped at a safe point. */
+/** SIGINT, SIGTERM or SIGHUP arrived while the store held the lock; it stopped at a safe point. */
 export class InterruptedError extends Error {
   readonly code = 'EINTERRUPTED';
-  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
+  constructor(readonly signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP') {
     super(`Interrupted by ${signal} before the file was changed; nothing was written.`);
     this.name = 'InterruptedError';
   }

@@ -38,7 +38,7 @@ function oneLine(text: string): string {
 /** 128 + the signal number, as shells report a process ended by that signal. */
 // Outside the locked section a signal ends the process by its default action (a shell
 // reports 130/143 too); inside it, it waits for a safe point (store/interrupts.ts).
-const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
+const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM' | 'SIGHUP', number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
 /**
  * `parse` reads the command line and returns what to run; help and the version are actions

@@ -6,7 +6,6 @@
 import * as fs from 'node:fs';
 import { dirname, join } from 'node:path';
 import { HOLDER_FILE, writeHolder } from './holder';
-import * as lockfile from 'proper-lockfile';
 
 export type Release = () => Promise<void>;
 
@@ -62,7 +61,10 @@ export const nodeFs: FsSeam = {
   rmdir: (p) => fs.rmdirSync(p),
   symlink: (target, p) => fs.symlinkSync(target, p),
   lock: (file, o) =>
-    lockfile.lock(file, {
+    // Loaded only to take a lock: it brings signal-exit, whose listeners must not be there
+    // outside the locked section (interrupts.ts).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('proper-lockfile') as typeof import('proper-lockfile')).lock(file, {
       // The file may not exist yet: the very first writer must hold the lock too.
       realpath: false,
       lockfilePath: o.lockfilePath,

@@ -10,8 +10,15 @@
  */
 import { InterruptedError } from '../errors';
 
-type StopSignal = 'SIGINT' | 'SIGTERM';
-const SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM'];
+type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+const SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/**
+ * proper-lockfile loads signal-exit, which listens to these for the rest of the process (to
+ * remove held locks on the way out). A JavaScript listener waits for the thread, so once
+ * the locked work is over, every listener added during it is removed again.
+ */
+const WATCHED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGABRT', 'SIGALRM', 'SIGVTALRM', 'SIGXCPU', 'SIGXFSZ', 'SIGUSR2', 'SIGTRAP', 'SIGSYS', 'SIGIOT'];
+let before: Map<NodeJS.Signals, Function[]> | undefined;
 
 let busy = 0;
 let pending: StopSignal | undefined;
@@ -20,11 +27,19 @@ const note = (signal: StopSignal): void => {
 };
 
 export async function whileBusy<T>(work: () => Promise<T>): Promise<T> {
-  if (busy++ === 0) for (const s of SIGNALS) process.on(s, note);
+  if (busy++ === 0) {
+    before = new Map(WATCHED.map((s) => [s, process.listeners(s)]));
+    for (const s of SIGNALS) process.on(s, note);
+  }
   try {
     return await work();
   } finally {
-    if (--busy === 0) for (const s of SIGNALS) process.off(s, note);
+    if (--busy === 0) {
+      for (const s of WATCHED) {
+        const kept = before?.get(s) ?? [];
+        for (const l of process.listeners(s)) if (!kept.includes(l)) process.off(s, l as (...args: unknown[]) => void);
+      }
+    }
   }
 }
 
