@@ -25,6 +25,8 @@ import { errnoOf, io, lstatIfExists, withFd } from './sys';
 export const DATA_LINK = '..data';
 const DATA_TMP = '..data_tmp';
 const TS_DIR = /^\.\.\d{4}_\d\d_\d\d_\d\d_\d\d_\d\d\.\d{9}\.[0-9a-f]+$/;
+/** A link being put in place (linkInto) by a run that was killed before its rename. */
+const TEMP_LINK = /^\..+\.otk-[0-9a-f]{12}\.tmp$/;
 
 export interface DirectoryFile {
   readonly name: string;
@@ -133,6 +135,7 @@ function inspectEntries(dir: string, req: DirectoryWrite, trust: Trust | undefin
       current = seam.readlink(p);
     } else if (TS_DIR.test(name) && st.isDirectory()) tsDirs.push(name);
     else if (st.isSymbolicLink() && seam.readlink(p) === `${DATA_LINK}/${name}`) links.add(name);
+    else if (st.isSymbolicLink() && TEMP_LINK.test(name) && (!trust || trust.uids.includes(st.uid))) removeQuietly(p, seam);
     else if (wanted.has(name)) {
       throw new FileError('ENOTFILE', `${p} is already there and is not a link of this tool's layout (NAME -> ${DATA_LINK}/NAME); move it away and export again.`);
     }

@@ -210,3 +210,22 @@ describe('failures write nothing and quote no secret', () => {
     assert.ok(e instanceof FileError && e.code === 'ENOTFILE');
   });
 });
+
+describe('env names the shell or the loader acts on are refused (SPEC 12)', () => {
+  for (const name of ['path', 'ld-preload', 'bash_env', 'ENV', 'IFS', 'PS4', 'node-options', 'DYLD_INSERT_LIBRARIES']) {
+    it(`--prefix "" and a token named ${JSON.stringify(name)}: nothing written`, async () => {
+      const dir = tempDir();
+      const { path } = permFile(dir, [name]);
+      const out = join(dir, 'out.env');
+      const e = await failing({ file: [path], format: 'env', prefix: '', output: out });
+      assert.ok(e instanceof FileError && e.code === 'EEXPORTKEY', e.message);
+      assert.match(e.message, /acts on/);
+      assert.equal(existsSync(out), false);
+    });
+  }
+  it('--key LD_PRELOAD and --prefix LD_ are usage errors', async () => {
+    const { path } = permFile(tempDir(), ['a']);
+    await assert.rejects(run({ file: [path], format: 'env', 'token-name': ['a'], key: 'LD_PRELOAD' }), /--key "LD_PRELOAD" is not valid: .*acts on/);
+    await assert.rejects(run({ file: [path], format: 'env', prefix: 'LD_' }), /--prefix "LD_" is not valid/);
+  });
+});
