@@ -4,11 +4,12 @@
  */
 import { readArgv } from './commands/argv';
 import { COMMANDS } from './commands';
+import { rewordUnsafePath } from './commands/unsafe-path';
 import { lockWaitLine, quietIo } from './commands/options';
 import { onLockWait } from './store/progress';
-import { randomBytes } from './store/random';
+import { randomBytes } from 'node:crypto';
 import { writeOut } from './stdio';
-import { type Action, exitOnSignals, main } from './main';
+import { type Action, main } from './main';
 import { version } from '../package.json';
 
 function parse(words: readonly string[]): Action {
@@ -18,7 +19,9 @@ function parse(words: readonly string[]): Action {
       return (env) => {
         const io = reading.args.flags.quiet ? quietIo(env.io) : env.io;
         onLockWait((lockPath) => io.stderr(`notice: ${lockWaitLine(lockPath)}\n`));
-        return reading.command.run(reading.args, { ...env, io });
+        return reading.command.run(reading.args, { ...env, io }).catch((e: unknown) => {
+          throw rewordUnsafePath(e);
+        });
       };
     // main waits for these writes and words a failure to print them.
     case 'version':
@@ -33,7 +36,6 @@ function parse(words: readonly string[]): Action {
   }
 }
 
-exitOnSignals((code) => process.exit(code));
 void main(async () => parse(process.argv.slice(2)), {
   io: {
     stdout: (text) => writeOut('stdout', text),

@@ -4,8 +4,9 @@
  */
 import { InterruptedError, IoError, UsageError, isToolError } from './errors';
 import { stdoutReason } from './commands/output';
-import { deferSignal, lateSignal } from './store/interrupts';
+import { lateSignal } from './store/interrupts';
 import type { RandomBytes } from './domain/token';
+import { escapeLines } from './output/escape';
 
 export interface Io {
   /** May settle when the text is written; a rejection is a failure to print (commands/output.ts). */
@@ -35,21 +36,9 @@ function oneLine(text: string): string {
 }
 
 /** 128 + the signal number, as shells report a process ended by that signal. */
-const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
-
-/**
- * SIGINT and SIGTERM end the command with the conventional status. While the store is
- * taking, holding or releasing the lock the signal waits for its next safe point (see
- * store/interrupts.ts), which ends the command through InterruptedError below; the write
- * itself is synchronous, so the file is always the old one or the new one.
- */
-export function exitOnSignals(exit: (code: number) => void): void {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (!deferSignal(signal)) exit(SIGNAL_EXIT[signal]);
-    });
-  }
-}
+// Outside the locked section a signal ends the process by its default action (a shell
+// reports 130/143 too); inside it, it waits for a safe point (store/interrupts.ts).
+const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM' | 'SIGHUP', number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
 /**
  * `parse` reads the command line and returns what to run; help and the version are actions
@@ -58,7 +47,8 @@ export function exitOnSignals(exit: (code: number) => void): void {
 export async function main(parse: () => Promise<Action | undefined>, env: RunEnv): Promise<number> {
   // stderr never carries a secret, whatever a message quotes (a token pasted into a
   // permission, a name or a database list is quoted back by the problem that names it).
-  const stderr = (text: string): void => env.io.stderr(redactSecrets(text));
+  // Every line on stderr is for people: names and paths in it cannot act on the terminal.
+  const stderr = (text: string): void => env.io.stderr(escapeLines(redactSecrets(text)));
   // Every write to stdout is waited for before the status is decided: a closed pipe or a
   // full disk is a failure, also for output a command did not wait for itself.
   const printing: Promise<void>[] = [];

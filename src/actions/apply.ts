@@ -4,7 +4,8 @@
  * plan made from what they hold, the edits made on their documents, every file written
  * or none. Outputs run after, from the files as written.
  */
-import { FileError, UsageError } from '../errors';
+import { FileError, InputLimitError, UsageError } from '../errors';
+import { DOCUMENT_LIMIT, readStdin } from '../store/stdin';
 import {
   type AdminDocument,
   type PermissionDocument,
@@ -181,10 +182,14 @@ export async function applyOutput(req: ExportRequest, sources: readonly LoadedFi
   return { changes, written: done.written, tokens: done.tokens };
 }
 
-/** The spec's text: a file, or `-` for stdin (read whole; specs are small). */
+/** The spec's text: a file, or `-` for stdin, at most 16 MiB either way (SPEC 17). */
 export function readSpecText(source: string, seam: FsSeam = nodeFs): string {
-  if (source !== '-') return readFile(source, seam).text;
-  const bytes = seam.readAll(0);
+  if (source !== '-') {
+    const { text } = readFile(source, seam);
+    if (Buffer.byteLength(text) > DOCUMENT_LIMIT) throw new InputLimitError(`the spec ${source}`, DOCUMENT_LIMIT);
+    return text;
+  }
+  const bytes = readStdin(DOCUMENT_LIMIT, 'the spec on standard input');
   if (!isUtf8(bytes)) throw new UsageError('The spec on stdin is not valid UTF-8 text.');
   return bytes.toString('utf8');
 }

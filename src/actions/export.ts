@@ -18,6 +18,7 @@ import { envNameProblem } from '../output/env';
 import type { FsSeam } from '../store/fs-seam';
 import { redactSecrets } from '../main';
 import { type Owner, readFile, updateFile } from '../store/store';
+import { writeDirectoryAtomic } from '../store/atomic-dir';
 
 export const EXPORT_FORMATS = ['k8s-secret', 'env', 'files', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -48,6 +49,8 @@ export interface ExportResult {
   readonly written: readonly string[];
   /** How many tokens the export holds (every token of the files for a whole-file Secret). */
   readonly tokens: number;
+  /** False when every output already held these bytes (nothing was rewritten). */
+  readonly changed: boolean;
 }
 
 export interface LoadedFile {
@@ -130,7 +133,7 @@ export function render(req: ExportRequest, files: readonly LoadedFile[]): Render
     case 'k8s-secret': {
       if (req.tokenNames === undefined) {
         const text = renderSecret({ name: req.secretName, namespace: req.namespace, data: wholeFileData(files) });
-        return { text, tokens: tokens.length };
+        return { text, tokens: files.reduce((n, f) => n + f.tokens.length, 0) };
       }
       const data = keyed(tokens, (t) => only ?? safeKey(t.name), secretKeyProblem).map((k) => ({ key: k.key, value: k.item.token }));
       return { text: renderSecret({ name: req.secretName, namespace: req.namespace, data }), tokens: data.length };
@@ -152,28 +155,33 @@ export function render(req: ExportRequest, files: readonly LoadedFile[]): Render
   }
 }
 
-async function writeOne(path: string, text: string, req: ExportRequest, seam: FsSeam | undefined): Promise<string> {
+async function writeOne(path: string, text: string, req: ExportRequest, seam: FsSeam | undefined): Promise<{ target: string; written: boolean }> {
   const outcome = await updateFile({
     tokenFile: false,
     path,
     lockTimeoutMs: req.lockTimeoutMs,
     owner: req.owner,
     seam,
-    // An export is derived data: whatever was at the path is replaced.
-    transform: () => ({ write: true, text, result: undefined }),
+    // An export is derived data: whatever was at the path is replaced, unless it already holds these bytes.
+    transform: (existing) => (existing?.text === text ? { write: false, result: undefined } : { write: true, text, result: undefined }),
   });
-  return outcome.target;
+  return outcome;
 }
 
 /** `rendered`: the content made already (by apply, from the files it just wrote); else read from req.files. */
 export async function exportTokens(req: ExportRequest, env: { now: () => number; seam?: FsSeam }, rendered?: Rendered): Promise<ExportResult> {
   const out = rendered ?? render(req, req.files.map((f) => load(f, env.now(), env.seam)));
   if (out.files) {
-    const dir = req.output!;
-    const written: string[] = [];
-    for (const f of out.files) written.push(await writeOne(join(dir, f.key), tokenFileContent(f.item.token), req, env.seam));
-    return { written, tokens: out.tokens };
+    const outcome = await writeDirectoryAtomic({
+      path: req.output!,
+      files: out.files.map((f) => ({ name: f.key, text: tokenFileContent(f.item.token) })),
+      lockTimeoutMs: req.lockTimeoutMs,
+      owner: req.owner,
+      seam: env.seam,
+    });
+    return { written: out.files.map((f) => join(outcome.dir, f.key)), tokens: out.tokens, changed: outcome.written };
   }
-  if (req.output === undefined) return { stdout: out.text!, written: [], tokens: out.tokens };
-  return { written: [await writeOne(req.output, out.text!, req, env.seam)], tokens: out.tokens };
+  if (req.output === undefined) return { stdout: out.text!, written: [], tokens: out.tokens, changed: false };
+  const one = await writeOne(req.output, out.text!, req, env.seam);
+  return { written: [one.target], tokens: out.tokens, changed: one.written };
 }

@@ -5,7 +5,8 @@ import { type ServerRead, readTokenFile } from '../domain/server-reader';
 import { type FileKind, KIND_LABEL } from '../domain/token-file';
 import { type Report, checkRead, neitherKind, suggestedKind } from '../domain/validate-file';
 import { type FsSeam, nodeFs } from '../store/fs-seam';
-import { readFile } from '../store/store';
+import { MAX_FILE_BYTES, readFile } from '../store/store';
+import { readStdin } from '../store/stdin';
 
 /** The file name that stands for standard input. */
 export const STDIN = '-';
@@ -27,7 +28,7 @@ const OTHER: Record<FileKind, FileKind> = { admin: 'permission', permission: 'ad
 
 function readSource(file: string, seam: FsSeam): { text: string; mode: number | undefined } {
   if (file !== STDIN) return readFile(file, seam);
-  const bytes = seam.readAll(0);
+  const bytes = readStdin(MAX_FILE_BYTES, 'the file on standard input');
   if (!isUtf8(bytes)) throw new FileError('EINVALIDFILE', 'standard input is not valid UTF-8 text, so it is not a tokens file.');
   // A pipe's mode says nothing about the file the server will read.
   return { text: bytes.toString('utf8'), mode: undefined };

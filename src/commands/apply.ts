@@ -7,14 +7,15 @@ import { dirname, isAbsolute } from 'node:path';
 import { type ApplyResult, StaleTokens, applyOutput, applySpec, readSpecText } from '../actions/apply';
 import { parseJson } from '../domain/json/scan';
 import { type DesiredState, type Problem, desiredState, expiredCurrent } from '../domain/spec';
-import { FileError, UsageError, isToolError } from '../errors';
+import { FileError, InputLimitError, UsageError, isToolError } from '../errors';
+import { textNesting, valueNesting } from '../domain/nesting';
 import type { RunEnv } from '../main';
 import { type OutputLine, renderPlanJson, renderPlanText } from '../output/plan';
 import { durationMs, parseOwner } from './args';
 import { toRequest } from './export';
 import { shellWord, writeNotices } from './lifecycle-args';
 import { DEFAULT_LOCK_TIMEOUT, DRY_RUN, LOCK_TIMEOUT, OWNER } from './options';
-import { emit } from './output';
+import { emitAs } from './output';
 import type { CommandModule, FlagValue, ParsedArgs } from './types';
 
 /** Spec keys of an output -> export's flags. */
@@ -35,7 +36,24 @@ function specError(source: string, problems: readonly Problem[]): UsageError {
   return new UsageError(`${source} at ${first.pointer || '/'}: ${first.message}${more}; nothing was written.`);
 }
 
+/** SPEC 17: a spec nests 64 levels at most. */
+export const MAX_SPEC_DEPTH = 64;
+
+/**
+ * The spec's value, within the limits of SPEC 17: the text is measured before any parser
+ * sees it (a parser's cost on deep nesting is what the limit guards against), the value
+ * after; YAML aliases are refused (an alias bomb expands to gigabytes).
+ */
 function parseSpec(text: string, source: string): unknown {
+  // The reckoning over the text can count a level or so more than there is: twice the limit
+  // still stops a pathological text long before a parser would slow down.
+  if (textNesting(text) > 2 * MAX_SPEC_DEPTH) throw new InputLimitError(source, MAX_SPEC_DEPTH, 'depth');
+  const value = parseSpecText(text, source);
+  if (valueNesting(value, MAX_SPEC_DEPTH) > MAX_SPEC_DEPTH) throw new InputLimitError(source, MAX_SPEC_DEPTH, 'depth');
+  return value;
+}
+
+function parseSpecText(text: string, source: string): unknown {
   // A JSON spec (what generators write) takes the JSON reader: the yaml package reads 10,000
   // tokens of it in seconds. YAML is a superset, so only text that is not JSON goes there.
   if (text.trimStart().startsWith('{')) {
@@ -56,7 +74,15 @@ function parseSpec(text: string, source: string): unknown {
     // The pretty message's first line names the place ("... at line 3, column 1:"); the rest quotes the text.
     throw new UsageError(`${source} is not valid YAML or JSON: ${err.message.split('\n')[0]!.replace(/:$/, '')}; nothing was written.`);
   }
-  return doc.toJS();
+  let alias = false;
+  YAML.visit(doc, {
+    Alias() {
+      alias = true;
+      return YAML.visit.BREAK;
+    },
+  });
+  if (alias) throw new InputLimitError(source, 0, 'alias');
+  return doc.toJS({ maxAliasCount: 0 });
 }
 
 /**
@@ -183,7 +209,7 @@ const applyCommand: CommandModule = {
     }
     const plan = one(f.format) === 'json' ? renderPlanJson(result, lines, dryRun) : renderPlanText(result, lines, dryRun);
     const done = dryRun ? 'The plan was made (nothing was written)' : result.written || lines.some((o) => o.written.length > 0) ? 'The token files and outputs were written' : 'Nothing needed writing';
-    await emit(env, plan, done);
+    await emitAs(env, one(f.format) !== 'json', plan, done);
     if (failure !== undefined) throw failure;
   },
 };

@@ -9,13 +9,14 @@ import { FileError, UsageError } from '../errors';
 import type { RunEnv } from '../main';
 import { expiryLine, expiryWords } from '../output/expiry';
 import { jsonObject } from '../output/json';
-import { nodeFs } from '../store/fs-seam';
+import { DOCUMENT_LIMIT, readStdin } from '../store/stdin';
 import { readFile } from '../store/store';
 import { durationMs, given, parseOwner, text, words } from './args';
 import { DIALECT_FLAGS, type RequestInput, TOKEN_FLAGS, tokenRequestOf } from './dialects';
 import { modeTightenedLine } from './lifecycle-args';
 import { DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT, OUTPUT_FILE, OWNER } from './options';
-import { emit } from './output';
+import { emitAs } from './output';
+import { escapeText, shCommand } from '../output/escape';
 import type { CommandModule, FlagSpec, ParsedArgs } from './types';
 
 const ONLINE = 'Online only (accepted so server command lines work unchanged; ignored):';
@@ -45,7 +46,7 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
 /** What the dialects may read besides argv: a --from-json body, a --token-value-from value. */
 const INPUT: RequestInput = {
   env: process.env,
-  readText: (path) => (path === '-' ? nodeFs.readAll(0).toString('utf8') : readFile(path).text),
+  readText: (path, limit) => (path === '-' ? readStdin(limit?.bytes ?? DOCUMENT_LIMIT, limit?.what ?? 'standard input').toString('utf8') : readFile(path).text),
 };
 
 export interface CreatePlan {
@@ -104,15 +105,15 @@ export function render(result: CreateTokenResult, format: string, now: number): 
     return jsonObject(out);
   }
   const lines = [
-    result.created ? `Token saved to: ${result.outputFile}` : `Token ${JSON.stringify(result.name)} already exists in ${result.outputFile}; it was kept unchanged.`,
-    `Name: ${result.name}`,
+    result.created ? `Token saved to: ${escapeText(result.outputFile)}` : `Token ${JSON.stringify(result.name)} already exists in ${escapeText(result.outputFile)}; it was kept unchanged.`,
+    `Name: ${escapeText(result.name)}`,
   ];
   if (result.kind === 'permission') lines.push(`Permissions: ${(result.permissions ?? []).join(' ')}`);
   else lines.push('Access: admin (full access)');
   lines.push(`Expires: ${expiryLine(result.expiry, now)}`);
-  if (result.newDatabases.length > 0) lines.push(`Databases to create: ${result.newDatabases.join(', ')} (added)`);
+  if (result.newDatabases.length > 0) lines.push(`Databases to create: ${escapeText(result.newDatabases.join(', '))} (added)`);
   const flag = result.kind === 'admin' ? '--admin-token-file' : '--permission-tokens-file';
-  lines.push(`Load it with: influxdb3 serve ${flag} ${result.outputFile}`);
+  lines.push(`Load it with: ${shCommand(['influxdb3', 'serve', flag, result.outputFile])}`);
   lines.push('The token string is not shown; use --format json to print it.');
   return `${lines.join('\n')}\n`;
 }
@@ -180,7 +181,7 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
   // The server skips a name it already has: clients would fail with the kept token without a word.
   if (stale) env.io.stderr(`warning: ${stale}; a server that already has this name keeps it as it is. ${REPLACE[0]!.toUpperCase()}${REPLACE.slice(1)}, or pass --fail-if-stale to make this an error.\n`);
   const done = result.created ? `the token was written to ${result.outputFile}` : `the token ${JSON.stringify(result.name)} was kept in ${result.outputFile}`;
-  await emit(env, render(result, plan.format, now), done);
+  await emitAs(env, plan.format !== 'json', render(result, plan.format, now), done);
 }
 
 const command: CommandModule = {

@@ -5,7 +5,8 @@ import type { RunEnv } from '../main';
 import { given, list } from './args';
 import { TEXT_OR_JSON, fileOf, isJson, lockTimeoutOf, onlineDelete, writeNotices } from './lifecycle-args';
 import { FILE, LOCK_TIMEOUT } from './options';
-import { emit } from './output';
+import { emitAs } from './output';
+import { escapeText } from '../output/escape';
 import type { CommandModule, ParsedArgs } from './types';
 import { UsageError } from '../errors';
 
@@ -13,8 +14,8 @@ const USAGE = 'delete token --file tokens.json --token-name NAME';
 
 function render(r: DeleteResult, json: boolean): string {
   if (json) return jsonObject({ file: r.file, deleted: r.deleted, missing: r.missing, written: r.written });
-  const lines = r.deleted.map((n) => `Deleted token ${JSON.stringify(n)} from ${r.file}`);
-  for (const n of r.missing) lines.push(`No token ${JSON.stringify(n)} in ${r.file}; nothing to delete`);
+  const lines = r.deleted.map((n) => `Deleted token ${JSON.stringify(n)} from ${escapeText(r.file)}`);
+  for (const n of r.missing) lines.push(`No token ${JSON.stringify(n)} in ${escapeText(r.file)}; nothing to delete`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -27,7 +28,7 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
   writeNotices(env, file, result);
   // The server deletes only online: a server that already started with the file keeps the token.
   for (const n of result.deleted) env.io.stderr(`notice: a server that already loaded ${JSON.stringify(n)} keeps it until you run: ${onlineDelete(n)}\n`);
-  await emit(env, render(result, isJson(args)), `${file} was updated`);
+  await emitAs(env, !isJson(args), render(result, isJson(args)), `${file} was updated`);
 }
 
 const command: CommandModule = {

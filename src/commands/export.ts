@@ -10,7 +10,8 @@ import { fileNameProblem } from '../output/files';
 import { namespaceProblem, secretKeyProblem, secretNameProblem } from '../output/k8s-secret';
 import type { RunEnv } from '../main';
 import { durationMs, parseOwner } from './args';
-import { emit } from './output';
+import { emit, emitText } from './output';
+import { escapeText } from '../output/escape';
 import { DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT, OWNER } from './options';
 import type { CommandModule, FlagValue, ParsedArgs } from './types';
 
@@ -121,7 +122,7 @@ export const exportCommand: CommandModule = {
     }
     const files = result.written.length;
     const where = req.format === 'files' ? `${files} file${files === 1 ? '' : 's'} in ${req.output}` : result.written[0];
-    await emit(env, `Exported ${tokens} to ${where}\n`, `Exported ${tokens} to ${where}`);
+    await emitText(env, `Exported ${tokens} to ${escapeText(where ?? '')}\n`, `Exported ${tokens} to ${where}`);
   },
 };
 export default exportCommand;

@@ -5,6 +5,7 @@ import type { RunEnv } from '../main';
 import { durationMs, text, words } from './args';
 import { DEFAULT_LOCK_TIMEOUT } from './options';
 import type { FlagSpec, ParsedArgs } from './types';
+import { escapeText, shCommand, shQuote } from '../output/escape';
 
 /** --format for commands whose result is one thing: a sentence, or one JSON object. */
 export const TEXT_OR_JSON: FlagSpec = {
@@ -43,21 +44,19 @@ export function isJson(args: ParsedArgs): boolean {
   return text(args, 'format') === 'json';
 }
 
-/** A word for a POSIX shell: as is when it is safe, in single quotes otherwise. */
-export function shellWord(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
+/** A word for a POSIX shell (the one quoting of every printed command: output/escape.ts). */
+export const shellWord = shQuote;
 
 /** The online step a running server needs to forget a token (the server deletes only online). */
 export function onlineDelete(name: string): string {
-  return `influxdb3 delete token --token-name ${shellWord(name)}`;
+  return shCommand(['influxdb3', 'delete', 'token', '--token-name', name]);
 }
 
 const octal = (mode: number): string => mode.toString(8).padStart(4, '0');
 
 /** The one wording, for every writing command, of a looser mode written back as 0600. */
 export function modeTightenedLine(file: string, change: { from: number; to: number }): string {
-  return `${file} had mode ${octal(change.from)}; it was written back as ${octal(change.to)}.`;
+  return `${escapeText(file)} had mode ${octal(change.from)}; it was written back as ${octal(change.to)}.`;
 }
 
 /** The store's side notes on a write: a mode tightened to 0600, a lock that could not be released. */

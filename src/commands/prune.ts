@@ -6,7 +6,8 @@ import type { RunEnv } from '../main';
 import { given } from './args';
 import { TEXT_OR_JSON, fileOf, isJson, lockTimeoutOf, onlineDelete, writeNotices } from './lifecycle-args';
 import { DRY_RUN, FILE, LOCK_TIMEOUT } from './options';
-import { emit } from './output';
+import { emitAs } from './output';
+import { escapeText } from '../output/escape';
 import type { CommandModule, ParsedArgs } from './types';
 
 const USAGE = 'prune --file tokens.json';
@@ -15,10 +16,10 @@ function render(r: PruneResult, json: boolean, now: number): string {
   if (json) {
     return jsonObject({ file: r.file, dry_run: r.dryRun, removed: r.removed.map((t) => ({ name: t.name, expiry_millis: t.expiry })), kept: r.kept, written: r.written });
   }
-  if (r.removed.length === 0) return `No expired tokens in ${r.file}; ${r.kept} kept.\n`;
+  if (r.removed.length === 0) return `No expired tokens in ${escapeText(r.file)}; ${r.kept} kept.\n`;
   const verb = r.dryRun ? 'Would remove' : 'Removed';
-  const lines = [`${verb} ${r.removed.length} expired token${r.removed.length === 1 ? '' : 's'} from ${r.file}; ${r.kept} kept:`];
-  for (const t of r.removed) lines.push(`  ${t.name}  ${expiryLine(t.expiry, now)}`);
+  const lines = [`${verb} ${r.removed.length} expired token${r.removed.length === 1 ? '' : 's'} from ${escapeText(r.file)}; ${r.kept} kept:`];
+  for (const t of r.removed) lines.push(`  ${escapeText(t.name)}  ${expiryLine(t.expiry, now)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -31,7 +32,7 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
     // An expired token no longer authenticates, but a server that loaded it still lists it.
     for (const t of result.removed) env.io.stderr(`notice: a server that already loaded ${JSON.stringify(t.name)} still lists it; remove it there with: ${onlineDelete(t.name)}\n`);
   }
-  await emit(env, render(result, isJson(args), now), result.dryRun ? `${file} was read` : `${file} was updated`);
+  await emitAs(env, !isJson(args), render(result, isJson(args), now), result.dryRun ? `${file} was read` : `${file} was updated`);
 }
 
 const command: CommandModule = {

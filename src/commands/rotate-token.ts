@@ -14,7 +14,8 @@ import type { RunEnv } from '../main';
 import { given, text } from './args';
 import { TEXT_OR_JSON, TOKEN_NAME, fileOf, isJson, lockTimeoutOf, onlineDelete, shellWord, tokenNameOf, writeNotices } from './lifecycle-args';
 import { FILE, LOCK_TIMEOUT } from './options';
-import { emit } from './output';
+import { emitAs } from './output';
+import { escapeText, shCommand } from '../output/escape';
 import type { CommandModule, ParsedArgs } from './types';
 
 const USAGE = 'rotate token --file tokens.json --token-name NAME';
@@ -55,7 +56,7 @@ function steps(r: RotateResult): string[] {
   const flag = r.kind === 'admin' ? '--admin-token-file' : '--permission-tokens-file';
   if (r.inPlace) return [];
   return [
-    `Start or restart the server with ${flag} ${r.file}: it creates ${JSON.stringify(r.name)} (it skips names it already has).`,
+    `Start or restart the server with ${shCommand([flag, r.file])}: it creates ${JSON.stringify(r.name)} (it skips names it already has).`,
     `Move the clients to the new token: ${BIN} get token --file ${shellWord(r.file)} --token-name ${shellWord(r.name)}`,
     `When no client uses ${JSON.stringify(r.oldName)} any more, delete it online: ${onlineDelete(r.oldName)}`,
     `Then delete it here: ${BIN} delete token --file ${shellWord(r.file)} --token-name ${shellWord(r.oldName)}`,
@@ -79,11 +80,11 @@ function render(r: RotateResult, json: boolean, now: number): string {
   }
   const lines: string[] = [];
   if (r.inPlace) {
-    lines.push(`Replaced the token string of ${JSON.stringify(r.name)} in ${r.file} (hash ${tokenHash(r.token)}).`);
+    lines.push(`Replaced the token string of ${JSON.stringify(r.name)} in ${escapeText(r.file)} (hash ${tokenHash(r.token)}).`);
     lines.push(`Expires: ${expiryLine(r.expiry, now)}`);
     lines.push(`Print it with: ${BIN} get token --file ${shellWord(r.file)} --token-name ${shellWord(r.name)}`);
   } else {
-    lines.push(`Added ${JSON.stringify(r.name)} to ${r.file}, the successor of ${JSON.stringify(r.oldName)} (hash ${tokenHash(r.token)}), with the same permissions; ${JSON.stringify(r.oldName)} is kept.`);
+    lines.push(`Added ${JSON.stringify(r.name)} to ${escapeText(r.file)}, the successor of ${JSON.stringify(r.oldName)} (hash ${tokenHash(r.token)}), with the same permissions; ${JSON.stringify(r.oldName)} is kept.`);
     lines.push(`Expires: ${expiryLine(r.expiry, now)}`);
     lines.push('Next steps:');
     steps(r).forEach((s, i) => lines.push(`  ${i + 1}. ${s}`));
@@ -105,7 +106,7 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
     env.io.stderr(`warning: a server that already loaded ${JSON.stringify(result.name)} keeps the old string: it skips a name it already has. In-place rotation is for a file no server has started with.\n`);
     if (result.kind === 'admin') env.io.stderr(`notice: to rotate the admin token of a running server, do it online instead: ${REGENERATE}\n`);
   }
-  await emit(env, render(result, isJson(args), now), `${opts.file} was updated`);
+  await emitAs(env, !isJson(args), render(result, isJson(args), now), `${opts.file} was updated`);
 }
 
 const command: CommandModule = {

@@ -5,7 +5,7 @@ import type { RunEnv } from '../main';
 import { text } from './args';
 import { fileOf } from './lifecycle-args';
 import { FILE, LOCK_TIMEOUT } from './options';
-import { emit } from './output';
+import { emitAs } from './output';
 import type { CommandModule, ParsedArgs } from './types';
 
 const USAGE = 'show tokens --file tokens.json';
@@ -17,7 +17,7 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
   // (writers rename whole files into place), so it is not used.
   const now = env.now();
   const { kind, tokens } = listTokens(file, { now: () => now });
-  await emit(env, renderTokens(tokens, now, format, file, kind), `${file} was read`);
+  await emitAs(env, format === 'pretty', renderTokens(tokens, now, format, file, kind), `${file} was read`);
 }
 
 const command: CommandModule = {

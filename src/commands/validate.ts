@@ -5,11 +5,12 @@ import { type FileKind, KIND_LABEL } from '../domain/token-file';
 import type { Problem } from '../domain/validate-file';
 import { type RunEnv, redactSecrets } from '../main';
 import { given, text, words } from './args';
-import { emit } from './output';
+import { emitAs } from './output';
+import { escapeText } from '../output/escape';
 import type { CommandModule, ParsedArgs } from './types';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-const shown = (file: string): string => (file === STDIN ? '<stdin>' : file);
+const shown = (file: string): string => (file === STDIN ? '<stdin>' : escapeText(file));
 const SERVE_FLAG: Record<FileKind, string> = { admin: '--admin-token-file', permission: '--permission-tokens-file' };
 
 function filesOf(args: ParsedArgs): readonly string[] {
@@ -92,7 +93,7 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
       if (v.valid) out += okLine(v.result);
     }
   }
-  if (out !== '') await emit(env, out, `the report on ${files.length === 1 ? shown(files[0]!) : `${files.length} files`} is ready`);
+  if (out !== '') await emitAs(env, !json, out, `the report on ${files.length === 1 ? shown(files[0]!) : `${files.length} files`} is ready`);
   if (verdicts.some((v) => !v.valid)) throw failure(verdicts);
 }
 

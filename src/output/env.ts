@@ -12,10 +12,25 @@ export interface EnvLine {
   readonly value: string;
 }
 
-/** An env name Compose and POSIX shells both take. */
+/**
+ * Names a shell, the dynamic loader or a runtime acts on: an env file that sets one of
+ * them (an empty prefix and a token named "path") would change what the client runs.
+ */
+const RESERVED = new Set([
+  'PATH', 'ENV', 'BASH_ENV', 'IFS', 'PS1', 'PS2', 'PS3', 'PS4', 'CDPATH', 'HOME', 'SHELL', 'SHELLOPTS', 'BASHOPTS', 'GLOBIGNORE',
+  'PROMPT_COMMAND', 'TMPDIR', 'NODE_OPTIONS', 'NODE_PATH', 'PYTHONPATH', 'PYTHONSTARTUP', 'PYTHONHOME', 'PERL5LIB', 'PERL5OPT',
+  'RUBYOPT', 'RUBYLIB', 'JAVA_TOOL_OPTIONS', '_JAVA_OPTIONS', 'JDK_JAVA_OPTIONS', 'GCONV_PATH', 'LOCPATH', 'HOSTALIASES', 'RES_OPTIONS',
+]);
+const RESERVED_PREFIXES = ['LD_', 'DYLD_', 'BASH_FUNC_', 'MALLOC_', 'GLIBC_'];
+
+/** An env name Compose and POSIX shells both take, and none that would change how the client runs. */
 export function envNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'it is empty';
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return 'an environment variable name may only hold letters, digits and "_", and must not begin with a digit';
+  const upper = name.toUpperCase();
+  if (RESERVED.has(upper) || RESERVED_PREFIXES.some((p) => upper.startsWith(p))) {
+    return `${name} is a variable the shell, the dynamic loader or a runtime acts on, which an env file must not replace`;
+  }
   return undefined;
 }
 

@@ -5,6 +5,7 @@
 import type { ApplyResult } from '../actions/apply';
 import { instantWords } from '../domain/instant';
 import { type AdminPlan, type Difference, MINTING, type PermissionsPlan, type TokenStep, expiredCurrent } from '../domain/spec';
+import { escapeText, shCommand } from './escape';
 import { jsonObject } from './json';
 
 /** One output of the spec, as the run found it. */
@@ -53,14 +54,14 @@ function stepLine(s: TokenStep): string {
     case 'retire':
       return `  retire     ${name}, an older generation of ${q(s.of)} (kept for clients still using it; ${retireWhen(s)})`;
     case 'remove':
-      return `  remove     ${name}${s.of === undefined ? '' : `, an expired older generation of ${q(s.of)}`} (a server that loaded it keeps it: influxdb3 delete token --token-name ${s.name})`;
+      return `  remove     ${name}${s.of === undefined ? '' : `, an expired older generation of ${q(s.of)}`} (a server that loaded it keeps it: ${shCommand(['influxdb3', 'delete', 'token', '--token-name', s.name])})`;
     case 'unmanaged':
       return `  unmanaged  ${name} (not in the spec; kept, --prune removes it)`;
   }
 }
 
 function fileBlock(label: string, file: string, exists: boolean, steps: readonly TokenStep[], databases: readonly string[], changes: boolean, verb: string): string {
-  const head = `${file} (${label}${exists ? '' : ', new'}): ${changes ? verb : 'no change'}`;
+  const head = `${escapeText(file)} (${label}${exists ? '' : ', new'}): ${changes ? verb : 'no change'}`;
   const dbs = databases.length > 0 ? [`  databases added: ${databases.join(', ')}`] : [];
   return [head, ...steps.map(stepLine), ...dbs].join('\n');
 }

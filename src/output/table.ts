@@ -1,5 +1,10 @@
+import { escapeText } from './escape';
+
 /** `--format pretty`: columns padded to their widest cell, a header line, no borders. */
-export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+export function table(headers: readonly string[], raw: readonly (readonly string[])[]): string {
+  // A cell holds names from other people's files: escaped, it can neither act on the
+  // terminal nor break the row (and its width is the width shown).
+  const rows = raw.map((row) => row.map(escapeText));
   const widths = headers.map((h) => h.length);
   for (const row of rows) for (let i = 0; i < row.length; i++) if (row[i]!.length > widths[i]!) widths[i] = row[i]!.length;
   const last = headers.length - 1;

@@ -8,6 +8,7 @@ import { csv } from './csv';
 import { type ExpiryText, expiryText } from './expiry';
 import { exactInteger, jsonLines, jsonObject } from './json';
 import { table } from './table';
+import { escapeText } from './escape';
 
 export const ADMIN_PERMISSION = '*:*:*';
 
@@ -87,12 +88,14 @@ export function renderTokens(tokens: readonly TokenView[], now: number, format: 
  */
 function prettyTokens(tokens: readonly TokenView[], now: number): string {
   const texts = new Array<ExpiryText | undefined>(tokens.length);
+  // Names come from other people's files: escaped (SPEC 16), a name cannot fake a row.
+  const names = tokens.map((t) => escapeText(t.name));
   const widths = PRETTY_HEADERS.map((h) => h.length);
   let lastMillis: bigint | null = null;
   let lastText: ExpiryText | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    if (t.name.length > widths[0]!) widths[0] = t.name.length;
+    if (names[i]!.length > widths[0]!) widths[0] = names[i]!.length;
     const millis = t.expiry;
     if (millis !== null && millis !== lastMillis) {
       lastText = expiryText(millis, now);
@@ -118,7 +121,7 @@ function prettyTokens(tokens: readonly TokenView[], now: number): string {
       middleOf = text;
     }
     const permissions = t.permissions === undefined ? ADMIN_PERMISSION : t.permissions.length === 1 ? t.permissions[0]! : t.permissions.join(' ');
-    lines[i + 1] = `${pad(t.name, 0)}${pad(tokenHash(t.token), 1)}${middle}${permissions}`;
+    lines[i + 1] = `${pad(names[i]!, 0)}${pad(tokenHash(t.token), 1)}${middle}${permissions}`;
   }
   lines[tokens.length + 1] = '';
   return lines.join('\n');

@@ -8,7 +8,7 @@ import { type Stats, constants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { FileError, LockError } from '../errors';
 import { type FsSeam, nodeFs } from './fs-seam';
-import { randomBytes } from './random';
+import { randomBytes } from 'node:crypto';
 import { io, withFd } from './sys';
 
 import type { Text } from './text';

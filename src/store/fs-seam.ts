@@ -4,8 +4,8 @@
  * original error is the one reported and nothing is left behind.
  */
 import * as fs from 'node:fs';
-import { dirname } from 'node:path';
-import * as lockfile from 'proper-lockfile';
+import { dirname, join } from 'node:path';
+import { HOLDER_FILE, writeHolder } from './holder';
 
 export type Release = () => Promise<void>;
 
@@ -35,6 +35,8 @@ export interface FsSeam {
   close(fd: number): void;
   rename(from: string, to: string): void;
   unlink(path: string): void;
+  rmdir(path: string): void;
+  symlink(target: string, path: string): void;
   /** Takes the inter-process lock once, without retrying; rejects with code ELOCKED if held. */
   lock(file: string, options: LockOptions): Promise<Release>;
 }
@@ -56,8 +58,13 @@ export const nodeFs: FsSeam = {
   close: (fd) => fs.closeSync(fd),
   rename: (from, to) => fs.renameSync(from, to),
   unlink: (p) => fs.unlinkSync(p),
+  rmdir: (p) => fs.rmdirSync(p),
+  symlink: (target, p) => fs.symlinkSync(target, p),
   lock: (file, o) =>
-    lockfile.lock(file, {
+    // Loaded only to take a lock: it brings signal-exit, whose listeners must not be there
+    // outside the locked section (interrupts.ts).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('proper-lockfile') as typeof import('proper-lockfile')).lock(file, {
       // The file may not exist yet: the very first writer must hold the lock too.
       realpath: false,
       lockfilePath: o.lockfilePath,
@@ -65,13 +72,52 @@ export const nodeFs: FsSeam = {
       update: o.updateMs,
       retries: 0,
       onCompromised: o.onCompromised,
-      // Plain fs rather than graceful-fs's queueing: the store already bounds its retries.
+      // Plain fs rather than graceful-fs's queueing: the store already bounds its retries
+      // (with the lock directory made 0700 and its holder recorded: lockFs below).
       // Asynchronous on purpose: between its steps the event loop takes in SIGINT/SIGTERM,
       // which the store then honours at its next safe point (interrupts.ts); with
       // synchronous calls a signal sent while the lock was being taken went unseen (exit 0).
-      fs,
+      fs: lockFs,
     }),
 };
+
+/**
+ * fs as proper-lockfile sees it, with two changes. The lock directory is made 0700 from
+ * the start (its own mkdir takes the umask as it is: 0777 under umask 000, open to others
+ * until a chmod), and records its holder (holder.ts) so that a waiter on this machine
+ * knows at once when the holder died; every removal takes that record out first. The
+ * other calls reach fs itself (the prototype), so a test that patches fs sees them.
+ */
+const lockFs: typeof fs = Object.create(fs, {
+  mkdir: {
+    value: (p: string, cb: (e: NodeJS.ErrnoException | null) => void) =>
+      fs.mkdir(p, DIR_MODE_LOCK, (err) => {
+        if (err) return cb(err);
+        try {
+          writeHolder(p);
+        } catch (e) {
+          // Without its record the lock is only known by its mtime: still a lock.
+          void e;
+        }
+        cb(null);
+      }),
+  },
+  rmdir: {
+    value: (p: string, cb: (e: NodeJS.ErrnoException | null) => void) => fs.unlink(join(p, HOLDER_FILE), () => fs.rmdir(p, cb)),
+  },
+  rmdirSync: {
+    value: (p: string) => {
+      try {
+        fs.unlinkSync(join(p, HOLDER_FILE));
+      } catch {
+        // Not there (the record could not be written): the rmdir says what matters.
+      }
+      fs.rmdirSync(p);
+    },
+  },
+}) as typeof fs;
+
+const DIR_MODE_LOCK = 0o700;
 
 /**
  * mkdir -p, returning the first directory it created (undefined when `dir` existed), as

@@ -1,30 +1,45 @@
 /**
- * SIGINT/SIGTERM and the lock. Exiting at once from a signal handler can leave a lock
- * directory behind: proper-lockfile only forgets to clean up between its mkdir and the
- * moment it records the lock, and while its rmdir is under way. So while the store is
- * taking, holding or releasing the lock, a signal is only noted, and the store stops at
- * its next safe point by throwing InterruptedError (after releasing what it holds).
+ * SIGINT/SIGTERM and the lock. Outside the store's locked work there is nothing to protect,
+ * so no handler is installed: the signal's default action ends the process at once, even
+ * while it reads a silent stdin or writes to a pipe nobody reads (a JavaScript handler
+ * would wait for the thread). While the store is taking, holding or releasing the lock, a
+ * signal is only noted (exiting there could leave a lock directory behind: proper-lockfile
+ * forgets to clean up between its mkdir and the moment it records the lock, and while its
+ * rmdir is under way), and the store stops at its next safe point by throwing
+ * InterruptedError (after releasing what it holds).
  */
 import { InterruptedError } from '../errors';
 
-type StopSignal = 'SIGINT' | 'SIGTERM';
+type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+const SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/**
+ * proper-lockfile loads signal-exit, which listens to these for the rest of the process (to
+ * remove held locks on the way out). A JavaScript listener waits for the thread, so once
+ * the locked work is over, every listener added during it is removed again.
+ */
+const WATCHED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGABRT', 'SIGALRM', 'SIGVTALRM', 'SIGXCPU', 'SIGXFSZ', 'SIGUSR2', 'SIGTRAP', 'SIGSYS', 'SIGIOT'];
+let before: Map<NodeJS.Signals, Function[]> | undefined;
 
 let busy = 0;
 let pending: StopSignal | undefined;
-
-/** Returns true when the signal was deferred; false means nothing is at stake: exit now. */
-export function deferSignal(signal: StopSignal): boolean {
-  if (busy === 0) return false;
+const note = (signal: StopSignal): void => {
   pending ??= signal;
-  return true;
-}
+};
 
 export async function whileBusy<T>(work: () => Promise<T>): Promise<T> {
-  busy++;
+  if (busy++ === 0) {
+    before = new Map(WATCHED.map((s) => [s, process.listeners(s)]));
+    for (const s of SIGNALS) process.on(s, note);
+  }
   try {
     return await work();
   } finally {
-    busy--;
+    if (--busy === 0) {
+      for (const s of WATCHED) {
+        const kept = before?.get(s) ?? [];
+        for (const l of process.listeners(s)) if (!kept.includes(l)) process.off(s, l as (...args: unknown[]) => void);
+      }
+    }
   }
 }
 

@@ -4,11 +4,13 @@
  * writer paused past the stale time learns only then that the lock is no longer its own.
  */
 import type { Stats } from 'node:fs';
-import { IoError, LockError } from '../errors';
+import { join } from 'node:path';
+import { FileError, IoError, LockError } from '../errors';
 import type { FsSeam, Release } from './fs-seam';
 import { checkInterrupted } from './interrupts';
 import { lockWaitStarted } from './progress';
-import { DIR_MODE } from './target';
+import { HOLDER_FILE, deadHolder, sameHolder } from './holder';
+import { DIR_MODE, type Trust, trustExisting } from './target';
 import { errnoOf, io, lstatIfExists } from './sys';
 
 /** A lock not refreshed for this long belongs to a dead (or frozen) writer and is taken over. */
@@ -40,11 +42,11 @@ export interface HeldLock {
 }
 
 /** The lock of `target` (a canonical path), waiting at most `timeoutMs` for other writers. */
-export async function acquire(target: string, timeoutMs: number, seam: FsSeam): Promise<HeldLock> {
+export async function acquire(target: string, timeoutMs: number, seam: FsSeam, trust?: Trust): Promise<HeldLock> {
   // Started when the lock is first found held: a wait past a second is reported, once.
   let endWait: (() => void) | undefined;
   try {
-    return await take(target, timeoutMs, seam, () => {
+    return await take(target, timeoutMs, seam, trust, () => {
       endWait ??= lockWaitStarted(`${target}.lock`);
     });
   } finally {
@@ -52,12 +54,13 @@ export async function acquire(target: string, timeoutMs: number, seam: FsSeam): 
   }
 }
 
-async function take(target: string, timeoutMs: number, seam: FsSeam, waiting: () => void): Promise<HeldLock> {
+async function take(target: string, timeoutMs: number, seam: FsSeam, trust: Trust | undefined, waiting: () => void): Promise<HeldLock> {
   const lockfilePath = `${target}.lock`;
   const deadline = Date.now() + timeoutMs;
   let compromised: Error | undefined;
   for (let attempt = 0; ; attempt++) {
     try {
+      inspectLock(lockfilePath, trust, seam);
       const release = await seam.lock(target, {
         lockfilePath,
         staleMs: STALE_MS,
@@ -80,7 +83,7 @@ async function take(target: string, timeoutMs: number, seam: FsSeam, waiting: ()
       }
       return { release, compromised: () => compromised, path: lockfilePath, identity };
     } catch (e) {
-      if (e instanceof IoError) throw e;
+      if (e instanceof IoError || e instanceof FileError) throw e;
       // A writer paused while the lock was being set up finds it taken over when it resumes
       // (the lock directory is gone under proper-lockfile's mtime probe or our chmod, or it
       // is reported compromised): the lock is someone else's now, so wait for it.
@@ -88,6 +91,8 @@ async function take(target: string, timeoutMs: number, seam: FsSeam, waiting: ()
         errnoOf(e) === 'ECOMPROMISED' ||
         (errnoOf(e) === 'ENOENT' && (e as NodeJS.ErrnoException).path === lockfilePath && (e as NodeJS.ErrnoException).syscall !== 'mkdir');
       if (errnoOf(e) !== 'ELOCKED' && !lostWhileTaking) throw io(`lock ${target} (lock directory ${lockfilePath})`, e);
+      // A holder that died on this machine is known at once: no need to wait for staleness.
+      if (errnoOf(e) === 'ELOCKED' && takeOverDead(lockfilePath, seam)) continue;
       waiting();
       checkInterrupted();
       const left = deadline - Date.now();
@@ -103,13 +108,60 @@ async function take(target: string, timeoutMs: number, seam: FsSeam, waiting: ()
       // While the lock directory is there and fresh, an attempt can only fail: look with
       // one lstat instead (an attempt is a mkdir, a stat and an Error with its stack, and
       // dozens of waiters make them by the thousand while the holder needs the CPU).
+      let looked = Date.now();
       while (heldFresh(lockfilePath, seam) && Date.now() < deadline) {
+        // The holder may die while we wait: look at its record now and then (not at every
+        // poll: dozens of waiters reading it would take the CPU the holder needs).
+        if (Date.now() - looked >= HOLDER_LOOK_MS) {
+          looked = Date.now();
+          if (deadHolder(lockfilePath) !== undefined) break;
+        }
         attempt++;
         await sleep(Math.min(deadline - Date.now(), retryDelayMs(attempt)));
         checkInterrupted();
       }
     }
   }
+}
+
+const HOLDER_LOOK_MS = 200;
+
+/**
+ * What is at the lock path before each attempt: a link or a file there is no lock (and
+ * proper-lockfile would wait on it for ever), and a lock directory another user made
+ * where others can write is refused by the ownership rule (SPEC 9).
+ */
+function inspectLock(lockfilePath: string, trust: Trust | undefined, seam: FsSeam): void {
+  let st: Stats | undefined;
+  try {
+    st = lstatIfExists(lockfilePath, seam);
+  } catch (e) {
+    throw io(`inspect the lock directory ${lockfilePath}`, e);
+  }
+  if (!st) return;
+  trustExisting(lockfilePath, st, 'lock', trust, seam);
+  if (!st.isDirectory()) {
+    const what = st.isSymbolicLink() ? 'a symbolic link' : 'not a directory';
+    throw new FileError('ENOTFILE', `The lock path ${lockfilePath} is ${what}, not a lock directory this tool made; remove it (no writer of this tool is running on it).`);
+  }
+}
+
+/**
+ * Removes a lock whose holder died on this machine; true when the caller should attempt at
+ * once. The record is read again right before the removal, so a lock taken anew meanwhile
+ * (a new record) is left alone; a rare race past that is caught by assertLockHeld.
+ */
+function takeOverDead(lockfilePath: string, seam: FsSeam): boolean {
+  const record = deadHolder(lockfilePath);
+  if (record === undefined) return false;
+  try {
+    if (!sameHolder(lockfilePath, record)) return true;
+    seam.unlink(join(lockfilePath, HOLDER_FILE));
+    seam.rmdir(lockfilePath);
+  } catch {
+    // Another waiter took it over first: attempt, and wait if it now holds it.
+  }
+  return true;
 }
 
 /** The lock directory exists and was refreshed within the stale time. Any doubt says no, and the caller attempts. */

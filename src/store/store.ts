@@ -19,7 +19,7 @@ import { checkInterrupted, whileBusy } from './interrupts';
 import { STALE_MS, acquire, assertLockHeld, release } from './lock';
 import { type ExistingFile, readSnapshot, sameFile } from './read';
 import { FILE_MODE, type Text, fsyncDirectory, removeAbandonedTemps, writeFileAtomic } from './atomic-write';
-import { type Owner, ensureDirectory, refuseIfNotRegular, resolveTarget } from './target';
+import { type Owner, ensureDirectory, keptOwner, refuseIfNotRegular, resolveTarget, trustExisting, trustOf } from './target';
 import { io, lstatIfExists } from './sys';
 import { verifiedTokenFile } from './verify';
 
@@ -69,7 +69,8 @@ async function update<R>(req: UpdateRequest<R>): Promise<UpdateOutcome<R>> {
 }
 
 async function lockedUpdate<R>(req: UpdateRequest<R>, seam: FsSeam): Promise<UpdateOutcome<R>> {
-  const target = resolveTarget(req.path, seam);
+  const trust = trustOf(req.owner);
+  const target = resolveTarget(req.path, seam, undefined, trust);
   // A directory, FIFO or device is refused before a lock directory is made beside it.
   let existing: Stats | undefined;
   try {
@@ -77,15 +78,19 @@ async function lockedUpdate<R>(req: UpdateRequest<R>, seam: FsSeam): Promise<Upd
   } catch (e) {
     throw io(`inspect ${req.path}`, e);
   }
-  if (existing) refuseIfNotRegular(existing, req.path);
-  else if (req.mustExist) throw new FileError('ENOTFILE', `${req.path} does not exist; check the path.`);
+  if (existing) {
+    refuseIfNotRegular(existing, req.path);
+    trustExisting(target, existing, 'file', trust, seam);
+  } else if (req.mustExist) throw new FileError('ENOTFILE', `${req.path} does not exist; check the path.`);
   ensureDirectory(dirname(target), seam, req.owner);
-  const lock = await acquire(target, req.lockTimeoutMs, seam);
+  const lock = await acquire(target, req.lockTimeoutMs, seam, trust);
   let outcome: UpdateOutcome<R> | undefined;
   try {
     checkInterrupted();
     removeAbandonedTemps(target, STALE_MS, seam);
     const before = readSnapshot(target, req.path, seam);
+    // The file may have been replaced between the first look and the lock.
+    if (before.stat) trustExisting(target, before.stat, 'file', trust, seam);
     const change = req.transform(before.existing);
     if (!change.write) {
       outcome = { result: change.result, written: false, target };
@@ -96,7 +101,7 @@ async function lockedUpdate<R>(req: UpdateRequest<R>, seam: FsSeam): Promise<Upd
     const text = req.tokenFile ? verifiedTokenFile(change.text, req.path) : change.text;
     writeFileAtomic(target, text, {
       mode,
-      owner: before.stat,
+      owner: keptOwner(before.stat, trust),
       chown: req.owner,
       label: req.path,
       seam,

@@ -5,7 +5,7 @@
  */
 import { type Stats, constants } from 'node:fs';
 import { isAbsolute, join, sep } from 'node:path';
-import { FileError } from '../errors';
+import { FileError, UnsafePathError } from '../errors';
 import { type FsSeam, nodeFs } from './fs-seam';
 import { errnoOf, io, withFd } from './sys';
 
@@ -20,7 +20,7 @@ const componentsOf = (p: string): string[] => p.split(sep).filter((c) => c !== '
  * does not exist yet is kept as given (the store creates it as a plain directory); `..` out
  * of one is refused, as the kernel refuses it.
  */
-export function resolveTarget(path: string, seam: FsSeam = nodeFs, cwd: string = process.cwd()): string {
+export function resolveTarget(path: string, seam: FsSeam = nodeFs, cwd: string = process.cwd(), trust?: Trust): string {
   let current = isAbsolute(path) ? sep : cwd;
   const pending = componentsOf(path).reverse();
   let hops = 0;
@@ -55,6 +55,7 @@ export function resolveTarget(path: string, seam: FsSeam = nodeFs, cwd: string =
       throw io(`inspect ${path}`, e);
     }
     if (st.isSymbolicLink()) {
+      if (trust) trustLink(next, st, current, trust, seam);
       if (++hops > MAX_SYMLINK_HOPS) {
         throw new FileError('ENOTFILE', `${path} is a symbolic link loop (more than ${MAX_SYMLINK_HOPS} links); point it at a regular file.`);
       }
@@ -82,6 +83,60 @@ function notUnderDirectory(path: string, cause?: unknown): FileError {
 export interface Owner {
   readonly uid: number;
   readonly gid: number;
+}
+
+/**
+ * Who may own what a writer goes through (SPEC 9): the user running the command, and
+ * `--owner`. Applies to root too, as git's safe.directory and OpenSSH's StrictModes do.
+ */
+export interface Trust {
+  readonly uids: readonly number[];
+}
+
+/** The trust of a writing command; undefined where the system has no uids (nothing to check). */
+export function trustOf(owner: Owner | undefined): Trust | undefined {
+  const uid = process.geteuid?.();
+  if (uid === undefined) return undefined;
+  return { uids: owner && owner.uid !== uid ? [uid, owner.uid] : [uid] };
+}
+
+/**
+ * The kernel's fs.protected_symlinks rule, for every directory and not only sticky ones: a
+ * link is followed only when the runner owns it or the owner of its directory does. Links
+ * are resolved here, in user space, so the kernel's own check never sees them.
+ */
+function trustLink(link: string, st: Stats, dir: string, trust: Trust, seam: FsSeam): void {
+  if (trust.uids.includes(st.uid)) return;
+  const d = statOf(dir, seam);
+  if (d.uid === st.uid) return;
+  throw new UnsafePathError(link, 'link', st.uid, trust.uids, { path: dir, uid: d.uid, mode: d.mode });
+}
+
+function statOf(dir: string, seam: FsSeam): Stats {
+  try {
+    return seam.lstat(dir);
+  } catch (e) {
+    throw io(`inspect ${dir}`, e);
+  }
+}
+
+/** A file written keeps an existing owner only when that owner is trusted (the runner or --owner). */
+export function keptOwner(st: Stats | undefined, trust: Trust | undefined): Stats | undefined {
+  return st && (!trust || trust.uids.includes(st.uid)) ? st : undefined;
+}
+
+/**
+ * The protected_regular rule, extended to every directory others can write (sticky or
+ * not): an existing file or lock there that another user owns may be a trap (a file made
+ * readable to its owner, a lock that jams every writer). It is refused, never edited,
+ * kept or chowned.
+ */
+export function trustExisting(path: string, st: Stats, what: 'file' | 'lock', trust: Trust | undefined, seam: FsSeam): void {
+  if (!trust || trust.uids.includes(st.uid)) return;
+  const dir = join(path, '..');
+  const d = statOf(dir, seam);
+  if ((d.mode & 0o022) === 0) return;
+  throw new UnsafePathError(path, what, st.uid, trust.uids, { path: dir, uid: d.uid, mode: d.mode });
 }
 
 /** Creates `dir` and its missing parents, each 0700 whatever the umask (and owned by `owner` when given). */

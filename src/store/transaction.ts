@@ -15,7 +15,7 @@ import { checkInterrupted, whileBusy } from './interrupts';
 import { type HeldLock, STALE_MS, acquire, assertLockHeld, release } from './lock';
 import { type ExistingFile, type Snapshot, readSnapshot, sameFile } from './read';
 import { FILE_MODE, type Text, fsyncDirectory, removeAbandonedTemps, writeFileAtomic } from './atomic-write';
-import { type Owner, ensureDirectory, refuseIfNotRegular, resolveTarget } from './target';
+import { type Owner, type Trust, ensureDirectory, keptOwner, refuseIfNotRegular, resolveTarget, trustExisting, trustOf } from './target';
 import { io, lstatIfExists } from './sys';
 import { verifiedTokenFile } from './verify';
 
@@ -50,7 +50,8 @@ export function updateFiles<R>(req: TransactionRequest<R>): Promise<TransactionO
 
 async function transaction<R>(req: TransactionRequest<R>): Promise<TransactionOutcome<R>> {
   const seam = req.seam ?? nodeFs;
-  const targets = req.paths.map((p) => resolveTarget(p, seam));
+  const trust = trustOf(req.owner);
+  const targets = req.paths.map((p) => resolveTarget(p, seam, undefined, trust));
   targets.forEach((t, i) => {
     const j = targets.indexOf(t);
     if (j !== i) throw new FileError('ENOTFILE', `${req.paths[j]} and ${req.paths[i]} are the same file; give two files.`);
@@ -60,7 +61,10 @@ async function transaction<R>(req: TransactionRequest<R>): Promise<TransactionOu
     } catch (e) {
       throw io(`inspect ${req.paths[i]}`, e);
     }
-    if (st) refuseIfNotRegular(st, req.paths[i]!);
+    if (st) {
+      refuseIfNotRegular(st, req.paths[i]!);
+      trustExisting(t, st, 'file', trust, seam);
+    }
   });
   if (req.readOnly) {
     const change = req.transform(targets.map((t, i) => readSnapshot(t, req.paths[i]!, seam).existing));
@@ -72,17 +76,19 @@ async function transaction<R>(req: TransactionRequest<R>): Promise<TransactionOu
   const releaseFailures: string[] = [];
   let outcome: TransactionOutcome<R> | undefined;
   try {
-    for (const i of order) locks[i] = await acquire(targets[i]!, req.lockTimeoutMs, seam);
+    for (const i of order) locks[i] = await acquire(targets[i]!, req.lockTimeoutMs, seam, trust);
     checkInterrupted();
     const snaps: Snapshot[] = targets.map((t, i) => {
       removeAbandonedTemps(t, STALE_MS, seam);
-      return readSnapshot(t, req.paths[i]!, seam);
+      const snap = readSnapshot(t, req.paths[i]!, seam);
+      if (snap.stat) trustExisting(t, snap.stat, 'file', trust, seam);
+      return snap;
     });
     const change = req.transform(snaps.map((s) => s.existing));
     const writes = order.filter((i) => change.texts[i] !== undefined);
     // Every file of a transaction is a token file: each new text is read back before any is written.
     const texts = change.texts.map((t, i) => (t === undefined ? undefined : verifiedTokenFile(t, req.paths[i]!)));
-    writeNested(writes, 0, targets, snaps, locks, texts, req, seam);
+    writeNested(writes, 0, targets, snaps, locks, texts, req, seam, trust);
     const written = targets.map((_, i) => change.texts[i] !== undefined);
     const modeTightened = snaps.map((s, i) => {
       const from = s.existing?.mode;
@@ -101,7 +107,7 @@ async function transaction<R>(req: TransactionRequest<R>): Promise<TransactionOu
 }
 
 /** Writes files[k..]: file k's temp, then (in its beforeRename) the rest, then file k's rename. */
-function writeNested(files: readonly number[], k: number, targets: string[], snaps: Snapshot[], locks: HeldLock[], texts: ReadonlyArray<Text | undefined>, req: TransactionRequest<unknown>, seam: FsSeam): void {
+function writeNested(files: readonly number[], k: number, targets: string[], snaps: Snapshot[], locks: HeldLock[], texts: ReadonlyArray<Text | undefined>, req: TransactionRequest<unknown>, seam: FsSeam, trust: Trust | undefined): void {
   if (k === files.length) return;
   const i = files[k]!;
   const before = snaps[i]!;
@@ -111,7 +117,7 @@ function writeNested(files: readonly number[], k: number, targets: string[], sna
   try {
     writeFileAtomic(targets[i]!, texts[i]!, {
       mode,
-      owner: before.stat,
+      owner: keptOwner(before.stat, trust),
       chown: req.owner,
       label: req.paths[i],
       seam,
@@ -121,7 +127,7 @@ function writeNested(files: readonly number[], k: number, targets: string[], sna
         if (!sameFile(before.stat, lstatIfExists(targets[i]!, seam))) {
           throw new LockError('ECOMPROMISED', `${req.paths[i]} was changed by another writer while this command held the lock; nothing was written. Run the command again.`);
         }
-        writeNested(files, k + 1, targets, snaps, locks, texts, req, seam);
+        writeNested(files, k + 1, targets, snaps, locks, texts, req, seam, trust);
         inner = true;
       },
     });

@@ -35,6 +35,8 @@ async function failing(flags: Record<string, FlagValue>): Promise<Error> {
 }
 
 const mode = (p: string): number => statSync(p).mode & 0o777;
+/** The token files of a `files` export, without the layout's own ..data link and timestamped directory. */
+const visible = (dir: string): string[] => readdirSync(dir).filter((n) => !n.startsWith('..')).sort();
 
 function permFile(dir: string, names: string[]): { path: string; tokens: string[] } {
   const tokens = names.map(() => freshToken());
@@ -44,20 +46,33 @@ function permFile(dir: string, names: string[]): { path: string; tokens: string[
 }
 
 describe('reference outputs (fixtures/export)', () => {
-  it('env, default prefix, both files', async () => {
-    assert.equal((await run({ file: [ADMIN, PERM], format: 'env' })).stdoutText(), readFileSync(join(REF, 'expected.env'), 'utf8'));
+  // The references hold every token; a client export of both files holds the permission
+  // tokens only (SPEC 12), the admin token when named or exported alone.
+  const refEnv = readFileSync(join(REF, 'expected.env'), 'utf8');
+  const adminLine = (l: string): boolean => l.startsWith('INFLUXDB3_TOKEN__ADMIN=');
+  it('env, default prefix, both files: the permission tokens only', async () => {
+    const expected = refEnv.split('\n').filter((l) => !adminLine(l)).join('\n');
+    assert.equal((await run({ file: [ADMIN, PERM], format: 'env' })).stdoutText(), expected);
+  });
+  it('env, the admin file alone, or named: the admin token', async () => {
+    const line = `${refEnv.split('\n').find(adminLine)}\n`;
+    assert.equal((await run({ file: [ADMIN], format: 'env' })).stdoutText(), line);
+    assert.equal((await run({ file: [ADMIN, PERM], format: 'env', 'token-name': ['_admin'] })).stdoutText(), line);
   });
   it('env, --prefix APP_', async () => {
     assert.equal((await run({ file: [PERM], format: 'env', prefix: 'APP_' })).stdoutText(), readFileSync(join(REF, 'expected-prefix-app.env'), 'utf8'));
   });
-  it('json', async () => {
-    assert.equal((await run({ file: [ADMIN, PERM], format: 'json' })).stdoutText(), readFileSync(join(REF, 'expected.json'), 'utf8'));
+  it('json: the permission tokens only', async () => {
+    const expected = JSON.parse(readFileSync(join(REF, 'expected.json'), 'utf8')) as Record<string, string>;
+    delete expected._admin;
+    assert.deepEqual(JSON.parse((await run({ file: [ADMIN, PERM], format: 'json' })).stdoutText()), expected);
   });
   it('files: names, contents, 0600 files in a new 0700 directory', async () => {
     const out = join(tempDir(), 'a', 'secrets');
     const env = await run({ file: [ADMIN, PERM], format: 'files', output: out });
     const expected = JSON.parse(readFileSync(join(REF, 'expected-files.json'), 'utf8')) as Record<string, string>;
-    assert.deepEqual(readdirSync(out).sort(), Object.keys(expected).sort());
+    delete expected._admin;
+    assert.deepEqual(visible(out), Object.keys(expected).sort());
     for (const [name, text] of Object.entries(expected)) {
       assert.equal(readFileSync(join(out, name), 'utf8'), text);
       assert.equal(mode(join(out, name)), 0o600);
@@ -158,7 +173,7 @@ describe('failures write nothing and quote no secret', () => {
     const admin = join(dir, 'admin.json');
     writeFileSync(admin, JSON.stringify({ token: freshToken(), name: 'x' }));
     const { path } = permFile(dir, ['x']);
-    const e = await failing({ file: [admin, path], format: 'json', 'token-name': 'x' });
+    const e = await failing({ file: [admin, path], format: 'json', 'token-name': ['x'] });
     assert.match(e.message, /"x" \(.*admin\.json\) and "x" \(.*tokens\.json\)/);
   });
 
@@ -176,7 +191,7 @@ describe('failures write nothing and quote no secret', () => {
     const { path, tokens } = permFile(dir, ['../escape', '/etc/passwd-x', '..', '.']);
     const out = join(dir, 'out');
     await run({ file: [path], format: 'files', output: out });
-    assert.deepEqual(readdirSync(out).sort(), ['_', '__', '___escape', '_etc_passwd-x']);
+    assert.deepEqual(visible(out), ['_', '__', '___escape', '_etc_passwd-x']);
     assert.deepEqual(readdirSync(dir).sort(), ['out', 'tokens.json']);
     assert.equal(readFileSync(join(out, '___escape'), 'utf8'), `${tokens[0]}\n`);
   });
@@ -213,5 +228,24 @@ describe('failures write nothing and quote no secret', () => {
     writeFileSync(join(dir, 'f'), '');
     const e = await failing({ file: [ADMIN], format: 'files', output: join(dir, 'f', 'x') });
     assert.ok(e instanceof FileError && e.code === 'ENOTFILE');
+  });
+});
+
+describe('env names the shell or the loader acts on are refused (SPEC 12)', () => {
+  for (const name of ['path', 'ld-preload', 'bash_env', 'ENV', 'IFS', 'PS4', 'node-options', 'DYLD_INSERT_LIBRARIES']) {
+    it(`--prefix "" and a token named ${JSON.stringify(name)}: nothing written`, async () => {
+      const dir = tempDir();
+      const { path } = permFile(dir, [name]);
+      const out = join(dir, 'out.env');
+      const e = await failing({ file: [path], format: 'env', prefix: '', output: out });
+      assert.ok(e instanceof FileError && e.code === 'EEXPORTKEY', e.message);
+      assert.match(e.message, /acts on/);
+      assert.equal(existsSync(out), false);
+    });
+  }
+  it('--key LD_PRELOAD and --prefix LD_ are usage errors', async () => {
+    const { path } = permFile(tempDir(), ['a']);
+    await assert.rejects(run({ file: [path], format: 'env', 'token-name': ['a'], key: 'LD_PRELOAD' }), /--key "LD_PRELOAD" is not valid: .*acts on/);
+    await assert.rejects(run({ file: [path], format: 'env', prefix: 'LD_' }), /--prefix "LD_" is not valid/);
   });
 });

@@ -171,7 +171,7 @@ function written(pid: number): number | undefined {
 }
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  test(`${sig} while stdout is a pipe whose reader stopped reading: exit ${STATUS[sig]} at once`, { timeout: 30_000 }, async () => {
+  test(`${sig} while stdout is a pipe whose reader stopped reading: ended at once (status ${STATUS[sig]})`, { timeout: 30_000 }, async () => {
     const file = join(tempDir('otk-signals'), 'tokens.json');
     writeTokenFile(file, 3000); // about 400 KB of JSON lines: far more than a pipe holds
     // stdout is a pipe nobody reads: once 64 KiB are in it, the next write waits.
@@ -194,7 +194,9 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     const r = await exited;
     clearTimeout(timer);
     child.stdout.destroy();
-    assert.deepEqual(r, { code: STATUS[sig], signal: null }, stderr);
+    // No handler waits for the blocked thread outside the locked section: the signal's own
+    // action ends it (a shell reports ${STATUS[sig]}), or a handler's exit status.
+    assert.ok((r.code === STATUS[sig] && r.signal === null) || (r.code === null && r.signal === sig), `${JSON.stringify(r)} ${stderr}`);
     assert.ok(Date.now() - sent < 3_000, `the signal took ${Date.now() - sent} ms to act`);
   });
 }

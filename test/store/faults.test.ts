@@ -38,7 +38,7 @@ type Scenario =
   | 'new-dir' // dir/a/b/tokens.json, a/ and b/ missing
   | 'symlink' // dir/link.json -> tokens.json (existing)
   | 'big' // existing file, new content > 1 Mi characters
-  | 'foreign-owner'; // existing file owned by another uid (root only: the store calls fchown)
+  | 'foreign-owner'; // existing file owned by another uid, written with --owner that uid (root only: the store calls fchown)
 
 interface Ctx {
   scenario: Scenario;
@@ -159,6 +159,8 @@ function faultySeam(ctx: Ctx, fault: Fault | undefined): Faulty {
     },
     rename: (from, to) => (step('rename', kindOf(ctx, from)), nodeFs.rename(from, to)),
     unlink: (p) => (step('unlink', kindOf(ctx, p)), nodeFs.unlink(p)),
+    rmdir: (p) => (step('rmdir', kindOf(ctx, p)), nodeFs.rmdir(p)),
+    symlink: (t, p) => (step('symlink', kindOf(ctx, p)), nodeFs.symlink(t, p)),
     lock: async (file, options) => {
       step('lock', kindOf(ctx, file));
       const release = await nodeFs.lock(file, options);
@@ -226,7 +228,7 @@ const STEPS: Step[] = [
   { name: 'open of the temp file', method: 'open', kind: 'temp', nth: 1, scenarios: ['existing', 'new', 'new-dir'], errnos: ['ENOSPC', 'EACCES', 'EROFS', 'EIO'], expect: 'reject' },
   { name: 'fchmod of the temp file', method: 'fchmod', kind: 'temp', nth: 1, scenarios: ['existing', 'new'], errnos: ['EROFS', 'EIO'], expect: 'reject' },
   ...(IS_ROOT
-    ? [{ name: 'fchown of the temp file (root keeps the owner)', method: 'fchown', kind: 'temp', nth: 1, scenarios: ['foreign-owner'], errnos: ['EACCES', 'EROFS'], expect: 'reject' } satisfies Step]
+    ? [{ name: 'fchown of the temp file (--owner, the existing owner)', method: 'fchown', kind: 'temp', nth: 1, scenarios: ['foreign-owner'], errnos: ['EACCES', 'EROFS'], expect: 'reject' } satisfies Step]
     : []),
   { name: 'write of the temp file', method: 'write', kind: 'temp', nth: 1, scenarios: ['existing', 'new', 'big'], errnos: ['ENOSPC', 'EIO'], expect: 'reject' },
   { name: 'second write of the temp file (partial temp on disk)', method: 'write', kind: 'temp', nth: 2, scenarios: ['big'], errnos: ['ENOSPC', 'EIO'], expect: 'reject' },
@@ -288,6 +290,8 @@ function run(ctx: Ctx, seam: FsSeam | undefined) {
       path: ctx.path,
       lockTimeoutMs: 2_000,
       seam,
+      // A file keeps another user's ownership only when that user is --owner (SPEC 9).
+      ...(ctx.scenario === 'foreign-owner' && { owner: { uid: 1234, gid: 1234 } }),
       transform: (existing) => {
         transformed++;
         if (ctx.scenario === 'new' || ctx.scenario === 'new-dir') assert.equal(existing, undefined);

@@ -35,8 +35,8 @@ export interface Mapped {
 
 /** What a mapping may read besides argv: the --from-json body. */
 export interface MapContext {
-  /** The text of a file, or of standard input for "-". */
-  readText(path: string): string;
+  /** The text of a file, or of standard input for "-" (read up to `limit` bytes, naming it `what`). */
+  readText(path: string, limit?: { bytes: number; what: string }): string;
 }
 
 export interface Dialect {

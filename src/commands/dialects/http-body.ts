@@ -4,6 +4,7 @@
  * schemas/http-token-body.schema.json, then each permission object becomes the permission
  * string it stands for and passes the same rules as --permission.
  */
+import { DOCUMENT_LIMIT } from '../../store/stdin';
 import type { ExpirySpec } from '../../domain/expiry';
 import { parseJson } from '../../domain/json/scan';
 import { schemaProblems } from '../../domain/schema';
@@ -70,7 +71,7 @@ export const httpBody: Dialect = {
     if (path === '') return fail('--from-json needs the path of the body file, or - for standard input.');
     const where = path === '-' ? '--from-json - (standard input)' : `--from-json ${path}`;
     if (words.length > 0) return fail(`${where} takes the whole token from the body; drop the ${words.length} extra argument${words.length === 1 ? '' : 's'}.`);
-    const body = ctx.readText(path);
+    const body = ctx.readText(path, { bytes: DOCUMENT_LIMIT, what: 'the body on standard input (--from-json -)' });
     const parsed = parseJson(body);
     if (!parsed.ok) return fail(`${where} is not valid JSON: ${parsed.reason} at line ${parsed.line}, column ${parsed.column}.`);
     const twice = parsed.duplicate;

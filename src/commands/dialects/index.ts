@@ -17,6 +17,7 @@ import {
   suppliedTokenValue,
 } from '../../domain/token-request';
 import { UsageError } from '../../errors';
+import { TOKEN_VALUE_LIMIT } from '../../store/stdin';
 import { given, list, text } from '../args';
 import type { FlagSpec, ParsedArgs } from '../types';
 import { type Dialect, type MapContext } from './dialect';
@@ -101,7 +102,7 @@ function tokenValueOf(source: ValueSource, input: RequestInput): string {
     if (v === undefined) throw new UsageError(`${from}: the environment variable ${source.variable} is not set; export it, or choose another source.`);
     raw = v;
   } else {
-    raw = input.readText(source.from === 'file' ? source.path : '-');
+    raw = input.readText(source.from === 'file' ? source.path : '-', { bytes: TOKEN_VALUE_LIMIT, what: 'the token value on standard input (--token-value-from stdin)' });
   }
   const checked = suppliedTokenValue(raw);
   if (!checked.ok) {

@@ -1,0 +1,33 @@
+/** The one escaper of human output and the one POSIX-sh quoter of printed commands (SPEC 16). */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { escapeLines, escapeText, shCommand, shQuote } from '../../src/output/escape';
+
+test('escapeText: C0, DEL, C1 and bidi controls become escapes; everything else stays', () => {
+  const table: Array<[string, string]> = [
+    ['plain name-1_x.y', 'plain name-1_x.y'],
+    ['\x1b[31mred', '\\e[31mred'],
+    ['a\nb\rc\td', 'a\\nb\\rc\\td'],
+    ['\x00\x07\x7f', '\\x00\\a\\x7f'],
+    ['\x9b1m', '\\x9b1m'],
+    ['abc\u202etxt', 'abc\\u202etxt'],
+    ['\u2066x\u2069', '\\u2066x\\u2069'],
+    ['héllo ✓ 日本', 'héllo ✓ 日本'],
+  ];
+  for (const [raw, shown] of table) assert.equal(escapeText(raw), shown, JSON.stringify(raw));
+  assert.equal(escapeLines('one\x1b]52;c;x\x07\ntwo\n'), 'one\\e]52;c;x\\a\ntwo\n');
+});
+
+test('shQuote: sh reads back exactly the word, whatever it holds', () => {
+  const words = ['plain', '', 'a b', "it's", 'x; touch /tmp/p #', '$(id)', '`id`', '"q"', '\\', '-n', '%s%d', 'a\x1bb', 'a\nb', '\u202eevil', "mixed 'q' \x07 %b \\0 -x"];
+  for (const w of words) {
+    const line = `printf '%s\\0' ${shQuote(w)}`;
+    const r = spawnSync('sh', ['-c', line], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `${JSON.stringify(w)}: ${line}: ${r.stderr}`);
+    assert.equal(r.stdout, `${w}\0`, `${JSON.stringify(w)} via ${line}`);
+    assert.doesNotMatch(shQuote(w), /[\x00-\x1f\x7f\u202e]/, 'nothing raw in the printed word');
+  }
+  assert.equal(shQuote(''), "''");
+  assert.equal(shCommand(['influxdb3', 'delete', 'token', '--token-name', 'a b']), "influxdb3 delete token --token-name 'a b'");
+});
