@@ -17,8 +17,13 @@ export const DOCUMENT_LIMIT = 16 * MiB;
 const CHUNK = 64 * KiB;
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-/** Every byte of fd 0, or InputLimitError once more than `limit` bytes came. `what` names the input for the message. */
-export function readStdin(limit: number, what: string, fd = 0): Buffer {
+/**
+ * Every byte of fd 0, or InputLimitError once more than `limit` bytes came. `what` names
+ * the input for the message. `refuse` may look at each chunk as it comes and stop the read
+ * with an error of its own (a NUL byte is never in a JSON text: no need to read 256 MiB of
+ * /dev/zero to know).
+ */
+export function readStdin(limit: number, what: string, refuse?: (chunk: Buffer, offset: number) => Error | undefined, fd = 0): Buffer {
   const chunks: Buffer[] = [];
   let total = 0;
   for (;;) {
@@ -39,7 +44,10 @@ export function readStdin(limit: number, what: string, fd = 0): Buffer {
     if (n === 0) break;
     total += n;
     if (total > limit) throw new InputLimitError(what, limit);
-    chunks.push(buf.subarray(0, n));
+    const chunk = buf.subarray(0, n);
+    const refused = refuse?.(chunk, total - n);
+    if (refused) throw refused;
+    chunks.push(chunk);
   }
   return Buffer.concat(chunks, total);
 }

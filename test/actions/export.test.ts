@@ -249,3 +249,17 @@ describe('env names the shell or the loader acts on are refused (SPEC 12)', () =
     await assert.rejects(run({ file: [path], format: 'env', prefix: 'LD_' }), /--prefix "LD_" is not valid/);
   });
 });
+
+describe('an export whose bytes would not change is not rewritten (apply re-runs say so truly)', () => {
+  it('env to a file, twice: the same inode and mtime', async () => {
+    const dir = tempDir();
+    const { path } = permFile(dir, ['a']);
+    const out = join(dir, 'out.env');
+    await run({ file: [path], format: 'env', output: out });
+    const first = statSync(out);
+    await new Promise((r) => setTimeout(r, 20));
+    await run({ file: [path], format: 'env', output: out });
+    const second = statSync(out);
+    assert.deepEqual([second.ino, second.mtimeMs], [first.ino, first.mtimeMs]);
+  });
+});
