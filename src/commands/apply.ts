@@ -128,7 +128,7 @@ const applyCommand: CommandModule = {
   paths: [['apply']],
   describe: 'Make the token files match a spec (YAML or JSON), in one transaction, idempotently',
   flags: {
-    filename: { type: 'string', aliases: ['f'], required: true, describe: 'The spec file (YAML or JSON), or - for stdin' },
+    filename: { type: 'string', aliases: ['f', 'file'], required: true, describe: 'The spec file (YAML or JSON), or - for stdin' },
     'dry-run': DRY_RUN,
     prune: { type: 'boolean', describe: 'Remove tokens the spec does not name, and expired older generations' },
     'replace-drifted': { type: 'boolean', describe: 'Mint a new string for a kept token whose permissions or expiry differ from the spec' },
