@@ -7,7 +7,7 @@
 FROM node:20-alpine AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
-# --ignore-scripts: `prepare` would build before the sources are copied in.
+# --ignore-scripts: the `dependencies` script would build before the sources are copied in.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY scripts ./scripts

@@ -163,6 +163,13 @@ const applyCommand: CommandModule = {
     owner: OWNER,
     'lock-timeout': LOCK_TIMEOUT,
   },
+  about: [
+    'The spec (YAML or JSON; schema: schemas/token-spec.schema.json, installed with the package):',
+    '  admin:        {file, name?, expiry? | expires_at?}         the admin token file',
+    '  permissions:  {file, create_databases?, renew_before?, tokens: [{name, permissions, expiry? | expires_at?, renew_before?}]}',
+    '  outputs:      [{format: k8s-secret|env|files|json, output, token_names?, key?, secret_name?, namespace?, prefix?, owner?}]',
+    'Paths are relative to the spec file. A token in the file keeps its string; renew_before adds its next generation.',
+  ].join('\n'),
   examples: [
     ['apply -f tokens.yaml --dry-run', 'Show what would change, outputs included'],
     ['apply -f tokens.yaml --prune', 'Create what is missing, remove what the spec does not name'],

@@ -2,7 +2,8 @@
  * `completion bash|zsh`: a completion script built from the registry at run time, so a
  * command, flag or choice added to a module is completed without touching this file.
  * One bash function serves both shells: zsh runs it through bashcompinit, which zsh ships
- * for exactly this, rather than a second script that could drift from the first.
+ * for exactly this, rather than a second script that could drift from the first. fish has
+ * no such bridge, so its script is `complete` lines made from the same tables.
  */
 import { UsageError } from '../errors';
 import type { RunEnv } from '../main';
@@ -11,7 +12,7 @@ import { words } from './args';
 import { emit } from './output';
 import type { CommandModule, ParsedArgs } from './types';
 
-const SHELLS = ['bash', 'zsh'] as const;
+const SHELLS = ['bash', 'zsh', 'fish'] as const;
 type Shell = (typeof SHELLS)[number];
 
 const FUNCTION = '_influxdb3_offline_tokens';
@@ -59,8 +60,44 @@ function tables(registry: readonly CommandModule[]): Tables {
   return { next: new Map([...next].map(([k, v]) => [k, [...v].join(' ')])), flags, values };
 }
 
+/**
+ * fish: one function finds the command words typed so far (the longest run of leading
+ * words that is a known path, as the bash function does), and each table row becomes a
+ * `complete` line conditioned on it. `-r` marks a flag that takes a value; its choices are
+ * offered with `-x` (no file names), other values fall back to file names.
+ */
+function fishScript(t: Tables): string {
+  const fn = '__influxdb3_offline_tokens_path';
+  const known = [...new Set([...t.next.keys(), ...t.flags.keys()])].filter((k) => k !== '');
+  const lines = [
+    `# ${BIN} completion for fish, generated from the commands of this version.`,
+    `function ${fn}`,
+    '    set -l words (commandline -opc)',
+    '    set -l path ""',
+    '    for w in $words[2..-1]',
+    '        set -l candidate (string trim -- "$path $w")',
+    `        contains -- $candidate ${known.map(quote).join(' ')}; or break`,
+    '        set path $candidate',
+    '    end',
+    '    echo $path',
+    'end',
+  ];
+  const when = (path: string) => `-n ${quote(`test (${fn}) = ${quote(path)}`)}`;
+  for (const [path, next] of t.next) lines.push(`complete -c ${BIN} -f ${when(path)} -a ${quote(next)}`);
+  for (const [path, spellings] of t.flags) {
+    for (const s of spellings.split(' ')) {
+      const opt = s.startsWith('--') ? `-l ${s.slice(2)}` : `-s ${s.slice(1)}`;
+      const choices = t.values.get(`${path}|${s}`);
+      const value = choices === undefined ? '' : choices === '' ? ' -r' : ` -x -a ${quote(choices)}`;
+      lines.push(`complete -c ${BIN} ${when(path)} ${opt}${value}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 export function completionScript(shell: Shell, registry: readonly CommandModule[]): string {
   const t = tables(registry);
+  if (shell === 'fish') return fishScript(t);
   const bash = `# ${BIN} completion, generated from the commands of this version.
 ${FUNCTION}() {
   local cur prev path="" i w
@@ -149,12 +186,13 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
 
 const command: CommandModule = {
   paths: [['completion']],
-  describe: 'Print a shell completion script (bash or zsh) for commands, flags and flag values',
+  describe: 'Print a shell completion script (bash, zsh or fish) for commands, flags and flag values',
   positionals: [{ name: 'shell', describe: `The shell: ${SHELLS.join(' or ')}` }],
   flags: {},
   examples: [
     ['completion bash > ~/.local/share/bash-completion/completions/influxdb3-offline-tokens', 'bash, loaded on demand'],
     ['completion zsh > ~/.zfunc/influxdb3-offline-tokens.zsh', 'zsh: source it from ~/.zshrc after compinit'],
+    ['completion fish > ~/.config/fish/completions/influxdb3-offline-tokens.fish', 'fish, loaded on demand'],
   ],
   run,
 };

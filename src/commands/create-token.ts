@@ -192,11 +192,11 @@ const command: CommandModule = {
   flags: FLAGS,
   examples: [
     ['create token --permission "db:mydb:read,write" --name app --output-file tokens.json', 'read/write on one database'],
-    ['create token --admin --output-file admin.json', 'an admin token file'],
+    ['create token --admin --output-file admin-token.json', 'an admin token file'],
     ['token create --read-database mydb --write-database mydb "app" --output-file tokens.json', 'an influxctl line: db:mydb:read,write named app'],
-    ['auth create --write-bucket mydb -d telegraf --output-file tokens.json', 'an influx v2 line: db:mydb:write named telegraf'],
+    ['auth create --write-bucket mydb -d collector --output-file tokens.json', 'an influx v2 line: db:mydb:write named collector'],
     ['create token --from-json body.json --output-file tokens.json', 'the body of POST /api/v3/configure/token'],
-    ['create token --admin --token-value-from env:ADMIN_TOKEN --output-file admin.json', 'a token string you supply, never on the command line'],
+    ['create token --admin --token-value-from env:ADMIN_TOKEN --output-file admin-token.json', 'a token string you supply, never on the command line'],
   ],
   run,
 };

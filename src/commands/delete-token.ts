@@ -4,7 +4,7 @@ import { jsonObject } from '../output/json';
 import type { RunEnv } from '../main';
 import { given, list } from './args';
 import { TEXT_OR_JSON, fileOf, isJson, lockTimeoutOf, onlineDelete, writeNotices } from './lifecycle-args';
-import { FILE, LOCK_TIMEOUT } from './options';
+import { FILE, FILE_POSITIONAL, LOCK_TIMEOUT } from './options';
 import { emitAs } from './output';
 import { escapeText } from '../output/escape';
 import type { CommandModule, ParsedArgs } from './types';
@@ -34,6 +34,7 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
 const command: CommandModule = {
   paths: [['delete', 'token'], ['revoke', 'token'], ['revoke']],
   describe: 'Remove tokens from a permission tokens file, and print the online step for servers that already loaded them',
+  positionals: [FILE_POSITIONAL],
   flags: {
     file: FILE,
     'token-name': { type: 'string', repeatable: true, required: true, describe: 'The token to delete (repeatable)' },

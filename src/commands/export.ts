@@ -96,7 +96,7 @@ export const exportCommand: CommandModule = {
   paths: [['export']],
   describe: 'Hand tokens to clients: a Kubernetes Secret, Compose env lines, one file per token, or JSON',
   flags: {
-    file: { type: 'string', repeatable: true, required: true, describe: 'A token file to export (twice for the admin and the permission tokens file)' },
+    file: { type: 'string', aliases: ['f'], repeatable: true, required: true, describe: 'A token file to export (twice for the admin and the permission tokens file)' },
     format: { type: 'string', required: true, choices: EXPORT_FORMATS, describe: 'What to write' },
     'token-name': { type: 'string', repeatable: true, describe: 'Export only this token; a Secret then has one key per token holding its raw string' },
     key: { type: 'string', describe: 'The key, env name or file name of the one --token-name (e.g. INFLUXDB3_AUTH_TOKEN)' },

@@ -3,7 +3,7 @@ import { getToken } from '../actions/read-tokens';
 import { layoutValue } from '../domain/json/layout';
 import type { RunEnv } from '../main';
 import { TEXT_OR_JSON, TOKEN_NAME, fileOf, isJson, tokenNameOf } from './lifecycle-args';
-import { FILE, LOCK_TIMEOUT } from './options';
+import { FILE, FILE_POSITIONAL, LOCK_TIMEOUT } from './options';
 import { emit } from './output';
 import type { CommandModule, ParsedArgs } from './types';
 
@@ -19,6 +19,7 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
 const command: CommandModule = {
   paths: [['get', 'token']],
   describe: 'Print one token string (and a newline) on stdout, nothing else; --format json prints its entry',
+  positionals: [FILE_POSITIONAL],
   flags: {
     file: FILE,
     'token-name': TOKEN_NAME,

@@ -21,6 +21,17 @@ const OPTIONS = 'Options:';
 const PERMISSION_FLAGS = ['permission'];
 const DURATION_FLAGS = ['expiry', 'lock-timeout'];
 
+export const DOCS_URL = 'https://github.com/influxdb3-offline-tokens/influxdb3-offline-tokens/tree/main/docs';
+
+/** The first commands a new user runs, shown by the top-level help. */
+const TOP_EXAMPLES: readonly (readonly [string, string])[] = [
+  ['apply -f tokens.yaml', 'make the token files match a spec'],
+  ['create token --admin --output-file admin-token.json', 'an admin token file'],
+  ['create token --permission "db:mydb:read,write" --name app --output-file tokens.json', 'one permission token'],
+  ['validate tokens.json', 'would the server load it?'],
+  ['export -f tokens.json --format k8s-secret --output secret.yaml', 'a Secret for Kubernetes'],
+];
+
 export const EXIT_STATUSES = [
   'Exit status:',
   '  0  success',
@@ -50,7 +61,7 @@ function durationReference(): string {
 }
 
 /** What a user needs to write the values of this command's flags, then the exit statuses. */
-function references(command: CommandModule): string[] {
+export function references(command: CommandModule): string[] {
   const flags = Object.keys(command.flags);
   const out: string[] = [];
   if (PERMISSION_FLAGS.some((f) => flags.includes(f))) out.push(permissionReference());
@@ -100,6 +111,7 @@ function commandHelp(command: CommandModule, all: boolean): Argv {
   for (const [line, what] of command.examples ?? []) y.example(`$0 ${line}`, what);
   const aliases = command.paths.slice(1).map(name);
   const epilogs = references(command);
+  if (command.about) epilogs.unshift(command.about);
   if (aliases.length > 0) epilogs.unshift(`Also spelt: ${aliases.join(', ')}`);
   // One epilog: yargs joins several with a bare newline, and each needs a blank line before it.
   return y.epilog(epilogs.join('\n\n'));
@@ -112,7 +124,9 @@ function listHelp(prefix: readonly string[], registry: readonly CommandModule[])
     const path = m.paths[0]!;
     if (prefix.every((w, i) => path[i] === w)) y.command(name(path), m.describe);
   }
-  return y.epilog(EXIT_STATUSES);
+  if (prefix.length > 0) return y.epilog(EXIT_STATUSES);
+  for (const [line, what] of TOP_EXAMPLES) y.example(`$0 ${line}`, what);
+  return y.epilog(`${EXIT_STATUSES}\n\nRun \`$0 COMMAND --help\` for a command's flags, \`man ${BIN}\` for all of them.\nDocumentation: ${DOCS_URL}`);
 }
 
 export async function renderHelp(registry: readonly CommandModule[], path: readonly string[], command: CommandModule | undefined, all: boolean): Promise<string> {

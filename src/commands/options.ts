@@ -2,7 +2,7 @@
  * Flags that several commands share, declared once so that their spelling, help text and
  * meaning cannot drift apart between commands.
  */
-import type { FlagSpec } from './types';
+import type { FlagSpec, PositionalSpec } from './types';
 
 export const LOCK_TIMEOUT: FlagSpec = {
   type: 'string',
@@ -13,9 +13,12 @@ export const LOCK_TIMEOUT: FlagSpec = {
 /** The token file a lifecycle command reads or edits. */
 export const FILE: FlagSpec = {
   type: 'string',
-  describe: 'The token file (admin or permission tokens file)',
-  required: true,
+  aliases: ['f'],
+  describe: 'The token file (admin or permission tokens file); or give it as FILE',
 };
+
+/** Every command that reads one token file also takes it as its positional word (`show tokens FILE`). */
+export const FILE_POSITIONAL: PositionalSpec = { name: 'file', describe: 'The token file (instead of --file)' };
 
 export const OUTPUT_FILE: FlagSpec = {
   type: 'string',

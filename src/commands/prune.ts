@@ -5,7 +5,7 @@ import { jsonObject } from '../output/json';
 import type { RunEnv } from '../main';
 import { given } from './args';
 import { TEXT_OR_JSON, fileOf, isJson, lockTimeoutOf, onlineDelete, writeNotices } from './lifecycle-args';
-import { DRY_RUN, FILE, LOCK_TIMEOUT } from './options';
+import { DRY_RUN, FILE, FILE_POSITIONAL, LOCK_TIMEOUT } from './options';
 import { emitAs } from './output';
 import { escapeText } from '../output/escape';
 import type { CommandModule, ParsedArgs } from './types';
@@ -38,6 +38,7 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
 const command: CommandModule = {
   paths: [['prune']],
   describe: 'Remove the expired tokens of a permission tokens file (--dry-run lists them)',
+  positionals: [FILE_POSITIONAL],
   flags: { file: FILE, 'dry-run': { ...DRY_RUN, describe: 'List the expired tokens and change nothing' }, format: TEXT_OR_JSON, 'lock-timeout': LOCK_TIMEOUT },
   examples: [['prune --file tokens.json --dry-run', 'what would go']],
   run,

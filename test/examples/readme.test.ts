@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { ROOT } from '../helpers';
 import { filesUnder } from './examples';
 
-const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+// README.md and every page of docs/: the deployment recipes are described in the guides.
+const readme = ['README.md', ...readdirSync(join(ROOT, 'docs'), { recursive: true }).map(String).filter((f) => f.endsWith('.md')).map((f) => join('docs', f))]
+  .map((f) => readFileSync(join(ROOT, f), 'utf8'))
+  .join('\n');
 
 test('every example path the README names exists', () => {
   const named = [...readme.matchAll(/\bexamples\/[\w./-]*\w/g)].map((m) => m[0]);
