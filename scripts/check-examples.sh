@@ -66,11 +66,11 @@ check_compose_script() {
     file=$(yaml_get examples/compose/compose.yaml "doc.secrets['$name'].file")
     file="$secrets/${file#./secrets/}"
     [ -f "$file" ] || fail "compose secret $name: $file was not written"
-    [ "$(stat -c %a "$file")" = 600 ] || fail "compose secret $name: mode $(stat -c %a "$file")"
+    [ "$(stat -L -c %a "$file")" = 600 ] || fail "compose secret $name: mode $(stat -L -c %a "$file")"
     reader=$(yaml_get examples/compose/compose.yaml "Object.keys(doc.services).find(s=>(doc.services[s].secrets||[]).some(x=>(x.source||x)==='$name'))")
     if [ "$(id -u)" = 0 ]; then
       owner=$(yaml_get examples/compose/compose.yaml "doc.services['$reader'].user")
-      [ "$(stat -c %u:%g "$file")" = "$owner" ] || fail "compose secret $name: owner $(stat -c %u:%g "$file"), $reader runs as $owner"
+      [ "$(stat -L -c %u:%g "$file")" = "$owner" ] || fail "compose secret $name: owner $(stat -L -c %u:%g "$file"), $reader runs as $owner"
     fi
     if [ "$reader" != influxdb3 ]; then
       token=$(node -e 'const t=JSON.parse(require("fs").readFileSync(process.argv[1])).tokens.find(t=>t.name===process.argv[2]);process.stdout.write(t.token)' "$secrets/server/permission-tokens.json" "$reader")
