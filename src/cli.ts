@@ -5,6 +5,7 @@
 import { readArgv } from './commands/argv';
 import { COMMANDS } from './commands';
 import { lockWaitLine, quietIo } from './commands/options';
+import { worded } from './commands/words';
 import { onLockWait } from './store/progress';
 import { randomBytes } from './store/random';
 import { writeOut } from './stdio';
@@ -18,7 +19,10 @@ function parse(words: readonly string[]): Action {
       return (env) => {
         const io = reading.args.flags.quiet ? quietIo(env.io) : env.io;
         onLockWait((lockPath) => io.stderr(`notice: ${lockWaitLine(lockPath)}\n`));
-        return reading.command.run(reading.args, { ...env, io });
+        // What every command shares (the lock timeout, a file that would not load) is worded here, once.
+        return reading.command.run(reading.args, { ...env, io }).catch((e: unknown) => {
+          throw worded(e);
+        });
       };
     // main waits for these writes and words a failure to print them.
     case 'version':

@@ -4,7 +4,7 @@
  * plan made from what they hold, the edits made on their documents, every file written
  * or none. Outputs run after, from the files as written.
  */
-import { FileError, UsageError } from '../errors';
+import { FileError, InvalidInputError } from '../errors';
 import {
   type AdminDocument,
   type PermissionDocument,
@@ -53,10 +53,12 @@ export interface ApplyResult {
   readonly sources: readonly LoadedFile[];
 }
 
-/** Plan problems are the spec's: placed by pointer, worded as a usage error above. */
-export class SpecProblems extends UsageError {
+/** Plan problems are the spec's: placed by pointer (the first in `pointer`, all in `problems`), worded above. */
+export class SpecProblems extends InvalidInputError {
   constructor(readonly problems: readonly Problem[]) {
-    super(`the spec has ${problems.length} problem${problems.length === 1 ? '' : 's'}, the first at ${problems[0]?.pointer || '/'}: ${problems[0]?.message}`);
+    super('the spec', ` has ${problems.length} problem${problems.length === 1 ? '' : 's'}, the first at ${problems[0]?.pointer || '/'}: ${problems[0]?.message}`, {
+      pointer: problems[0]?.pointer,
+    });
   }
 }
 
@@ -185,6 +187,6 @@ export async function applyOutput(req: ExportRequest, sources: readonly LoadedFi
 export function readSpecText(source: string, seam: FsSeam = nodeFs): string {
   if (source !== '-') return readFile(source, seam).text;
   const bytes = seam.readAll(0);
-  if (!isUtf8(bytes)) throw new UsageError('The spec on stdin is not valid UTF-8 text.');
+  if (!isUtf8(bytes)) throw new InvalidInputError('The spec on stdin', ' is not valid UTF-8 text.');
   return bytes.toString('utf8');
 }

@@ -7,17 +7,18 @@ import { dirname, isAbsolute } from 'node:path';
 import { type ApplyResult, StaleTokens, applyOutput, applySpec, readSpecText } from '../actions/apply';
 import { parseJson } from '../domain/json/scan';
 import { type DesiredState, type Problem, desiredState, expiredCurrent } from '../domain/spec';
-import { FileError, UsageError, isToolError } from '../errors';
+import { FileError, InvalidInputError, UsageError, isToolError } from '../errors';
 import type { RunEnv } from '../main';
-import { type OutputLine, renderPlanJson, renderPlanText } from '../output/plan';
-import { durationMs, parseOwner } from './args';
+import { type OutputLine, renderPlanJson, renderPlanText } from './plan';
+import { parseOwner, text } from './args';
 import { toRequest } from './export';
 import { shellWord, writeNotices } from './lifecycle-args';
-import { DEFAULT_LOCK_TIMEOUT, DRY_RUN, LOCK_TIMEOUT, OWNER } from './options';
+import { DRY_RUN, LOCK_TIMEOUT, OWNER, lockTimeoutOf } from './options';
+import { BIN } from './argv';
 import { emit } from './output';
 import type { CommandModule, FlagValue, ParsedArgs } from './types';
 
-/** Spec keys of an output -> export's flags. */
+/** Spec keys of an output -> export's options (named as its flags). */
 const OUTPUT_FLAGS: Record<string, string> = {
   format: 'format',
   output: 'output',
@@ -28,6 +29,9 @@ const OUTPUT_FLAGS: Record<string, string> = {
   prefix: 'prefix',
   owner: 'owner',
 };
+
+/** Export's options -> the spec keys they come from, to word an output's problems. */
+const SPEC_KEYS: Record<string, string> = Object.fromEntries(Object.entries(OUTPUT_FLAGS).map(([key, flag]) => [flag, key]));
 
 function specError(source: string, problems: readonly Problem[]): UsageError {
   const first = problems[0]!;
@@ -85,16 +89,15 @@ function outputRequests(outputs: readonly Readonly<Record<string, unknown>>[], f
     if (owner !== undefined && flags.owner === undefined) flags.owner = owner;
     if (o.output === undefined || o.output === '-') throw specError(source, [{ pointer: `/outputs/${i}/output`, message: 'an output of apply needs output: a file or directory (stdout carries the plan)' }]);
     try {
-      return toRequest({ flags, positionals: {} });
+      // Problems are worded with the spec's keys (the lock timeout and the files are apply's own).
+      return toRequest({ flags, positionals: {} }, (flag) => SPEC_KEYS[flag] ?? `--${flag}`);
     } catch (e) {
-      if (e instanceof UsageError) throw specError(source, [{ pointer: `/outputs/${i}`, message: e.message.replace(/\.$/, '') }]);
+      if (e instanceof UsageError || e instanceof InvalidInputError) throw specError(source, [{ pointer: `/outputs/${i}`, message: e.message.replace(/\.$/, '') }]);
       throw e;
     }
   });
 }
 
-const one = (v: FlagValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
-const BIN = 'influxdb3-offline-tokens';
 
 /** The stale tokens in words, with the two ways out. */
 function staleWords(e: StaleTokens): FileError {
@@ -144,10 +147,10 @@ const applyCommand: CommandModule = {
   ],
   async run(args: ParsedArgs, env: RunEnv): Promise<void> {
     const f = args.flags;
-    const source = one(f.filename);
+    const source = text(args, 'filename');
     if (source === undefined) throw new UsageError('apply needs -f SPEC, the spec file (YAML or JSON), or -f - to read it from stdin.');
-    const owner = one(f.owner);
-    const lockTimeoutMs = durationMs(one(f['lock-timeout']) ?? DEFAULT_LOCK_TIMEOUT, '--lock-timeout');
+    const owner = text(args, 'owner');
+    const lockTimeoutMs = lockTimeoutOf(args);
     const label = source === '-' ? 'the spec on stdin' : source;
     const checked = desiredState(parseSpec(readSpecText(source), label), env.now());
     if (!checked.ok) throw specError(label, checked.problems);
@@ -181,7 +184,7 @@ const applyCommand: CommandModule = {
         break;
       }
     }
-    const plan = one(f.format) === 'json' ? renderPlanJson(result, lines, dryRun) : renderPlanText(result, lines, dryRun);
+    const plan = text(args, 'format') === 'json' ? renderPlanJson(result, lines, dryRun) : renderPlanText(result, lines, dryRun);
     const done = dryRun ? 'The plan was made (nothing was written)' : result.written || lines.some((o) => o.written.length > 0) ? 'The token files and outputs were written' : 'Nothing needed writing';
     await emit(env, plan, done);
     if (failure !== undefined) throw failure;

@@ -2,8 +2,7 @@
 import type { WriteNotes } from '../actions/lifecycle-env';
 import { UsageError } from '../errors';
 import type { RunEnv } from '../main';
-import { durationMs, text, words } from './args';
-import { DEFAULT_LOCK_TIMEOUT } from './options';
+import { text, words } from './args';
 import type { FlagSpec, ParsedArgs } from './types';
 
 /** --format for commands whose result is one thing: a sentence, or one JSON object. */
@@ -33,10 +32,6 @@ export function tokenNameOf(args: ParsedArgs, usage: string): string {
   if (name === undefined) throw new UsageError(`--token-name is required: the name of the token in the file, as in: ${usage}.`);
   if (name === '') throw new UsageError('--token-name is empty; give the name of a token in the file.');
   return name;
-}
-
-export function lockTimeoutOf(args: ParsedArgs): number {
-  return durationMs(text(args, 'lock-timeout') ?? DEFAULT_LOCK_TIMEOUT, '--lock-timeout');
 }
 
 export function isJson(args: ParsedArgs): boolean {

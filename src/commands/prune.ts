@@ -4,8 +4,8 @@ import { expiryLine } from '../output/expiry';
 import { jsonObject } from '../output/json';
 import type { RunEnv } from '../main';
 import { given } from './args';
-import { TEXT_OR_JSON, fileOf, isJson, lockTimeoutOf, onlineDelete, writeNotices } from './lifecycle-args';
-import { DRY_RUN, FILE, LOCK_TIMEOUT } from './options';
+import { TEXT_OR_JSON, fileOf, isJson, onlineDelete, writeNotices } from './lifecycle-args';
+import { DRY_RUN, FILE, LOCK_TIMEOUT, lockTimeoutOf } from './options';
 import { emit } from './output';
 import type { CommandModule, ParsedArgs } from './types';
 
