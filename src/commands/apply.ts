@@ -81,7 +81,8 @@ function resolvePaths(d: DesiredState, specDir: string): DesiredState {
   };
 }
 
-function outputRequests(outputs: readonly Readonly<Record<string, unknown>>[], files: string[], source: string, owner: string | undefined) {
+/** The spec's outputs as export requests, checked and worded with the spec's keys (the library's apply uses them too). */
+export function outputRequestsOf(outputs: readonly Readonly<Record<string, unknown>>[], files: string[], source: string, owner?: string) {
   return outputs.map((o, i) => {
     const flags: Record<string, FlagValue> = { file: files };
     for (const [key, value] of Object.entries(o)) flags[OUTPUT_FLAGS[key]!] = Array.isArray(value) ? value.map(String) : String(value);
@@ -156,7 +157,7 @@ const applyCommand: CommandModule = {
     if (!checked.ok) throw specError(label, checked.problems);
     const desired = resolvePaths(checked.value, source === '-' ? '.' : dirname(source));
     const files = [desired.admin?.file, desired.permissions?.file].filter((p): p is string => p !== undefined);
-    const outputs = outputRequests(desired.outputs, files, label, owner);
+    const outputs = outputRequestsOf(desired.outputs, files, label, owner);
     const dryRun = f['dry-run'] === true;
     let result: ApplyResult;
     try {

@@ -7,6 +7,9 @@ import * as fs from 'node:fs';
 import { dirname } from 'node:path';
 import * as lockfile from 'proper-lockfile';
 
+/** proper-lockfile caches the mtime precision on the fs object it gets; an ESM namespace (the library's .mjs) is frozen. */
+const lockFs: typeof fs = { ...fs };
+
 export type Release = () => Promise<void>;
 
 export interface LockOptions {
@@ -69,7 +72,7 @@ export const nodeFs: FsSeam = {
       // Asynchronous on purpose: between its steps the event loop takes in SIGINT/SIGTERM,
       // which the store then honours at its next safe point (interrupts.ts); with
       // synchronous calls a signal sent while the lock was being taken went unseen (exit 0).
-      fs,
+      fs: lockFs,
     }),
 };
 
