@@ -110,11 +110,7 @@ export class UnsafePathError extends TokenFileError {
 /** The inter-process lock could not be taken in time (`timeoutMs`), or was lost while held. */
 export class LockError extends TokenFileError {
   declare readonly code: LockCode;
-  constructor(
-    code: LockCode,
-    message: string,
-    fields: ErrorFields & { readonly timeoutMs?: number; readonly lockPath?: string } = {},
-  ) {
+  constructor(code: LockCode, message: string, fields: ErrorFields & { readonly timeoutMs?: number; readonly lockPath?: string } = {}) {
     super(code, message, fields);
     this.name = 'LockError';
     this.timeoutMs = fields.timeoutMs;

@@ -87,7 +87,9 @@ function permissionsOf(texts: readonly string[]): string[] {
   for (const text of texts) {
     const checked = normalisePermission(text);
     if (!checked.ok) {
-      const fix = checked.adminOnly ? 'only an admin token has full access; create one with admin: true' : 'write RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS, for example db:mydb:read,write';
+      const fix = checked.adminOnly
+        ? 'only an admin token has full access; create one with admin: true'
+        : 'write RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS, for example db:mydb:read,write';
       throw new InvalidInputError('permission', ` ${JSON.stringify(text)} is invalid: ${checked.reason}; ${fix}.`);
     }
     if (!out.includes(checked.value)) out.push(checked.value);
@@ -165,10 +167,25 @@ export async function createToken(request: CreateTokenRequest, env?: LibraryEnv)
   const r = request.admin
     ? await createAction({ kind: 'admin', ...common, name: nameOf(request.name, '_admin'), force: request.force ?? false }, e)
     : await createAction(
-        { kind: 'permission', ...common, name: nameOf(request.name), permissions: permissionsOf(request.permissions ?? []), createDatabases: databasesOf(request.createDatabases ?? []) },
+        {
+          kind: 'permission',
+          ...common,
+          name: nameOf(request.name),
+          permissions: permissionsOf(request.permissions ?? []),
+          createDatabases: databasesOf(request.createDatabases ?? []),
+        },
         e,
       );
-  return { file: r.outputFile, kind: r.kind, created: r.created, token: r.token, name: r.name, expiry: r.expiry, permissions: r.permissions, createDatabases: r.createDatabases };
+  return {
+    file: r.outputFile,
+    kind: r.kind,
+    created: r.created,
+    token: r.token,
+    name: r.name,
+    expiry: r.expiry,
+    permissions: r.permissions,
+    createDatabases: r.createDatabases,
+  };
 }
 
 export interface TokenInfo {
@@ -236,7 +253,10 @@ export interface DeleteTokensResult {
 }
 
 export async function deleteTokens(request: DeleteTokensRequest, env?: LibraryEnv): Promise<DeleteTokensResult> {
-  const r = await deleteAction({ file: request.file, names: request.names, ifExists: request.ifExists ?? false, lockTimeoutMs: request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS }, envOf(env));
+  const r = await deleteAction(
+    { file: request.file, names: request.names, ifExists: request.ifExists ?? false, lockTimeoutMs: request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS },
+    envOf(env),
+  );
   return { file: r.file, deleted: r.deleted, missing: r.missing };
 }
 
@@ -291,7 +311,10 @@ export interface PruneResult {
 
 /** Removes the expired tokens of a permission tokens file. */
 export async function prune(request: PruneRequest, env?: LibraryEnv): Promise<PruneResult> {
-  const r = await pruneAction({ file: request.file, dryRun: request.dryRun ?? false, lockTimeoutMs: request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS }, envOf(env));
+  const r = await pruneAction(
+    { file: request.file, dryRun: request.dryRun ?? false, lockTimeoutMs: request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS },
+    envOf(env),
+  );
   return { file: r.file, removed: r.removed, kept: r.kept };
 }
 
@@ -331,7 +354,15 @@ export async function apply(request: ApplyRequest, env?: LibraryEnv): Promise<Ap
   const outputs = outputRequestsOf(desired.outputs, files, 'the spec').map((o) => ({ ...o, lockTimeoutMs, owner: o.owner ?? owner }));
   const dryRun = request.dryRun ?? false;
   const result = await applySpec(
-    { desired, dryRun, prune: request.prune ?? false, replaceDrifted: request.replaceDrifted ?? false, failIfStale: request.failIfStale ?? false, lockTimeoutMs, owner },
+    {
+      desired,
+      dryRun,
+      prune: request.prune ?? false,
+      replaceDrifted: request.replaceDrifted ?? false,
+      failIfStale: request.failIfStale ?? false,
+      lockTimeoutMs,
+      owner,
+    },
     e,
   );
   const done: OutputResult[] = [];

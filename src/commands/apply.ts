@@ -171,7 +171,7 @@ const applyCommand: CommandModule = {
     for (const m of result.modeTightened) writeNotices(env, m.file, { written: true, modeTightened: m, releaseFailure: undefined });
     warnings(env, result);
     const lines: OutputLine[] = [];
-    let failure: unknown;
+    let failure: { error: unknown } | undefined;
     for (const [i, req] of outputs.entries()) {
       try {
         const o = await applyOutput(req, result.sources, dryRun, env);
@@ -181,14 +181,14 @@ const applyCommand: CommandModule = {
           const what = `output ${i + 1} of ${outputs.length} (${req.format}, /outputs/${i} in the spec)`;
           e.message = dryRun ? `The ${what} would fail: ${e.message}` : `${result.written ? 'The token files were written' : 'The token files needed no change'}, but ${what} failed: ${e.message} Run apply again.`;
         }
-        failure = e;
+        failure = { error: e };
         break;
       }
     }
     const plan = text(args, 'format') === 'json' ? renderPlanJson(result, lines, dryRun) : renderPlanText(result, lines, dryRun);
     const done = dryRun ? 'The plan was made (nothing was written)' : result.written || lines.some((o) => o.written.length > 0) ? 'The token files and outputs were written' : 'Nothing needed writing';
     await emit(env, plan, done);
-    if (failure !== undefined) throw failure;
+    if (failure !== undefined) throw failure.error;
   },
 };
 

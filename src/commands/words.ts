@@ -49,7 +49,11 @@ export function worded(e: unknown, spelling: Spelling = {}): unknown {
   }
   // A file that would not load, placed at its first problem: the validate command lists all of them.
   if (e instanceof FileError && e.code === 'EINVALIDFILE' && e.pointer !== undefined && e.file !== undefined) {
-    return new FileError('EINVALIDFILE', `${e.message} Run \`${BIN} validate ${shellWord(e.file)}\` for every problem.`, { file: e.file, pointer: e.pointer, cause: e });
+    return new FileError('EINVALIDFILE', `${e.message} Run \`${BIN} validate ${shellWord(e.file)}\` for every problem.`, {
+      file: e.file,
+      pointer: e.pointer,
+      cause: e,
+    });
   }
   return e;
 }

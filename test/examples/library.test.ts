@@ -82,7 +82,23 @@ test('the packed library installs offline, type-checks strictly and runs as ESM 
   writeFileSync(join(app, 'esm.mts'), PROGRAM("import * as lib from 'influxdb3-offline-tokens';"));
   writeFileSync(join(app, 'cjs.cts'), PROGRAM("import lib = require('influxdb3-offline-tokens');"));
   const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-  const flags = ['--strict', '--noUncheckedIndexedAccess', '--exactOptionalPropertyTypes', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types'), '--skipLibCheck', 'false'];
+  const flags = [
+    '--strict',
+    '--noUncheckedIndexedAccess',
+    '--exactOptionalPropertyTypes',
+    '--module',
+    'node16',
+    '--moduleResolution',
+    'node16',
+    '--target',
+    'es2022',
+    '--types',
+    'node',
+    '--typeRoots',
+    join(ROOT, 'node_modules/@types'),
+    '--skipLibCheck',
+    'false',
+  ];
   run(process.execPath, [tsc, '--noEmit', ...flags, 'esm.mts', 'cjs.cts'], app);
   run(process.execPath, [tsc, ...flags, '--outDir', 'out', 'esm.mts', 'cjs.cts'], app);
   for (const program of ['out/esm.mjs', 'out/cjs.cjs']) {

@@ -245,6 +245,7 @@ const STEPS: Step[] = [
 // Checks
 
 /** proper-lockfile's own table of the locks this process holds (the store uses the same module instance). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a file of the package that its exports do not name
 const lockTable = require('proper-lockfile/lib/lockfile') as { getLocks(): Record<string, unknown> };
 const heldLocks = (): string[] => Object.keys(lockTable.getLocks());
 

@@ -41,7 +41,7 @@ export const TOKEN_FLAGS: Readonly<Record<string, FlagSpec>> = {
 };
 
 /** Every flag a dialect declares, for the command's flag table. */
-export const DIALECT_FLAGS: Readonly<Record<string, FlagSpec>> = Object.assign({}, ...DIALECTS.map((d) => d.flags));
+export const DIALECT_FLAGS: Readonly<Record<string, FlagSpec>> = Object.assign({}, ...DIALECTS.map((d) => d.flags)) as Record<string, FlagSpec>;
 
 export interface RequestInput extends MapContext {
   /** The environment that env:VAR reads. */
