@@ -23,7 +23,6 @@ export interface LockOptions {
 
 export interface FsSeam {
   lstat(path: string): fs.Stats;
-  realpath(path: string): string;
   readlink(path: string): string;
   mkdir(path: string, mode: number): string | undefined;
   chmod(path: string, mode: number): void;
@@ -44,7 +43,6 @@ export interface FsSeam {
 
 export const nodeFs: FsSeam = {
   lstat: (p) => fs.lstatSync(p),
-  realpath: (p) => fs.realpathSync(p),
   readlink: (p) => fs.readlinkSync(p),
   mkdir: (p, mode) => makeDirectories(p, mode),
   chmod: (p, mode) => fs.chmodSync(p, mode),

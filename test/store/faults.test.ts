@@ -132,7 +132,6 @@ function faultySeam(ctx: Ctx, fault: Fault | undefined): Faulty {
   const fdKind = (fd: number): Kind => fdKinds.get(fd) ?? 'ancestor';
   const seam: FsSeam = {
     lstat: (p) => (step('lstat', kindOf(ctx, p)), nodeFs.lstat(p)),
-    realpath: (p) => (step('realpath', kindOf(ctx, p)), nodeFs.realpath(p)),
     readlink: (p) => (step('readlink', kindOf(ctx, p)), nodeFs.readlink(p)),
     mkdir: (p, mode) => (step('mkdir', kindOf(ctx, p)), nodeFs.mkdir(p, mode)),
     chmod: (p, mode) => (step('chmod', kindOf(ctx, p)), nodeFs.chmod(p, mode)),
