@@ -2,6 +2,7 @@
 import type { WriteNotes } from '../actions/lifecycle-env';
 import { UsageError } from '../errors';
 import type { RunEnv } from '../main';
+import { octalMode } from '../output/mode';
 import { text, words } from './args';
 import type { FlagSpec, ParsedArgs } from './types';
 
@@ -48,11 +49,10 @@ export function onlineDelete(name: string): string {
   return `influxdb3 delete token --token-name ${shellWord(name)}`;
 }
 
-const octal = (mode: number): string => mode.toString(8).padStart(4, '0');
 
 /** The one wording, for every writing command, of a looser mode written back as 0600. */
 export function modeTightenedLine(file: string, change: { from: number; to: number }): string {
-  return `${file} had mode ${octal(change.from)}; it was written back as ${octal(change.to)}.`;
+  return `${file} had mode ${octalMode(change.from)}; it was written back as ${octalMode(change.to)}.`;
 }
 
 /** The store's side notes on a write: a mode tightened to 0600, a lock that could not be released. */
