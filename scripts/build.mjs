@@ -62,8 +62,46 @@ async function bundle() {
   execFileSync(process.execPath, [join(root, 'scripts/make-code-cache.cjs'), join(root, 'dist/app.cjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
+/**
+ * The library (SPEC 18, src/index.ts): its own ESM and CommonJS bundles, so the CLI's
+ * bundle (and its start-up) is untouched, and one bundled .d.ts. api-extractor rolls the
+ * declarations tsc emits into dist/index.d.ts and compares the API report in docs/api/
+ * with what the types say: `--update-api` rewrites it, otherwise a change fails the build.
+ */
+async function library() {
+  const esbuild = require('esbuild');
+  const common = {
+    entryPoints: [join(root, 'src/index.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    legalComments: 'none',
+    alias: { 'graceful-fs': join(root, 'src/shims/graceful-fs.ts') },
+    plugins: [signalExitAssert],
+    logLevel: 'warning',
+  };
+  await esbuild.build({ ...common, format: 'cjs', outfile: join(root, 'dist/index.cjs') });
+  // The ESM bundle gets a require of its own for the CommonJS modules bundled inside it.
+  await esbuild.build({
+    ...common,
+    format: 'esm',
+    outfile: join(root, 'dist/index.mjs'),
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  });
+  const tsc = require.resolve('typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json'), '--declaration', '--emitDeclarationOnly', '--outDir', join(root, 'build/dts')], { stdio: 'inherit' });
+  const { Extractor, ExtractorConfig } = require('@microsoft/api-extractor');
+  const config = ExtractorConfig.loadFileAndPrepare(join(root, 'api-extractor.json'));
+  const result = Extractor.invoke(config, { localBuild: process.argv.includes('--update-api'), showVerboseMessages: false });
+  if (!result.succeeded) {
+    console.error(`error: the library's API differs from docs/api/ (${result.errorCount} errors, ${result.warningCount} warnings); review it and run \`node scripts/build.mjs --update-api\`.`);
+    process.exit(1);
+  }
+}
+
 generateValidators();
 await bundle();
+await library();
 if (process.argv.includes('--tests')) {
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], {
     stdio: 'inherit',

@@ -6,6 +6,7 @@ import { readArgv } from './commands/argv';
 import { COMMANDS } from './commands';
 import { rewordUnsafePath } from './commands/unsafe-path';
 import { lockWaitLine, quietIo } from './commands/options';
+import { worded } from './commands/words';
 import { onLockWait } from './store/progress';
 import { randomBytes } from 'node:crypto';
 import { writeOut } from './stdio';
@@ -19,8 +20,9 @@ function parse(words: readonly string[]): Action {
       return (env) => {
         const io = reading.args.flags.quiet ? quietIo(env.io) : env.io;
         onLockWait((lockPath) => io.stderr(`notice: ${lockWaitLine(lockPath)}\n`));
+        // What every command shares (the lock timeout, a file that would not load, an unsafe path) is worded here, once.
         return reading.command.run(reading.args, { ...env, io }).catch((e: unknown) => {
-          throw rewordUnsafePath(e);
+          throw rewordUnsafePath(worded(e));
         });
       };
     // main waits for these writes and words a failure to print them.

@@ -1,33 +1,91 @@
 /**
- * The few error classes of the product. Each carries a fixed `code` so callers and
- * tests can tell failures apart without parsing messages; `main` alone turns them
- * into exit statuses. Messages are full sentences that name the input and the fix,
+ * The error classes of the product and of the library (SPEC 18). Every one is a
+ * TokenFileError with a fixed `code`, so callers and tests tell failures apart without
+ * parsing messages, and with structured fields (file, pointer, tokenName) so the CLI can
+ * word them for what the user typed. Lower layers never name a flag; `main` alone turns
+ * codes into exit statuses. Messages are full sentences that name the input and the fix,
  * and never contain a token string.
  */
 
 export type UsageCode = 'EUSAGE';
+/** A bad permission, duration, instant, name or spec given to the library (the CLI's usage errors come from here too). */
+export type InvalidCode = 'EINVALID';
 export type FileCode =
   | 'EINVALIDFILE' // the existing file is not JSON, fails the schema, or breaks a rule
   | 'EWRONGKIND' // admin file where a permission tokens file is expected, or the reverse
   | 'ENAMETAKEN' // a token of that name is already in the file
   | 'EREFUSEDBYSERVER' // the text about to be written would not load in the server (the post-write check)
   | 'ETOKENTAKEN' // a supplied token string is already in the file
-  | 'EADMINEXISTS' // an admin token file exists and --force was not given
-  | 'ESTALE' // --fail-if-stale: the token --if-not-exists would keep has expired or other permissions
+  | 'EADMINEXISTS' // an admin token file exists and replacing it was not asked for
+  | 'ESTALE' // the token an if-not-exists run would keep has expired or other permissions
   | 'ETOOLARGE' // the existing file is larger than any tokens file should be
   | 'ENOTOKEN' // no token of that name in the file(s)
   | 'EEXPORTKEY' // two tokens would be exported under one key, env name or file name, or a name cannot be one
-  | 'EUNSAFEPATH' // a link, file or lock another user could have planted (SPEC 9 ownership rules)
   | 'ENOTFILE'; // the output path is a directory, FIFO, device...
-export type LockCode = 'ELOCKED' | 'ECOMPROMISED';
+/** The link and owner rules of SPEC 9 (a link or directory another user could swap). */
+export type UnsafePathCode = 'EUNSAFEPATH';
+export type LockCode = 'ELOCKTIMEOUT' | 'ECOMPROMISED';
 export type IoCode = 'EIO';
+export type InterruptedCode = 'EINTERRUPTED';
 
-/** Bad command line: unknown flag, missing flag, bad permission, duration or name. */
-export class UsageError extends Error {
-  readonly code: UsageCode = 'EUSAGE';
+export type TokenFileErrorCode = UsageCode | InvalidCode | FileCode | UnsafePathCode | LockCode | IoCode | InterruptedCode;
+
+/**
+ * Where a failure is, as far as it is known. `tokenName` rather than `name`: an Error's
+ * `name` is its class name, which stack traces and util.inspect print.
+ */
+export interface ErrorFields {
+  /** The path as the caller gave it. */
+  readonly file?: string | undefined;
+  /** A JSON pointer into the file or the spec. */
+  readonly pointer?: string | undefined;
+  /** The token the failure is about. */
+  readonly tokenName?: string | undefined;
+  readonly cause?: unknown;
+}
+
+/** The base of every failure the library and the CLI report (SPEC 18). */
+export class TokenFileError extends Error {
+  readonly file: string | undefined;
+  readonly pointer: string | undefined;
+  readonly tokenName: string | undefined;
+  constructor(
+    readonly code: TokenFileErrorCode,
+    message: string,
+    fields: ErrorFields = {},
+  ) {
+    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
+    this.name = 'TokenFileError';
+    this.file = fields.file;
+    this.pointer = fields.pointer;
+    this.tokenName = fields.tokenName;
+  }
+}
+
+/** Bad command line: unknown flag, missing flag, flags that contradict each other. Thrown by the command layer only. */
+export class UsageError extends TokenFileError {
+  declare readonly code: UsageCode;
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super('EUSAGE', message, options);
     this.name = 'UsageError';
+  }
+}
+
+/**
+ * A value given to an operation is not acceptable (a bad permission, duration, instant,
+ * name or spec). The message is `field` + `rest`: `field` names the value as the library
+ * knows it (expiry, name, permissions, the spec's pointer...), `rest` says what is wrong and
+ * the fix. The CLI puts the flag or key the user typed in place of `field` (commands/words.ts).
+ */
+export class InvalidInputError extends TokenFileError {
+  declare readonly code: InvalidCode;
+  constructor(
+    readonly field: string,
+    readonly rest: string,
+    fields: ErrorFields = {},
+  ) {
+    super('EINVALID', `${field}${rest}`, fields);
+    this.name = 'InvalidInputError';
   }
 }
 
@@ -54,13 +112,10 @@ function limitWords(bytes: number): string {
 }
 
 /** The file on disk (or about to be written) is not acceptable. */
-export class FileError extends Error {
-  constructor(
-    readonly code: FileCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+export class FileError extends TokenFileError {
+  declare readonly code: FileCode;
+  constructor(code: FileCode, message: string, fields: ErrorFields = {}) {
+    super(code, message, fields);
     this.name = 'FileError';
   }
 }
@@ -71,7 +126,8 @@ export class FileError extends Error {
  * another user owns in a directory others can write. Carries what was found; the command
  * layer words the fix (it knows the flags).
  */
-export class UnsafePathError extends FileError {
+export class UnsafePathError extends TokenFileError {
+  declare readonly code: UnsafePathCode;
   constructor(
     /** The path refused (a link, a file, a lock directory). */
     readonly path: string,
@@ -83,7 +139,7 @@ export class UnsafePathError extends FileError {
     /** The owner of the directory that holds it (links), or its mode (files, locks). */
     readonly dir: { readonly path: string; readonly uid: number; readonly mode: number },
   ) {
-    super('EUNSAFEPATH', unsafeWords(path, what, foundUid, allowedUids, dir));
+    super('EUNSAFEPATH', unsafeWords(path, what, foundUid, allowedUids, dir), { file: path });
     this.name = 'UnsafePathError';
   }
 }
@@ -97,46 +153,41 @@ function unsafeWords(path: string, what: UnsafePathError['what'], found: number,
   return `${path} is owned by uid ${found}, not by ${who}, in ${dir.path}, which others can write (mode ${(dir.mode & 0o7777).toString(8)}); ${label} was refused, not edited or followed, as another user may have planted it. Move it away, or have it owned by the user it is written for.`;
 }
 
-/** The inter-process lock could not be taken in time, or was lost while held. */
-export class LockError extends Error {
-  constructor(
-    readonly code: LockCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+/** The inter-process lock could not be taken in time (`timeoutMs`), or was lost while held. */
+export class LockError extends TokenFileError {
+  declare readonly code: LockCode;
+  constructor(code: LockCode, message: string, fields: ErrorFields & { readonly timeoutMs?: number; readonly lockPath?: string } = {}) {
+    super(code, message, fields);
     this.name = 'LockError';
+    this.timeoutMs = fields.timeoutMs;
+    this.lockPath = fields.lockPath;
   }
+  readonly timeoutMs: number | undefined;
+  readonly lockPath: string | undefined;
 }
 
 /** A system call failed; `cause` is the original error, `syscallCode` its errno name. */
-export class IoError extends Error {
-  readonly code: IoCode = 'EIO';
+export class IoError extends TokenFileError {
+  declare readonly code: IoCode;
   readonly syscallCode: string | undefined;
   constructor(message: string, cause: unknown) {
-    super(message, { cause });
+    super('EIO', message, { cause });
     this.name = 'IoError';
     this.syscallCode = (cause as NodeJS.ErrnoException | undefined)?.code;
   }
 }
 
 /** SIGINT, SIGTERM or SIGHUP arrived while the store held the lock; it stopped at a safe point. */
-export class InterruptedError extends Error {
-  readonly code = 'EINTERRUPTED';
+export class InterruptedError extends TokenFileError {
+  declare readonly code: InterruptedCode;
   constructor(readonly signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP') {
-    super(`Interrupted by ${signal} before the file was changed; nothing was written.`);
+    super('EINTERRUPTED', `Interrupted by ${signal} before the file was changed; nothing was written.`);
     this.name = 'InterruptedError';
   }
 }
 
-export type ToolError = UsageError | FileError | LockError | IoError | InterruptedError;
+export type ToolError = TokenFileError;
 
-export function isToolError(e: unknown): e is ToolError {
-  return (
-    e instanceof UsageError ||
-    e instanceof FileError ||
-    e instanceof LockError ||
-    e instanceof IoError ||
-    e instanceof InterruptedError
-  );
+export function isToolError(e: unknown): e is TokenFileError {
+  return e instanceof TokenFileError;
 }

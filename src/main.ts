@@ -2,7 +2,7 @@
  * The one place that catches: every failure becomes one line on stderr and an exit
  * status, 2 for usage errors and 1 for anything else. Nothing here runs at import time.
  */
-import { InterruptedError, IoError, UsageError, isToolError } from './errors';
+import { InterruptedError, IoError, type TokenFileErrorCode, isToolError } from './errors';
 import { stdoutReason } from './commands/output';
 import { lateSignal } from './store/interrupts';
 import type { RandomBytes } from './domain/token';
@@ -25,6 +25,31 @@ export type Action = (env: RunEnv) => Promise<void>;
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+
+/**
+ * The exit status of each code, decided here and nowhere else: what was typed (a flag, a
+ * value, a spec) is a usage error; anything about files, locks and the system is a failure.
+ */
+const EXIT_STATUS: Record<TokenFileErrorCode, number> = {
+  EUSAGE: EXIT_USAGE,
+  EINVALID: EXIT_USAGE,
+  EINVALIDFILE: EXIT_FAILURE,
+  EWRONGKIND: EXIT_FAILURE,
+  ENAMETAKEN: EXIT_FAILURE,
+  EREFUSEDBYSERVER: EXIT_FAILURE,
+  ETOKENTAKEN: EXIT_FAILURE,
+  EADMINEXISTS: EXIT_FAILURE,
+  ESTALE: EXIT_FAILURE,
+  ETOOLARGE: EXIT_FAILURE,
+  ENOTOKEN: EXIT_FAILURE,
+  EEXPORTKEY: EXIT_FAILURE,
+  ENOTFILE: EXIT_FAILURE,
+  EUNSAFEPATH: EXIT_FAILURE,
+  ELOCKTIMEOUT: EXIT_FAILURE,
+  ECOMPROMISED: EXIT_FAILURE,
+  EIO: EXIT_FAILURE,
+  EINTERRUPTED: EXIT_FAILURE,
+};
 
 /** Belt and braces: no message may carry a token string, whatever produced it. */
 export function redactSecrets(text: string): string {
@@ -82,6 +107,6 @@ export async function main(parse: () => Promise<Action | undefined>, env: RunEnv
     const prefix = isToolError(e) ? 'error' : 'internal error';
     stderr(`${prefix}: ${oneLine(message)}\n`);
     if (e instanceof InterruptedError) return SIGNAL_EXIT[e.signal];
-    return e instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
+    return isToolError(e) ? EXIT_STATUS[e.code] : EXIT_FAILURE;
   }
 }

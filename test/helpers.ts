@@ -12,6 +12,7 @@ import { COMMANDS } from '../src/commands';
 import type { ParsedArgs } from '../src/commands/types';
 import { readTokenFile } from '../src/domain/server-reader';
 import type { FileKind } from '../src/domain/token-file';
+import { TokenFileError } from '../src/errors';
 import { type Report, checkRead, neitherKind, suggestedKind } from '../src/domain/validate-file';
 
 /** The repository root (tests run from build/test/...). */
@@ -244,4 +245,9 @@ export function checkDocument(doc: unknown, now: number, opts: { warnings: boole
   const kind = opts.kind ?? suggestedKind(readAs('permission')) ?? (['admin', 'permission'] as const).find((k) => readAs(k).errors.length === 0);
   if (kind === undefined) return { kind: undefined, errors: [neitherKind(text, readAs)], warnings: [] };
   return checkRead(readTokenFile(text, kind, { values: true }), now, { warnings: opts.warnings });
+}
+
+/** An error of what was typed: a usage error of the command layer or an invalid value of the library (both exit 2). */
+export function isUsageError(e: unknown): e is TokenFileError {
+  return e instanceof TokenFileError && (e.code === 'EUSAGE' || e.code === 'EINVALID');
 }

@@ -4,7 +4,7 @@
  * plan made from what they hold, the edits made on their documents, every file written
  * or none. Outputs run after, from the files as written.
  */
-import { FileError, InputLimitError, UsageError } from '../errors';
+import { FileError, InputLimitError, InvalidInputError } from '../errors';
 import { DOCUMENT_LIMIT, readStdin } from '../store/stdin';
 import {
   type AdminDocument,
@@ -54,10 +54,12 @@ export interface ApplyResult {
   readonly sources: readonly LoadedFile[];
 }
 
-/** Plan problems are the spec's: placed by pointer, worded as a usage error above. */
-export class SpecProblems extends UsageError {
+/** Plan problems are the spec's: placed by pointer (the first in `pointer`, all in `problems`), worded above. */
+export class SpecProblems extends InvalidInputError {
   constructor(readonly problems: readonly Problem[]) {
-    super(`the spec has ${problems.length} problem${problems.length === 1 ? '' : 's'}, the first at ${problems[0]?.pointer || '/'}: ${problems[0]?.message}`);
+    super('the spec', ` has ${problems.length} problem${problems.length === 1 ? '' : 's'}, the first at ${problems[0]?.pointer || '/'}: ${problems[0]?.message}`, {
+      pointer: problems[0]?.pointer,
+    });
   }
 }
 
@@ -190,6 +192,6 @@ export function readSpecText(source: string, seam: FsSeam = nodeFs): string {
     return text;
   }
   const bytes = readStdin(DOCUMENT_LIMIT, 'the spec on standard input');
-  if (!isUtf8(bytes)) throw new UsageError('The spec on stdin is not valid UTF-8 text.');
+  if (!isUtf8(bytes)) throw new InvalidInputError('The spec on stdin', ' is not valid UTF-8 text.');
   return bytes.toString('utf8');
 }

@@ -112,7 +112,11 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
           }
           refuseTaken(current.token === token ? current.name : undefined);
           if (!opts.force) {
-            throw new FileError('EADMINEXISTS', `${opts.outputFile} already holds an admin token (named ${JSON.stringify(current.name)}); it was left unchanged. Pass --force to replace it, --if-not-exists to keep it, or choose another --output-file.`);
+            // The fixes are options (replace it, keep it, another file): the caller words them.
+            throw new FileError('EADMINEXISTS', `${opts.outputFile} already holds an admin token (named ${JSON.stringify(current.name)}); it was left unchanged.`, {
+              file: opts.outputFile,
+              tokenName: current.name,
+            });
           }
           return { write: true, text: renderDocument(setAdminToken(doc, fresh)), result: adminResult(true, fresh) };
         }
@@ -126,10 +130,10 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
       // Only a supplied string can already be in the file (and only then are entries read).
       if (opts.tokenValue !== undefined && !(opts.ifNotExists && taken !== -1)) refuseTaken(entriesOf(doc).find((t) => t.token === token)?.name);
       if (taken !== -1 && !opts.ifNotExists) {
-        throw new FileError(
-          'ENAMETAKEN',
-          `a token named ${JSON.stringify(opts.name)} is already in ${opts.outputFile}, which was left unchanged; choose another --name, or pass --if-not-exists to keep the existing one`,
-        );
+        throw new FileError('ENAMETAKEN', `a token named ${JSON.stringify(opts.name)} is already in ${opts.outputFile}, which was left unchanged.`, {
+          file: opts.outputFile,
+          tokenName: opts.name,
+        });
       }
       // New databases are merged even when the token is kept, so a pipeline that adds a
       // database to its list gets it on the next run.

@@ -46,7 +46,8 @@ export function loadFile(existing: ExistingFile, path: string, now: number, expe
     const noun = kind === undefined ? 'token' : FILE_NOUN[kind];
     throw new FileError(
       'EINVALIDFILE',
-      `${path} is not a valid ${noun} file: at ${first.pointer || '/'} ${first.message}${more}. Run \`influxdb3-offline-tokens validate ${path}\` for every problem. It was left unchanged.`,
+      `${path} is not a valid ${noun} file: at ${first.pointer || '/'} ${first.message}${more}. It was left unchanged.`,
+      { file: path, pointer: first.pointer },
     );
   }
   if (arrayForm) {

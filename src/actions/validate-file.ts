@@ -7,6 +7,7 @@ import { type Report, checkRead, neitherKind, suggestedKind } from '../domain/va
 import { type FsSeam, nodeFs } from '../store/fs-seam';
 import { MAX_FILE_BYTES, readFile } from '../store/store';
 import { readStdin } from '../store/stdin';
+import { octalMode } from '../output/mode';
 
 /** The file name that stands for standard input. */
 export const STDIN = '-';
@@ -80,7 +81,7 @@ export function validateTokenFile(opts: ValidateOptions, env: { now: () => numbe
   if (mode !== undefined && (mode & 0o077) !== 0) {
     report.warnings.unshift({
       pointer: '',
-      message: `the file mode ${mode.toString(8).padStart(4, '0')} lets group or others read it (the server warns too); run chmod 600 on it`,
+      message: `the file mode ${octalMode(mode)} lets group or others read it (the server warns too); run chmod 600 on it`,
     });
   }
   const read = report.kind === undefined ? undefined : readAs(report.kind);

@@ -7,18 +7,19 @@ import { dirname, isAbsolute } from 'node:path';
 import { type ApplyResult, StaleTokens, applyOutput, applySpec, readSpecText } from '../actions/apply';
 import { parseJson } from '../domain/json/scan';
 import { type DesiredState, type Problem, desiredState, expiredCurrent } from '../domain/spec';
-import { FileError, InputLimitError, UsageError, isToolError } from '../errors';
+import { FileError, InputLimitError, InvalidInputError, UsageError, isToolError } from '../errors';
 import { textNesting, valueNesting } from '../domain/nesting';
 import type { RunEnv } from '../main';
-import { type OutputLine, renderPlanJson, renderPlanText } from '../output/plan';
-import { durationMs, parseOwner } from './args';
+import { type OutputLine, renderPlanJson, renderPlanText } from './plan';
+import { parseOwner, text } from './args';
 import { toRequest } from './export';
 import { shellWord, writeNotices } from './lifecycle-args';
-import { DEFAULT_LOCK_TIMEOUT, DRY_RUN, LOCK_TIMEOUT, OWNER } from './options';
+import { DRY_RUN, LOCK_TIMEOUT, OWNER, lockTimeoutOf } from './options';
+import { BIN } from './argv';
 import { emitAs } from './output';
 import type { CommandModule, FlagValue, ParsedArgs } from './types';
 
-/** Spec keys of an output -> export's flags. */
+/** Spec keys of an output -> export's options (named as its flags). */
 const OUTPUT_FLAGS: Record<string, string> = {
   format: 'format',
   output: 'output',
@@ -29,6 +30,9 @@ const OUTPUT_FLAGS: Record<string, string> = {
   prefix: 'prefix',
   owner: 'owner',
 };
+
+/** Export's options -> the spec keys they come from, to word an output's problems. */
+const SPEC_KEYS: Record<string, string> = Object.fromEntries(Object.entries(OUTPUT_FLAGS).map(([key, flag]) => [flag, key]));
 
 function specError(source: string, problems: readonly Problem[]): UsageError {
   const first = problems[0]!;
@@ -103,7 +107,8 @@ function resolvePaths(d: DesiredState, specDir: string): DesiredState {
   };
 }
 
-function outputRequests(outputs: readonly Readonly<Record<string, unknown>>[], files: string[], source: string, owner: string | undefined) {
+/** The spec's outputs as export requests, checked and worded with the spec's keys (the library's apply uses them too). */
+export function outputRequestsOf(outputs: readonly Readonly<Record<string, unknown>>[], files: string[], source: string, owner?: string) {
   return outputs.map((o, i) => {
     const flags: Record<string, FlagValue> = { file: files };
     for (const [key, value] of Object.entries(o)) flags[OUTPUT_FLAGS[key]!] = Array.isArray(value) ? value.map(String) : String(value);
@@ -111,16 +116,15 @@ function outputRequests(outputs: readonly Readonly<Record<string, unknown>>[], f
     if (owner !== undefined && flags.owner === undefined) flags.owner = owner;
     if (o.output === undefined || o.output === '-') throw specError(source, [{ pointer: `/outputs/${i}/output`, message: 'an output of apply needs output: a file or directory (stdout carries the plan)' }]);
     try {
-      return toRequest({ flags, positionals: {} });
+      // Problems are worded with the spec's keys (the lock timeout and the files are apply's own).
+      return toRequest({ flags, positionals: {} }, (flag) => SPEC_KEYS[flag] ?? `--${flag}`);
     } catch (e) {
-      if (e instanceof UsageError) throw specError(source, [{ pointer: `/outputs/${i}`, message: e.message.replace(/\.$/, '') }]);
+      if (e instanceof UsageError || e instanceof InvalidInputError) throw specError(source, [{ pointer: `/outputs/${i}`, message: e.message.replace(/\.$/, '') }]);
       throw e;
     }
   });
 }
 
-const one = (v: FlagValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
-const BIN = 'influxdb3-offline-tokens';
 
 /** The stale tokens in words, with the two ways out. */
 function staleWords(e: StaleTokens): FileError {
@@ -177,16 +181,16 @@ const applyCommand: CommandModule = {
   ],
   async run(args: ParsedArgs, env: RunEnv): Promise<void> {
     const f = args.flags;
-    const source = one(f.filename);
+    const source = text(args, 'filename');
     if (source === undefined) throw new UsageError('apply needs -f SPEC, the spec file (YAML or JSON), or -f - to read it from stdin.');
-    const owner = one(f.owner);
-    const lockTimeoutMs = durationMs(one(f['lock-timeout']) ?? DEFAULT_LOCK_TIMEOUT, '--lock-timeout');
+    const owner = text(args, 'owner');
+    const lockTimeoutMs = lockTimeoutOf(args);
     const label = source === '-' ? 'the spec on stdin' : source;
     const checked = desiredState(parseSpec(readSpecText(source), label), env.now());
     if (!checked.ok) throw specError(label, checked.problems);
     const desired = resolvePaths(checked.value, source === '-' ? '.' : dirname(source));
     const files = [desired.admin?.file, desired.permissions?.file].filter((p): p is string => p !== undefined);
-    const outputs = outputRequests(desired.outputs, files, label, owner);
+    const outputs = outputRequestsOf(desired.outputs, files, label, owner);
     const dryRun = f['dry-run'] === true;
     let result: ApplyResult;
     try {
@@ -200,7 +204,7 @@ const applyCommand: CommandModule = {
     for (const m of result.modeTightened) writeNotices(env, m.file, { written: true, modeTightened: m, releaseFailure: undefined });
     warnings(env, result);
     const lines: OutputLine[] = [];
-    let failure: unknown;
+    let failure: { error: unknown } | undefined;
     for (const [i, req] of outputs.entries()) {
       try {
         const o = await applyOutput(req, result.sources, dryRun, env);
@@ -210,14 +214,14 @@ const applyCommand: CommandModule = {
           const what = `output ${i + 1} of ${outputs.length} (${req.format}, /outputs/${i} in the spec)`;
           e.message = dryRun ? `The ${what} would fail: ${e.message}` : `${result.written ? 'The token files were written' : 'The token files needed no change'}, but ${what} failed: ${e.message} Run apply again.`;
         }
-        failure = e;
+        failure = { error: e };
         break;
       }
     }
-    const plan = one(f.format) === 'json' ? renderPlanJson(result, lines, dryRun) : renderPlanText(result, lines, dryRun);
+    const plan = text(args, 'format') === 'json' ? renderPlanJson(result, lines, dryRun) : renderPlanText(result, lines, dryRun);
     const done = dryRun ? 'The plan was made (nothing was written)' : result.written || lines.some((o) => o.written.length > 0) ? 'The token files and outputs were written' : 'Nothing needed writing';
-    await emitAs(env, one(f.format) !== 'json', plan, done);
-    if (failure !== undefined) throw failure;
+    await emitAs(env, text(args, 'format') !== 'json', plan, done);
+    if (failure !== undefined) throw failure.error;
   },
 };
 

@@ -33,12 +33,12 @@ export function durationMs(value: string, flag: string): number {
 }
 
 /** UID[:GID], numbers only: the image's user need not exist where the files are written. */
-export function parseOwner(text: string): Owner {
+export function parseOwner(text: string, label = '--owner'): Owner {
   const m = /^(\d{1,10})(?::(\d{1,10}))?$/.exec(text);
   const uid = Number(m?.[1]);
   const gid = m?.[2] === undefined ? -1 : Number(m[2]);
   if (!m || uid > 0xfffffffe || gid > 0xfffffffe) {
-    throw new UsageError(`--owner ${JSON.stringify(text)} is not UID or UID:GID; give numeric ids, such as --owner 1500 or --owner 1500:1500.`);
+    throw new UsageError(`${label} ${JSON.stringify(text)} is not UID or UID:GID; give numeric ids, such as ${label} 1500 or ${label} 1500:1500.`);
   }
   return { uid, gid };
 }

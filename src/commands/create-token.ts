@@ -11,13 +11,14 @@ import { expiryLine, expiryWords } from '../output/expiry';
 import { jsonObject } from '../output/json';
 import { DOCUMENT_LIMIT, readStdin } from '../store/stdin';
 import { readFile } from '../store/store';
-import { durationMs, given, parseOwner, text, words } from './args';
+import { given, parseOwner, text, words } from './args';
 import { DIALECT_FLAGS, type RequestInput, TOKEN_FLAGS, tokenRequestOf } from './dialects';
 import { modeTightenedLine } from './lifecycle-args';
-import { DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT, OUTPUT_FILE, OWNER } from './options';
+import { LOCK_TIMEOUT, OUTPUT_FILE, OWNER, lockTimeoutOf } from './options';
 import { emitAs } from './output';
 import { escapeText, shCommand } from '../output/escape';
 import type { CommandModule, FlagSpec, ParsedArgs } from './types';
+import { type Spelling, worded } from './words';
 
 const ONLINE = 'Online only (accepted so server command lines work unchanged; ignored):';
 
@@ -54,6 +55,7 @@ export interface CreatePlan {
   readonly format: string;
   /** What the dialect had to say (ignored flags or body fields), for stderr after success. */
   readonly notices: readonly string[];
+  readonly spelling: Spelling;
 }
 
 export function planOf(args: ParsedArgs, input: RequestInput = INPUT): CreatePlan {
@@ -66,29 +68,35 @@ export function planOf(args: ParsedArgs, input: RequestInput = INPUT): CreatePla
     throw new UsageError('--fail-if-stale only applies to the token --if-not-exists keeps; add --if-not-exists or drop --fail-if-stale.');
   }
   const owner = text(args, 'owner');
-  const { request, tokenValue, format, notices } = tokenRequestOf(args, words(args, 'permissions'), input);
+  const { request, tokenValue, format, notices, spelling } = tokenRequestOf(args, words(args, 'permissions'), input);
   const common = {
     outputFile,
     name: request.name,
     expiry: request.expiry,
-    lockTimeoutMs: durationMs(text(args, 'lock-timeout') ?? DEFAULT_LOCK_TIMEOUT, '--lock-timeout'),
+    lockTimeoutMs: lockTimeoutOf(args),
     ifNotExists,
     tokenValue,
     owner: owner === undefined ? undefined : parseOwner(owner),
   };
   if (request.kind === 'admin') {
     if (request.replace && ifNotExists) throw new UsageError('--force and --if-not-exists contradict each other; give one of them.');
-    return { opts: { kind: 'admin', ...common, force: request.replace }, format: format ?? text(args, 'format') ?? 'text', notices };
+    return { opts: { kind: 'admin', ...common, force: request.replace }, format: format ?? text(args, 'format') ?? 'text', notices, spelling };
   }
   const opts: CreateTokenOptions = { kind: 'permission', ...common, permissions: [...request.permissions], createDatabases: [...request.createDatabases] };
-  return { opts, format: format ?? text(args, 'format') ?? 'text', notices };
+  return { opts, format: format ?? text(args, 'format') ?? 'text', notices, spelling };
 }
 
-export function toOptions(args: ParsedArgs, input: RequestInput = INPUT): CreateTokenOptions {
-  return planOf(args, input).opts;
+/** The action's refusals, worded with the spelling this line used. */
+function reword(e: unknown, plan: CreatePlan): unknown {
+  if (e instanceof FileError && e.code === 'ENAMETAKEN') {
+    const fix = `choose another ${plan.spelling.name ?? 'name'}, or pass --if-not-exists to keep the existing one`;
+    return new FileError('ENAMETAKEN', `${e.message.replace(/\.$/, '')}; ${fix}.`, { file: e.file, tokenName: e.tokenName, cause: e });
+  }
+  if (e instanceof FileError && e.code === 'EADMINEXISTS') {
+    return new FileError('EADMINEXISTS', `${e.message} Pass --force to replace it, --if-not-exists to keep it, or choose another --output-file.`, { file: e.file, tokenName: e.tokenName, cause: e });
+  }
+  return worded(e, plan.spelling);
 }
-
-
 
 export function render(result: CreateTokenResult, format: string, now: number): string {
   if (format === 'json') {
@@ -175,7 +183,12 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
     stale = `the token ${JSON.stringify(kept.name)} that --if-not-exists ${fail ? 'would keep' : 'kept'} in ${opts.outputFile} is stale: ${staleWords(reasons, now)}`;
     if (fail) throw new FileError('ESTALE', `${stale}. ${opts.outputFile} was left unchanged (--fail-if-stale); ${REPLACE}.`);
   };
-  const result = await createToken(opts, { ...env, now: () => now });
+  let result: CreateTokenResult;
+  try {
+    result = await createToken(opts, { ...env, now: () => now });
+  } catch (e) {
+    throw reword(e, plan);
+  }
   // Only on success: a failure prints exactly one line.
   for (const line of [...plan.notices, ...notices(args, opts, result)]) env.io.stderr(`notice: ${line}\n`);
   // The server skips a name it already has: clients would fail with the kept token without a word.

@@ -9,21 +9,15 @@ import { envNameProblem } from '../output/env';
 import { fileNameProblem } from '../output/files';
 import { namespaceProblem, secretKeyProblem, secretNameProblem } from '../output/k8s-secret';
 import type { RunEnv } from '../main';
-import { durationMs, parseOwner } from './args';
+import { given, list, parseOwner, text } from './args';
 import { emit, emitText } from './output';
 import { escapeText } from '../output/escape';
-import { DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT, OWNER } from './options';
-import type { CommandModule, FlagValue, ParsedArgs } from './types';
+import { LOCK_TIMEOUT, OWNER, lockTimeoutOf } from './options';
+import type { CommandModule, ParsedArgs } from './types';
 
 export const DEFAULT_SECRET_NAME = 'influxdb3-tokens';
 export const DEFAULT_ENV_PREFIX = 'INFLUXDB3_TOKEN_';
 
-function one(v: FlagValue | undefined): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-function all(v: FlagValue | undefined): readonly string[] | undefined {
-  return Array.isArray(v) ? v : typeof v === 'string' ? [v] : undefined;
-}
 
 function check(flag: string, value: string, problem: string | undefined, fix: string): void {
   if (problem) throw new UsageError(`${flag} ${JSON.stringify(value)} is not valid: ${problem}; ${fix}.`);
@@ -42,42 +36,46 @@ const ONLY_FOR: Record<string, readonly ExportFormat[]> = {
   prefix: ['env'],
 };
 
-export function toRequest(args: ParsedArgs): ExportRequest {
+/**
+ * An export request from export's flags, or from an apply spec's output (its keys mapped to
+ * these flags): `spell` words an option the way the user typed it (--prefix, or the spec's prefix).
+ */
+export function toRequest(args: ParsedArgs, spell: (flag: string) => string = (flag) => `--${flag}`): ExportRequest {
   const f = args.flags;
-  const files = all(f.file) ?? [];
-  if (files.length === 0) throw new UsageError('export needs --file FILE, the token file to export (give --file twice for an admin and a permission tokens file).');
-  noRepeats('--file', files);
-  const format = one(f.format);
-  if (format === undefined) throw new UsageError(`export needs --format, one of ${EXPORT_FORMATS.join(', ')}.`);
+  const files = list(args, 'file');
+  if (files.length === 0) throw new UsageError(`export needs ${spell('file')} FILE, the token file to export (give it twice for an admin and a permission tokens file).`);
+  noRepeats(spell('file'), files);
+  const format = text(args, 'format');
+  if (format === undefined) throw new UsageError(`export needs ${spell('format')}, one of ${EXPORT_FORMATS.join(', ')}.`);
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--format ${JSON.stringify(format)} is not an export format; use one of ${EXPORT_FORMATS.join(', ')}.`);
+    throw new UsageError(`${spell('format')} ${JSON.stringify(format)} is not an export format; use one of ${EXPORT_FORMATS.join(', ')}.`);
   }
   const fmt = format as ExportFormat;
   for (const [flag, formats] of Object.entries(ONLY_FOR)) {
-    if (f[flag] !== undefined && !formats.includes(fmt)) throw new UsageError(`--${flag} only applies to --format ${formats.join(', ')}, not ${fmt}; remove it.`);
+    if (f[flag] !== undefined && !formats.includes(fmt)) throw new UsageError(`${spell(flag)} only applies to ${spell('format')} ${formats.join(', ')}, not ${fmt}; remove it.`);
   }
-  const tokenNames = all(f['token-name']);
-  if (tokenNames) noRepeats('--token-name', tokenNames);
-  const key = one(f.key);
+  const tokenNames = given(args, 'token-name') ? list(args, 'token-name') : undefined;
+  if (tokenNames) noRepeats(spell('token-name'), tokenNames);
+  const key = text(args, 'key');
   if (key !== undefined) {
-    if (tokenNames?.length !== 1) throw new UsageError('--key names the key of one token: give exactly one --token-name with it.');
+    if (tokenNames?.length !== 1) throw new UsageError(`${spell('key')} names the key of one token: give exactly one ${spell('token-name')} with it.`);
     const problem = { 'k8s-secret': secretKeyProblem, env: envNameProblem, files: fileNameProblem, json: () => undefined }[fmt](key);
-    check('--key', key, problem, 'choose another key');
+    check(spell('key'), key, problem, 'choose another key');
   }
-  const secretName = one(f['secret-name']) ?? DEFAULT_SECRET_NAME;
-  check('--secret-name', secretName, secretNameProblem(secretName), 'Kubernetes would refuse the Secret');
-  const namespace = one(f.namespace);
-  if (namespace !== undefined) check('--namespace', namespace, namespaceProblem(namespace), 'Kubernetes would refuse it');
-  const prefix = one(f.prefix) ?? DEFAULT_ENV_PREFIX;
-  if (prefix !== '') check('--prefix', prefix, envNameProblem(prefix), 'use letters, digits and "_", or --prefix "" for none');
-  const outputFlag = one(f.output);
+  const secretName = text(args, 'secret-name') ?? DEFAULT_SECRET_NAME;
+  check(spell('secret-name'), secretName, secretNameProblem(secretName), 'Kubernetes would refuse the Secret');
+  const namespace = text(args, 'namespace');
+  if (namespace !== undefined) check(spell('namespace'), namespace, namespaceProblem(namespace), 'Kubernetes would refuse it');
+  const prefix = text(args, 'prefix') ?? DEFAULT_ENV_PREFIX;
+  if (prefix !== '') check(spell('prefix'), prefix, envNameProblem(prefix), `use letters, digits and "_", or ${spell('prefix')} "" for none`);
+  const outputFlag = text(args, 'output');
   const output = outputFlag === '-' ? undefined : outputFlag;
   if (fmt === 'files' && output === undefined) {
-    throw new UsageError('--format files writes one file per token: give --output DIR, the directory to write them in.');
+    throw new UsageError(`${spell('format')} files writes one file per token: give ${spell('output')} DIR, the directory to write them in.`);
   }
-  if (outputFlag === '') throw new UsageError('--output is empty; give a path, or - for stdout.');
-  const owner = one(f.owner);
-  if (owner !== undefined && output === undefined) throw new UsageError('--owner sets the owner of files written: give --output PATH with it (stdout has no owner).');
+  if (outputFlag === '') throw new UsageError(`${spell('output')} is empty; give a path, or - for stdout.`);
+  const owner = text(args, 'owner');
+  if (owner !== undefined && output === undefined) throw new UsageError(`${spell('owner')} sets the owner of files written: give ${spell('output')} PATH with it (stdout has no owner).`);
   return {
     files,
     format: fmt,
@@ -87,8 +85,8 @@ export function toRequest(args: ParsedArgs): ExportRequest {
     namespace,
     prefix,
     output,
-    owner: owner === undefined ? undefined : parseOwner(owner),
-    lockTimeoutMs: durationMs(one(f['lock-timeout']) ?? DEFAULT_LOCK_TIMEOUT, '--lock-timeout'),
+    owner: owner === undefined ? undefined : parseOwner(owner, spell('owner')),
+    lockTimeoutMs: lockTimeoutOf(args),
   };
 }
 

@@ -2,8 +2,8 @@
 import type { WriteNotes } from '../actions/lifecycle-env';
 import { UsageError } from '../errors';
 import type { RunEnv } from '../main';
-import { durationMs, text, words } from './args';
-import { DEFAULT_LOCK_TIMEOUT } from './options';
+import { octalMode } from '../output/mode';
+import { text, words } from './args';
 import type { FlagSpec, ParsedArgs } from './types';
 import { escapeText, shCommand, shQuote } from '../output/escape';
 
@@ -36,10 +36,6 @@ export function tokenNameOf(args: ParsedArgs, usage: string): string {
   return name;
 }
 
-export function lockTimeoutOf(args: ParsedArgs): number {
-  return durationMs(text(args, 'lock-timeout') ?? DEFAULT_LOCK_TIMEOUT, '--lock-timeout');
-}
-
 export function isJson(args: ParsedArgs): boolean {
   return text(args, 'format') === 'json';
 }
@@ -52,11 +48,10 @@ export function onlineDelete(name: string): string {
   return shCommand(['influxdb3', 'delete', 'token', '--token-name', name]);
 }
 
-const octal = (mode: number): string => mode.toString(8).padStart(4, '0');
 
 /** The one wording, for every writing command, of a looser mode written back as 0600. */
 export function modeTightenedLine(file: string, change: { from: number; to: number }): string {
-  return `${escapeText(file)} had mode ${octal(change.from)}; it was written back as ${octal(change.to)}.`;
+  return `${escapeText(file)} had mode ${octalMode(change.from)}; it was written back as ${octalMode(change.to)}.`;
 }
 
 /** The store's side notes on a write: a mode tightened to 0600, a lock that could not be released. */

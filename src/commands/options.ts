@@ -2,7 +2,8 @@
  * Flags that several commands share, declared once so that their spelling, help text and
  * meaning cannot drift apart between commands.
  */
-import type { FlagSpec, PositionalSpec } from './types';
+import { durationMs, text } from './args';
+import type { FlagSpec, ParsedArgs, PositionalSpec } from './types';
 
 export const LOCK_TIMEOUT: FlagSpec = {
   type: 'string',
@@ -43,6 +44,11 @@ export function lockWaitLine(lockPath: string): string {
 
 /** The lock timeout every writing command uses when --lock-timeout is not given. */
 export const DEFAULT_LOCK_TIMEOUT = '30s';
+
+/** --lock-timeout in milliseconds, read the same way by every command. */
+export function lockTimeoutOf(args: ParsedArgs): number {
+  return durationMs(text(args, 'lock-timeout') ?? DEFAULT_LOCK_TIMEOUT, '--lock-timeout');
+}
 
 /**
  * Every command takes it (index.ts adds it to each): notices and warnings are for people,

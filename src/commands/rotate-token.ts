@@ -4,34 +4,24 @@
  * the admin file, which the server knows only by name.
  */
 import { type RotateOptions, type RotateResult, RotateError, rotateToken } from '../actions/rotate-token';
-import { parseDuration } from '../domain/duration';
-import { type ExpirySpec, parseInstant } from '../domain/expiry';
 import { FileError, UsageError } from '../errors';
 import { expiryLine } from '../output/expiry';
 import { jsonObject } from '../output/json';
 import { tokenHash } from '../output/token-rows';
 import type { RunEnv } from '../main';
 import { given, text } from './args';
-import { TEXT_OR_JSON, TOKEN_NAME, fileOf, isJson, lockTimeoutOf, onlineDelete, shellWord, tokenNameOf, writeNotices } from './lifecycle-args';
-import { FILE, FILE_POSITIONAL, LOCK_TIMEOUT } from './options';
+import { TEXT_OR_JSON, TOKEN_NAME, fileOf, isJson, onlineDelete, shellWord, tokenNameOf, writeNotices } from './lifecycle-args';
+import { FILE, FILE_POSITIONAL, LOCK_TIMEOUT, lockTimeoutOf } from './options';
 import { emitAs } from './output';
 import { escapeText, shCommand } from '../output/escape';
+import { BIN } from './argv';
+import { type Spelling, expiryFlags, worded } from './words';
 import type { CommandModule, ParsedArgs } from './types';
 
 const USAGE = 'rotate token --file tokens.json --token-name NAME';
-const BIN = 'influxdb3-offline-tokens';
 const REGENERATE = 'influxdb3 create token --admin --regenerate';
 
-function expiryOf(args: ParsedArgs): ExpirySpec | undefined {
-  const duration = text(args, 'expiry');
-  const instant = text(args, 'expires-at');
-  if (duration !== undefined && instant !== undefined) throw new UsageError('--expiry and --expires-at both set the expiry; give one of them.');
-  if (duration !== undefined) return { kind: 'duration', flag: '--expiry', text: duration, duration: parseDuration(duration, '--expiry') };
-  if (instant !== undefined) return { kind: 'instant', flag: '--expires-at', text: instant, millis: parseInstant(instant, '--expires-at') };
-  return undefined;
-}
-
-export function toOptions(args: ParsedArgs): RotateOptions {
+function optionsOf(args: ParsedArgs): { opts: RotateOptions; spelling: Spelling } {
   const file = fileOf(args, USAGE);
   const name = tokenNameOf(args, USAGE);
   const newName = text(args, 'new-name');
@@ -39,7 +29,8 @@ export function toOptions(args: ParsedArgs): RotateOptions {
   if (newName === '') throw new UsageError('--new-name is empty; give the successor a name, or leave it out for the next free NAME-2, NAME-3, ...');
   if (inPlace && newName !== undefined) throw new UsageError('--in-place keeps the name, so it cannot be combined with --new-name; give one of them.');
   if (newName === name) throw new UsageError(`--new-name ${JSON.stringify(newName)} is the token's own name; a successor needs another name (or use --in-place).`);
-  return { file, name, newName, expiry: expiryOf(args), inPlace, lockTimeoutMs: lockTimeoutOf(args) };
+  const expiry = expiryFlags(args);
+  return { opts: { file, name, newName, expiry: expiry?.spec, inPlace, lockTimeoutMs: lockTimeoutOf(args) }, spelling: { ...(expiry && { expiry: expiry.from }) } };
 }
 
 /** The action's refusals, worded with this command's flags. */
@@ -93,13 +84,13 @@ function render(r: RotateResult, json: boolean, now: number): string {
 }
 
 async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
-  const opts = toOptions(args);
+  const { opts, spelling } = optionsOf(args);
   const now = env.now();
   let result: RotateResult;
   try {
     result = await rotateToken(opts, { ...env, now: () => now });
   } catch (e) {
-    throw e instanceof RotateError ? reword(e) : e;
+    throw e instanceof RotateError ? reword(e) : worded(e, spelling);
   }
   writeNotices(env, opts.file, result);
   if (result.inPlace) {

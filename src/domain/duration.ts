@@ -11,7 +11,7 @@
  * so the error text names the same position the crate would.
  */
 
-import { UsageError } from '../errors';
+import { InvalidInputError } from '../errors';
 
 export interface HumanDuration {
   readonly secs: bigint;
@@ -332,7 +332,7 @@ function quote(input: string): string {
   });
 }
 
-/** Parses like humantime 2.3.0 `Duration::from_str`. Throws UsageError on any rejected input. */
+/** Parses like humantime 2.3.0 `Duration::from_str`. Throws InvalidInputError (field `label`) on any rejected input. */
 export function parseDuration(input: string, label = 'duration'): HumanDuration {
   try {
     // Only the exact string "0" is exempt from needing a unit: "00" and " 0" are not.
@@ -341,6 +341,6 @@ export function parseDuration(input: string, label = 'duration'): HumanDuration 
   } catch (e) {
     if (!(e instanceof Rejected)) throw e;
     const { text, hint } = describe(e.reason);
-    throw new UsageError(`${label}: ${quote(input)} is not a valid duration (${text}). ${hint}`);
+    throw new InvalidInputError(label, `: ${quote(input)} is not a valid duration (${text}). ${hint}`);
   }
 }

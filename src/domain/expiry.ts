@@ -1,29 +1,31 @@
 /**
- * From --expiry / --expires-at to expiry_millis. Pure: `nowMs` is passed in.
+ * From a requested expiry (a duration or an instant) to expiry_millis. Pure: `nowMs` is passed in.
  * expiry_millis = now + whole seconds of the duration * 1000; the sub-second part is
  * dropped, as the server CLI does.
  */
-import { UsageError } from '../errors';
+import { InvalidInputError } from '../errors';
 import type { HumanDuration } from './duration';
 
 export type ExpirySpec =
-  | { readonly kind: 'duration'; readonly flag: string; readonly text: string; readonly duration: HumanDuration }
-  | { readonly kind: 'instant'; readonly flag: string; readonly text: string; readonly millis: number };
+  | { readonly kind: 'duration'; readonly text: string; readonly duration: HumanDuration }
+  | { readonly kind: 'instant'; readonly text: string; readonly millis: number };
 
+/** Throws InvalidInputError on field `expiry`; the CLI names the flag or key the expiry came from. */
 export function expiryMillis(spec: ExpirySpec, nowMs: number): number {
+  const refuse = (rest: string): InvalidInputError => new InvalidInputError('expiry', rest);
   if (spec.kind === 'instant') {
     if (spec.millis <= nowMs) {
-      throw new UsageError(`${spec.flag} ${spec.text} is in the past; give a future instant such as ${new Date(nowMs + 7 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z')}.`);
+      throw refuse(` ${spec.text} is in the past; give a future instant such as ${new Date(nowMs + 7 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z')}.`);
     }
     return spec.millis;
   }
   const { secs } = spec.duration;
   if (secs === 0n) {
-    throw new UsageError(`${spec.flag} ${JSON.stringify(spec.text)} is shorter than one second, so the token would be born expired; give at least 1s.`);
+    throw refuse(` ${JSON.stringify(spec.text)} is shorter than one second, so the token would be born expired; give at least 1s.`);
   }
   const millis = BigInt(nowMs) + secs * 1000n;
   if (millis > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new UsageError(`${spec.flag} ${JSON.stringify(spec.text)} puts the expiry beyond ${Number.MAX_SAFE_INTEGER} ms since 1970, which cannot be written exactly; give a shorter duration or omit ${spec.flag} for a token that does not expire.`);
+    throw refuse(` ${JSON.stringify(spec.text)} puts the expiry beyond ${Number.MAX_SAFE_INTEGER} ms since 1970, which cannot be written exactly; give a shorter duration, or no expiry for a token that does not expire.`);
   }
   return Number(millis);
 }
@@ -33,13 +35,13 @@ const GREGORIAN_CYCLE_MS = 146_097 * 86_400_000;
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
 
 /**
- * RFC 3339 date-time, as influxctl's --expires-at takes. The colon of the offset is
+ * RFC 3339 date-time, as influxctl's expiry instant takes. The colon of the offset is
  * optional because influxctl's own docs build the value with `date +%z` (+0000).
  */
-export function parseInstant(text: string, flag: string): number {
+export function parseInstant(text: string, label: string): number {
   const m = RFC3339.exec(text);
-  const bad = (why: string): UsageError =>
-    new UsageError(`${flag} ${JSON.stringify(text)} is not an RFC 3339 date-time (${why}); write it like 2030-01-01T00:00:00Z.`);
+  const bad = (why: string): InvalidInputError =>
+    new InvalidInputError(label, ` ${JSON.stringify(text)} is not an RFC 3339 date-time (${why}); write it like 2030-01-01T00:00:00Z.`);
   if (!m) throw bad('expected YYYY-MM-DDTHH:MM:SS with Z or an offset such as +02:00');
   const [, y, mo, d, h, mi, s, frac, z, sign, oh, om] = m as unknown as string[];
   const year = Number(y);

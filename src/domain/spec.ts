@@ -8,6 +8,7 @@ import { databaseNameProblem } from './database-name';
 import { parseDuration } from './duration';
 import { parseInstant } from './expiry';
 import { type ParseResult, formatPermission, parsePermission } from './permissions';
+import { type PermissionCheck, normalisePermission } from './token-request';
 import { type Problem, schemaProblems } from './schema';
 import { type ExpiryMillis, expiredAt, expiresWithin, expiryOf, generationName, groupGenerations, highestGenerations, sameExpiry } from './generations';
 
@@ -107,7 +108,7 @@ function desiredExpiry(raw: RawExpiry, pointer: string, now: number, problems: P
 
 /** Specs repeat the same few permission strings and durations across thousands of tokens. */
 interface Memo {
-  permissions: Map<string, ReturnType<typeof parsePermission>>;
+  permissions: Map<string, PermissionCheck>;
   durations: Map<string, { secs: bigint } | Error>;
 }
 
@@ -115,13 +116,12 @@ function normalisedPermissions(texts: readonly string[], pointer: string, proble
   const out: string[] = [];
   texts.forEach((text, i) => {
     let p = memo.permissions.get(text);
-    if (!p) memo.permissions.set(text, (p = parsePermission(text)));
-    if (!p.ok) problems.push({ pointer: `${pointer}/${i}`, message: `the permission ${JSON.stringify(text)} is invalid: ${p.reason}` });
-    else if (p.value.type === '*') problems.push({ pointer: `${pointer}/${i}`, message: 'the "*" resource type is only for the admin token; declare it under admin:' });
-    else {
-      const canonical = formatPermission(p.value);
-      if (!out.includes(canonical)) out.push(canonical);
-    }
+    // The rules of a permission token's permissions are token-request's, written once.
+    if (!p) memo.permissions.set(text, (p = normalisePermission(text)));
+    if (!p.ok) {
+      const fix = p.adminOnly ? '; declare it under admin:' : '';
+      problems.push({ pointer: `${pointer}/${i}`, message: `the permission ${JSON.stringify(text)} is invalid: ${p.reason}${fix}` });
+    } else if (!out.includes(p.value)) out.push(p.value);
   });
   return out;
 }

@@ -35,7 +35,7 @@ export function envNameProblem(name: string): string | undefined {
 }
 
 function envValue(value: string): ParseResult<string> {
-  if (/^[A-Za-z0-9_.\-]*$/.test(value)) return { ok: true, value };
+  if (/^[A-Za-z0-9_.-]*$/.test(value)) return { ok: true, value };
   if (/['\n\r]/.test(value) || value.endsWith('\\')) {
     return { ok: false, reason: 'the token string holds a quote, a line break or a trailing backslash, which an env file cannot carry literally' };
   }

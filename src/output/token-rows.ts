@@ -7,7 +7,6 @@ import type { TokenView } from '../actions/read-tokens';
 import { csv } from './csv';
 import { type ExpiryText, expiryText } from './expiry';
 import { exactInteger, jsonLines, jsonObject } from './json';
-import { table } from './table';
 import { escapeText } from './escape';
 
 export const ADMIN_PERMISSION = '*:*:*';
@@ -58,8 +57,8 @@ const PRETTY_HEADERS = ['NAME', 'HASH', 'EXPIRY', 'EXPIRED', 'PERMISSIONS'];
 export const SHOW_FORMATS = ['pretty', 'json', 'jsonl', 'csv'] as const;
 export type ShowFormat = (typeof SHOW_FORMATS)[number];
 
-const RENDER: Record<ShowFormat, (rows: readonly TokenRow[], file: string, kind: string) => string> = {
-  pretty: (rows) => table(PRETTY_HEADERS, rows.map((r) => [r.name, r.hash, r.expiry === null ? 'never' : `${r.expiry} (${r.expires})`, r.expired ? 'yes' : 'no', r.permissions.join(' ')])),
+/** The row formats; `pretty` is made from the tokens directly (prettyTokens). */
+const RENDER: Record<Exclude<ShowFormat, 'pretty'>, (rows: readonly TokenRow[], file: string, kind: string) => string> = {
   json: (rows, file, kind) => jsonObject({ file, kind, tokens: rows }),
   jsonl: (rows) => jsonLines(rows),
   csv: (rows) =>
@@ -69,7 +68,7 @@ const RENDER: Record<ShowFormat, (rows: readonly TokenRow[], file: string, kind:
     ),
 };
 
-export function renderTokenRows(rows: readonly TokenRow[], format: ShowFormat, file: string, kind: string): string {
+export function renderTokenRows(rows: readonly TokenRow[], format: Exclude<ShowFormat, 'pretty'>, file: string, kind: string): string {
   return RENDER[format](rows, file, kind);
 }
 
@@ -79,7 +78,7 @@ export function renderTokens(tokens: readonly TokenView[], now: number, format: 
 }
 
 /**
- * The table RENDER.pretty makes of the rows, made from the tokens with no row in between:
+ * `show tokens` as a table (columns padded to their widest cell, the last one not, no borders), made from the tokens with no row in between:
  * on 100,000 tokens the rows and their cells outlived every scavenge until the table was
  * done, and copying them was most of the time. Only the lines are kept. The cells that
  * depend on the expiry alone (its words, padded, and "expired") are built again only when

@@ -3,6 +3,5 @@
 // so builds the stderr stream at start-up: about 5 ms of every run. This is the one
 // function signal-exit calls, with assert.equal's meaning (loose equality).
 export function equal(actual: unknown, expected: unknown, message?: string): void {
-  // eslint-disable-next-line eqeqeq
   if (actual != expected) throw new Error(message ?? `${String(actual)} == ${String(expected)}`);
 }

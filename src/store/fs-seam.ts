@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import { dirname, join } from 'node:path';
 import { HOLDER_FILE, writeHolder } from './holder';
 
+
 export type Release = () => Promise<void>;
 
 export interface LockOptions {
@@ -20,7 +21,6 @@ export interface LockOptions {
 
 export interface FsSeam {
   lstat(path: string): fs.Stats;
-  realpath(path: string): string;
   readlink(path: string): string;
   mkdir(path: string, mode: number): string | undefined;
   chmod(path: string, mode: number): void;
@@ -43,7 +43,6 @@ export interface FsSeam {
 
 export const nodeFs: FsSeam = {
   lstat: (p) => fs.lstatSync(p),
-  realpath: (p) => fs.realpathSync(p),
   readlink: (p) => fs.readlinkSync(p),
   mkdir: (p, mode) => makeDirectories(p, mode),
   chmod: (p, mode) => fs.chmodSync(p, mode),
@@ -86,7 +85,9 @@ export const nodeFs: FsSeam = {
  * the start (its own mkdir takes the umask as it is: 0777 under umask 000, open to others
  * until a chmod), and records its holder (holder.ts) so that a waiter on this machine
  * knows at once when the holder died; every removal takes that record out first. The
- * other calls reach fs itself (the prototype), so a test that patches fs sees them.
+ * other calls reach fs itself (the prototype), so a test that patches fs sees them. (A new
+ * object, too: proper-lockfile caches the mtime precision on the fs it gets, and an ESM
+ * namespace, as the library's .mjs has, is frozen.)
  */
 const lockFs: typeof fs = Object.create(fs, {
   mkdir: {

@@ -18,7 +18,7 @@ const SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
  * the locked work is over, every listener added during it is removed again.
  */
 const WATCHED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGABRT', 'SIGALRM', 'SIGVTALRM', 'SIGXCPU', 'SIGXFSZ', 'SIGUSR2', 'SIGTRAP', 'SIGSYS', 'SIGIOT'];
-let before: Map<NodeJS.Signals, Function[]> | undefined;
+let before: Map<NodeJS.Signals, NodeJS.SignalsListener[]> | undefined;
 
 let busy = 0;
 let pending: StopSignal | undefined;

@@ -97,10 +97,11 @@ async function take(target: string, timeoutMs: number, seam: FsSeam, trust: Trus
       checkInterrupted();
       const left = deadline - Date.now();
       if (left <= 0) {
+        // The command layer adds how to wait longer (its flag); the library caller passes lockTimeoutMs.
         throw new LockError(
-          'ELOCKED',
-          `Timed out after ${timeoutMs} ms waiting for the lock ${lockfilePath}: another writer holds it. Run again, raise --lock-timeout, or remove ${lockfilePath} if no writer is running.`,
-          { cause: e },
+          'ELOCKTIMEOUT',
+          `Timed out after ${timeoutMs} ms waiting for the lock ${lockfilePath}: another writer holds it. Run again, wait longer, or remove ${lockfilePath} if no writer is running.`,
+          { cause: e, file: target, lockPath: lockfilePath, timeoutMs },
         );
       }
       await sleep(Math.min(left, retryDelayMs(attempt)));

@@ -107,7 +107,7 @@ describe('apply (CLI)', () => {
     ['duplicate key', 'admin:\n  file: a.json\nadmin:\n  file: b.json\n', /^error: spec\.yaml is not valid YAML or JSON: Map keys must be unique at line 3, column 1; nothing was written\.\n$/],
     ['duplicate key in a JSON spec', '{"permissions": {"file": "p.json", "tokens": [{"name": "a", "name": "b", "permissions": ["db:m:read"]}]}}', /^error: spec\.yaml at \/permissions\/tokens\/0\/name: the key "name" is given a second time; give it once; nothing was written\.\n$/],
     ['bad permission', 'permissions:\n  file: p.json\n  tokens:\n    - {name: x, permissions: ["db:m:fly"]}\n', /at \/permissions\/tokens\/0\/permissions\/0: the permission "db:m:fly" is invalid/],
-    ['bad output', 'admin:\n  file: a.json\noutputs:\n  - {format: env, output: e.env, secret_name: x}\n', /at \/outputs\/0: --secret-name only applies to --format k8s-secret/],
+    ['bad output', 'admin:\n  file: a.json\noutputs:\n  - {format: env, output: e.env, secret_name: x}\n', /at \/outputs\/0: secret_name only applies to format k8s-secret/],
     ['output to stdout', 'admin:\n  file: a.json\noutputs:\n  - {format: env, output: "-"}\n', /at \/outputs\/0\/output: an output of apply needs output: a file or directory/],
   ];
   for (const [what, text, message] of bad) {

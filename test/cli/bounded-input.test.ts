@@ -24,7 +24,7 @@ interface Measured {
 }
 
 /** Runs the CLI with stdin from `stdin` (a path or 'pipe' left open and silent), measuring time and peak RSS; `signalAfterMs` sends SIGTERM. */
-function measure(args: string[], stdin: string | 'pipe', opts: { cwd?: string; signalAfterMs?: number } = {}): Promise<Measured> {
+function measure(args: string[], stdin: string, opts: { cwd?: string; signalAfterMs?: number } = {}): Promise<Measured> {
   const input = stdin === 'pipe' ? 'pipe' : openSync(stdin, 'r');
   const argv = HAS_TIME ? [TIME, '-f', 'RSS=%M', process.execPath, CLI, ...args] : [process.execPath, CLI, ...args];
   const t0 = Date.now();

@@ -24,7 +24,6 @@ const HOSTILE: ReadonlyArray<[string, string]> = [
   ['quotes and substitutions', `it's "$(touch /tmp/p)" \`id\``],
 ];
 
-// eslint-disable-next-line no-control-regex
 const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
 
 function assertNothingRaw(r: CliResult, ctx: string): void {
@@ -43,7 +42,7 @@ function assertCommand(text: string, program: string, expected: readonly string[
   let line = text.slice(at).split('\n')[0]!;
   if (line.endsWith(')')) line = line.slice(0, -1);
   const syntax = spawnSync('sh', ['-n', '-c', line]);
-  assert.equal(syntax.status, 0, `${ctx}: sh -n refused ${JSON.stringify(line)}: ${syntax.stderr}`);
+  assert.equal(syntax.status, 0, `${ctx}: sh -n refused ${JSON.stringify(line)}: ${String(syntax.stderr)}`);
   const script = `printargs() { for a in "$@"; do printf '%s\\0' "$a"; done; }; ${line.replace(program, 'printargs')}`;
   const run = spawnSync('sh', ['-c', script], { encoding: 'buffer' });
   assert.equal(run.status, 0, `${ctx}: ${run.stderr.toString()}`);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CreateTokenResult } from '../../src/actions/create-token';
-import { render, toOptions } from '../../src/commands/create-token';
-import { UsageError } from '../../src/errors';
-import { createTokenArgs } from '../helpers';
+import { planOf, render } from '../../src/commands/create-token';
+const toOptions = (args: Parameters<typeof planOf>[0]) => planOf(args).opts;
+import { createTokenArgs, isUsageError } from '../helpers';
 
 type Flags = Record<string, unknown>;
 
@@ -32,9 +32,9 @@ for (const [label, extra, expected] of ok) {
 
 test('toOptions: --expiry becomes a duration spec, --expires-at an instant', () => {
   const d = toOptions(createTokenArgs({ ...base, expiry: '7d' }));
-  assert.deepEqual(d.expiry, { kind: 'duration', flag: '--expiry', text: '7d', duration: { secs: 604_800n, nanos: 0 } });
+  assert.deepEqual(d.expiry, { kind: 'duration', text: '7d', duration: { secs: 604_800n, nanos: 0 } });
   const i = toOptions(createTokenArgs({ ...base, expiresAt: '2030-01-01T00:00:00Z' }));
-  assert.deepEqual(i.expiry, { kind: 'instant', flag: '--expires-at', text: '2030-01-01T00:00:00Z', millis: Date.UTC(2030, 0, 1) });
+  assert.deepEqual(i.expiry, { kind: 'instant', text: '2030-01-01T00:00:00Z', millis: Date.UTC(2030, 0, 1) });
 });
 
 const usage: Array<[string, Flags, RegExp]> = [
@@ -60,7 +60,7 @@ const usage: Array<[string, Flags, RegExp]> = [
 
 for (const [label, extra, message] of usage) {
   test(`toOptions refuses ${label} with a usage error`, () => {
-    assert.throws(() => toOptions(createTokenArgs({ ...base, ...extra })), (e: unknown) => e instanceof UsageError && message.test(e.message));
+    assert.throws(() => toOptions(createTokenArgs({ ...base, ...extra })), (e: unknown) => isUsageError(e) && message.test(e.message));
   });
 }
 

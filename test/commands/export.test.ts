@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { parseOwner } from '../../src/commands/args';
 import { DEFAULT_SECRET_NAME, toRequest } from '../../src/commands/export';
 import type { FlagValue } from '../../src/commands/types';
-import { UsageError } from '../../src/errors';
+import { isUsageError } from '../helpers';
 
 const req = (flags: Record<string, FlagValue>) => toRequest({ flags, positionals: {} });
 const base = { file: ['t.json'], format: 'k8s-secret' } as const;
@@ -39,7 +39,7 @@ describe('export usage errors', () => {
   ];
   for (const [what, flags, message] of table) {
     it(what, () => {
-      assert.throws(() => req(flags), (e: unknown) => e instanceof UsageError && message.test(e.message));
+      assert.throws(() => req(flags), (e: unknown) => isUsageError(e) && message.test(e.message));
     });
   }
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { parseDuration, type HumanDuration } from '../../src/domain/duration';
-import { UsageError } from '../../src/errors';
+import { InvalidInputError } from '../../src/errors';
 import oracleCases from '../../fixtures/humantime-2.3.0-cases.json';
 
 const U64_MAX = (1n << 64n) - 1n;
@@ -37,7 +37,7 @@ function check(c: Case): void {
     assert.throws(
       () => parseDuration(c.input),
       (e: unknown) => {
-        assert.ok(e instanceof UsageError, `${JSON.stringify(c.input)}: not a UsageError`);
+        assert.ok(e instanceof InvalidInputError, `${JSON.stringify(c.input)}: not an InvalidInputError`);
         assert.ok(e.message.includes(c.reason), `${JSON.stringify(c.input)}: ${JSON.stringify(e.message)} lacks ${JSON.stringify(c.reason)}`);
         return true;
       },
@@ -499,15 +499,15 @@ runTable('sums of spans', [
 
 test('message names the label, the input, the reason and a hint', () => {
   assert.throws(() => parseDuration('3x', '--expiry'), {
-    name: 'UsageError',
-    code: 'EUSAGE',
+    name: 'InvalidInputError',
+    code: 'EINVALID',
     message: '--expiry: "3x" is not a valid duration (unknown time unit "x"). Write a number and a unit, for example 7d, 12h or 1y.',
   });
   assert.throws(() => parseDuration(''), {
     message: 'duration: "" is not a valid duration (value was empty). Write a number and a unit, for example 7d, 12h or 1y.',
   });
   assert.throws(() => parseDuration('1.1M', '--expiry'), (e: unknown) => {
-    assert.ok(e instanceof UsageError);
+    assert.ok(e instanceof InvalidInputError);
     assert.match(e.message, /^--expiry: "1\.1M" is not a valid duration \(number is too large or cannot be represented without a lack of precision \(values below 1ns are not supported\)\)\. Use a smaller value/);
     return true;
   });
@@ -516,7 +516,7 @@ test('message names the label, the input, the reason and a hint', () => {
 test('message stays on one line and shows invisible characters', () => {
   for (const input of ['1h\n2x', '1\r\nx', '\u2028x', '1h\u2029x', '\u0085x', 'x\u0000', '\ufeff1s', '1\u202es', '"\\x']) {
     assert.throws(() => parseDuration(input, '--expiry'), (e: unknown) => {
-      assert.ok(e instanceof UsageError);
+      assert.ok(e instanceof InvalidInputError);
       assert.doesNotMatch(e.message, /[\n\r\u0085\u2028\u2029\ufeff\u202e\u0000]/, JSON.stringify(input));
       assert.ok(e.message.startsWith('--expiry: "'), e.message);
       return true;
@@ -554,7 +554,7 @@ test('agrees with humantime 2.3.0 on every oracle case', () => {
       const d = parseDuration(c.input);
       got = { secs: String(d.secs), nanos: d.nanos };
     } catch (e) {
-      if (!(e instanceof UsageError)) throw e;
+      if (!(e instanceof InvalidInputError)) throw e;
       got = { secs: null, nanos: null };
     }
     if (got.secs !== c.secs || got.nanos !== c.nanos) {

@@ -3,23 +3,23 @@ import assert from 'node:assert/strict';
 
 import type { HumanDuration } from '../../src/domain/duration';
 import { expiryMillis, parseInstant, type ExpirySpec } from '../../src/domain/expiry';
-import { UsageError } from '../../src/errors';
+import { InvalidInputError } from '../../src/errors';
+import { worded } from '../../src/commands/words';
 
 const NOW = 1_700_000_000_123; // 2023-11-14T22:13:20.123Z, deliberately not a whole second
 const JAN_2030 = 1_893_456_000_000; // 2030-01-01T00:00:00Z
 
 const duration = (text: string, secs: bigint, nanos = 0): ExpirySpec => ({
   kind: 'duration',
-  flag: '--expiry',
   text,
   duration: { secs, nanos } satisfies HumanDuration,
 });
-const instant = (text: string, millis: number): ExpirySpec => ({ kind: 'instant', flag: '--expires-at', text, millis });
+const instant = (text: string, millis: number): ExpirySpec => ({ kind: 'instant', text, millis });
 
 function usageError(fn: () => unknown, ...fragments: string[]): void {
   assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof UsageError, `not a UsageError: ${String(e)}`);
-    assert.equal(e.code, 'EUSAGE');
+    assert.ok(e instanceof InvalidInputError, `not an InvalidInputError: ${String(e)}`);
+    assert.equal(e.code, 'EINVALID');
     for (const f of fragments) assert.ok(e.message.includes(f), `${JSON.stringify(e.message)} lacks ${JSON.stringify(f)}`);
     return true;
   });
@@ -54,7 +54,7 @@ for (const [text, nanos] of [
   ['1ns', 1],
 ] as const) {
   test(`expiryMillis refuses ${text}: under one second, the token would be born expired`, () => {
-    usageError(() => expiryMillis(duration(text, 0n, nanos), NOW), '--expiry', JSON.stringify(text), 'shorter than one second', '1s');
+    usageError(() => expiryMillis(duration(text, 0n, nanos), NOW), 'expiry ', JSON.stringify(text), 'shorter than one second', '1s');
   });
 }
 
@@ -63,7 +63,7 @@ test('expiryMillis: the largest result that is still a safe integer is accepted;
   const got = expiryMillis(duration('big', maxSecs), NOW);
   assert.equal(got, NOW + Number(maxSecs) * 1000);
   assert.ok(Number.isSafeInteger(got));
-  usageError(() => expiryMillis(duration('bigger', maxSecs + 1n), NOW), '--expiry', '"bigger"', String(Number.MAX_SAFE_INTEGER), 'omit --expiry');
+  usageError(() => expiryMillis(duration('bigger', maxSecs + 1n), NOW), 'expiry "bigger"', String(Number.MAX_SAFE_INTEGER), 'no expiry for a token that does not expire');
 });
 
 test('expiryMillis refuses the largest humantime durations (u64 seconds) with a usage error', () => {
@@ -71,9 +71,19 @@ test('expiryMillis refuses the largest humantime durations (u64 seconds) with a 
   usageError(() => expiryMillis(duration('300000y', 300_000n * 31_557_600n), NOW), 'cannot be written exactly');
 });
 
-test('expiryMillis uses the flag it is given in messages', () => {
-  const spec: ExpirySpec = { kind: 'duration', flag: '--lifetime', text: '0s', duration: { secs: 0n, nanos: 0 } };
-  usageError(() => expiryMillis(spec, NOW), '--lifetime "0s"');
+test('expiryMillis names no flag: the command layer words the field with the spelling the user typed', () => {
+  const spec: ExpirySpec = { kind: 'duration', text: '0s', duration: { secs: 0n, nanos: 0 } };
+  usageError(() => expiryMillis(spec, NOW), 'expiry "0s"');
+  assert.throws(
+    () => {
+      try {
+        expiryMillis(spec, NOW);
+      } catch (e) {
+        throw worded(e, { expiry: 'expiry_secs of body.json' });
+      }
+    },
+    { code: 'EINVALID', message: /^expiry_secs of body\.json "0s" is shorter than one second/ },
+  );
 });
 
 // ---- instants ----
@@ -84,7 +94,7 @@ test('expiryMillis of a future instant is that instant', () => {
 });
 
 test('expiryMillis refuses an instant in the past, or exactly now', () => {
-  usageError(() => expiryMillis(instant('2020-01-01T00:00:00Z', Date.UTC(2020, 0, 1)), NOW), '--expires-at 2020-01-01T00:00:00Z is in the past', 'give a future instant such as 2023-11-21T22:13:20Z');
+  usageError(() => expiryMillis(instant('2020-01-01T00:00:00Z', Date.UTC(2020, 0, 1)), NOW), 'expiry 2020-01-01T00:00:00Z is in the past', 'give a future instant such as 2023-11-21T22:13:20Z');
   usageError(() => expiryMillis(instant('now', NOW), NOW), 'is in the past');
   usageError(() => expiryMillis(instant('just before', NOW - 1), NOW), 'is in the past');
 });

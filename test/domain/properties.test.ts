@@ -7,25 +7,25 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 
-import { toOptions } from '../../src/commands/create-token';
-import { createTokenArgs } from '../helpers';
+import { planOf } from '../../src/commands/create-token';
+const toOptions = (args: Parameters<typeof planOf>[0]) => planOf(args).opts;
+import { createTokenArgs, isUsageError } from '../helpers';
 import { databaseNameProblem } from '../../src/domain/database-name';
 import { parseDuration } from '../../src/domain/duration';
 import { expiryMillis } from '../../src/domain/expiry';
 import { DB_ACTIONS, SYSTEM_RESOURCES, formatPermission, parsePermission } from '../../src/domain/permissions';
-import { UsageError } from '../../src/errors';
+import type { TokenFileError } from '../../src/errors';
 
 const U64_MAX = (1n << 64n) - 1n;
 const NS_PER_S = 1_000_000_000n;
 
 /** Any throw must be a UsageError; returns the error for further checks. */
-function usageErrorOf(f: () => unknown): UsageError | undefined {
+function usageErrorOf(f: () => unknown): TokenFileError | undefined {
   try {
     f();
     return undefined;
   } catch (e) {
-    assert.ok(e instanceof UsageError, `not a UsageError: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
-    assert.equal(e.code, 'EUSAGE');
+    assert.ok(isUsageError(e), `not a usage error: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
     assert.ok(e.message.length > 0);
     return e;
   }

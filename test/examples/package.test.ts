@@ -43,7 +43,7 @@ describe('the published package', () => {
     assert.deepEqual(runtimeRequires(`var a=require("yaml");x.code='require("ajv/dist/runtime/x")'`), ['yaml']);
   });
 
-  test('npm pack ships exactly the launcher, the bundle, its code cache, the schemas and the docs; the tarball installs offline from an empty cache and runs apply on a YAML spec', () => {
+  test('npm pack ships exactly the launcher, the bundle, its code cache, the library, the schemas and the docs; the tarball installs offline from an empty cache and runs apply on a YAML spec', () => {
     const dir = tempDir('pack');
     const [packed] = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', dir], ROOT).stdout);
     const files = packed.files.map((f: { path: string }) => f.path).sort();
@@ -54,6 +54,10 @@ describe('the published package', () => {
       'dist/app.cjs',
       'dist/app.cjs.cache',
       'docs/man/influxdb3-offline-tokens.1',
+      // The library (SPEC 18): ESM and CommonJS entry points and their types.
+      'dist/index.cjs',
+      'dist/index.d.ts',
+      'dist/index.mjs',
       'package.json',
       // Every schema, so editors can point at the copy installed with the tool.
       ...readdirSync(join(ROOT, 'schemas')).filter((f) => f.endsWith('.schema.json')).map((f) => `schemas/${f}`),

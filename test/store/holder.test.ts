@@ -65,7 +65,7 @@ test('a live holder (same pid, same start time) is waited for', async () => {
   try {
     await new Promise((r) => setTimeout(r, 50));
     plantLock(file, holderRecord(sleeper.pid!, startTimeOf(sleeper.pid!)!));
-    await assert.rejects(append(file, 400), (e: unknown) => e instanceof LockError && e.code === 'ELOCKED');
+    await assert.rejects(append(file, 400), (e: unknown) => e instanceof LockError && e.code === 'ELOCKTIMEOUT');
   } finally {
     sleeper.kill();
   }
@@ -74,7 +74,7 @@ test('a live holder (same pid, same start time) is waited for', async () => {
 test('a holder on another machine keeps the stale window, even with a pid that is free here', async () => {
   const file = join(tempDir(), 'tokens.json');
   plantLock(file, `${JSON.stringify({ machine: 'elsewhere 00000000-0000 pid:[1]', pid: 4_000_000, start: '1' })}\n`);
-  await assert.rejects(append(file, 400), (e: unknown) => e instanceof LockError && e.code === 'ELOCKED');
+  await assert.rejects(append(file, 400), (e: unknown) => e instanceof LockError && e.code === 'ELOCKTIMEOUT');
 });
 
 test('a dead holder found while waiting (not on the first attempt) is taken over well before the stale window', { timeout: 30_000 }, async () => {

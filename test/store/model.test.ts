@@ -15,9 +15,10 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 
 import { type CreateEnv, type CreateTokenResult, createToken } from '../../src/actions/create-token';
-import { toOptions } from '../../src/commands/create-token';
-import { FileError, UsageError } from '../../src/errors';
-import { createTokenArgs, printedTokens, runCliAsync, tempDir } from '../helpers';
+import { planOf } from '../../src/commands/create-token';
+const toOptions = (args: Parameters<typeof planOf>[0]) => planOf(args).opts;
+import { FileError } from '../../src/errors';
+import { createTokenArgs, isUsageError, printedTokens, runCliAsync, tempDir } from '../helpers';
 
 // ---------------------------------------------------------------------------------------
 // The model
@@ -296,7 +297,7 @@ class CreateInvalid implements Cmd {
   }
   async run(m: Model, r: Real): Promise<void> {
     const c = INVALID[this.which % INVALID.length]!;
-    await assertRefused(r, () => create(c.args(this.name, r.path), r), (e) => e instanceof UsageError, this.toString());
+    await assertRefused(r, () => create(c.args(this.name, r.path), r), (e) => isUsageError(e), this.toString());
     assertFileMatches(m, r, this.toString());
   }
   toString(): string {

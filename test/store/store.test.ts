@@ -174,7 +174,8 @@ describe('updateFile: other failures', () => {
       }),
     );
     assert.ok(e instanceof LockError, e.message);
-    assert.equal(e.code, 'ELOCKED');
+    assert.equal(e.code, 'ELOCKTIMEOUT');
+    assert.equal((e as LockError).timeoutMs, 60);
     assert.equal(e.cause, err);
     assert.ok(e.message.includes(`${file}.lock`), e.message);
     assert.ok(attempts >= 2, `retried: ${attempts}`);

@@ -27,6 +27,8 @@ export interface Mapped {
   readonly draft: Draft;
   /** Words for people, where the spelling is known: "--name", "the description argument". */
   readonly nameFrom: string;
+  /** The same for the draft's expiry, when the dialect set one: "expiry_secs of body.json". */
+  readonly expiryFrom?: string;
   /** influx v2's --json. */
   readonly format?: 'json';
   /** Lines for stderr after success (ignored flags, ignored body fields). */

@@ -100,9 +100,9 @@ export const httpBody: Dialect = {
     const expiry: ExpirySpec | undefined =
       secs === undefined || secs === null
         ? undefined
-        : { kind: 'duration', flag: `expiry_secs of ${where}`, text: String(secs), duration: { secs: BigInt(secs), nanos: 0 } };
+        : { kind: 'duration', text: String(secs), duration: { secs: BigInt(secs), nanos: 0 } };
     const ignored = unknownFields(request);
     const notices = ignored.length > 0 ? [`${where}: ${ignored.join(', ')} ignored, as the server ignores unknown fields.`] : [];
-    return { ok: true, value: { draft: { kind: 'permission', name: request.token_name, permissions, expiry }, nameFrom: `token_name of ${where}`, notices } };
+    return { ok: true, value: { draft: { kind: 'permission', name: request.token_name, permissions, expiry }, nameFrom: `token_name of ${where}`, ...(expiry && { expiryFrom: `expiry_secs of ${where}` }), notices } };
   },
 };

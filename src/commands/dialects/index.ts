@@ -5,8 +5,7 @@
  * dialects is refused naming one flag of each: guessing which one the user meant could
  * grant the wrong access.
  */
-import { parseDuration } from '../../domain/duration';
-import { type ExpirySpec, parseInstant } from '../../domain/expiry';
+import type { ExpirySpec } from '../../domain/expiry';
 import { databaseNameProblem } from '../../domain/database-name';
 import {
   type TokenRequest,
@@ -20,6 +19,7 @@ import { UsageError } from '../../errors';
 import { TOKEN_VALUE_LIMIT } from '../../store/stdin';
 import { given, list, text } from '../args';
 import type { FlagSpec, ParsedArgs } from '../types';
+import { type Spelling, expiryFlags } from '../words';
 import { type Dialect, type MapContext } from './dialect';
 import { httpBody } from './http-body';
 import { influxV2 } from './influx-v2';
@@ -42,7 +42,7 @@ export const TOKEN_FLAGS: Readonly<Record<string, FlagSpec>> = {
 };
 
 /** Every flag a dialect declares, for the command's flag table. */
-export const DIALECT_FLAGS: Readonly<Record<string, FlagSpec>> = Object.assign({}, ...DIALECTS.map((d) => d.flags));
+export const DIALECT_FLAGS: Readonly<Record<string, FlagSpec>> = Object.assign({}, ...DIALECTS.map((d) => d.flags)) as Record<string, FlagSpec>;
 
 export interface RequestInput extends MapContext {
   /** The environment that env:VAR reads. */
@@ -56,6 +56,8 @@ export interface ResolvedRequest {
   /** A dialect's own way of asking for JSON output (influx v2's --json). */
   readonly format: 'json' | undefined;
   readonly notices: readonly string[];
+  /** How the user spelled the name and the expiry, to word the library's errors (commands/words.ts). */
+  readonly spelling: Spelling;
 }
 
 function dialectOf(args: ParsedArgs): Dialect {
@@ -67,18 +69,10 @@ function dialectOf(args: ParsedArgs): Dialect {
   return used[0]?.d ?? influxdb3;
 }
 
-function expiryOf(args: ParsedArgs, fromDialect: ExpirySpec | undefined): ExpirySpec | undefined {
-  const duration = text(args, 'expiry');
-  const instant = text(args, 'expires-at');
-  const setters = [
-    ...(duration !== undefined ? ['--expiry'] : []),
-    ...(instant !== undefined ? ['--expires-at'] : []),
-    ...(fromDialect ? [fromDialect.flag] : []),
-  ];
-  if (setters.length > 1) throw new UsageError(`${setters[0]} and ${setters[1]} both set the expiry; give one of them.`);
-  if (duration !== undefined) return { kind: 'duration', flag: '--expiry', text: duration, duration: parseDuration(duration, '--expiry') };
-  if (instant !== undefined) return { kind: 'instant', flag: '--expires-at', text: instant, millis: parseInstant(instant, '--expires-at') };
-  return fromDialect;
+function expiryOf(args: ParsedArgs, fromDialect: { spec: ExpirySpec; from: string } | undefined): { spec: ExpirySpec; from: string } | undefined {
+  const flagged = expiryFlags(args);
+  if (flagged && fromDialect) throw new UsageError(`${flagged.from} and ${fromDialect.from} both set the expiry; give one of them.`);
+  return flagged ?? fromDialect;
 }
 
 function databasesOf(args: ParsedArgs): string[] {
@@ -136,7 +130,9 @@ export function tokenRequestOf(args: ParsedArgs, words: readonly string[], input
   }
   const createDatabases = databasesOf(args);
   const force = given(args, 'force');
-  const expiry = expiryOf(args, draft.kind === 'permission' ? draft.expiry : undefined);
+  const fromDialect = draft.kind === 'permission' && draft.expiry ? { spec: draft.expiry, from: mapped.value.expiryFrom ?? 'the expiry' } : undefined;
+  const expiryFrom = expiryOf(args, fromDialect);
+  const expiry = expiryFrom?.spec;
   let request: TokenRequest;
   if (draft.kind === 'admin') {
     if (createDatabases.length > 0) throw new UsageError(`${draft.via} cannot be combined with --create-databases: an admin token file has no databases. Drop one of them.`);
@@ -150,5 +146,6 @@ export function tokenRequestOf(args: ParsedArgs, words: readonly string[], input
     throw new UsageError(problem.field === 'name' ? `${nameFrom} is empty; give the token a name.` : `${problem.reason}, for example --permission "db:mydb:read,write".`);
   }
   const tokenValue = source === undefined ? undefined : tokenValueOf(source, input);
-  return { request, tokenValue, format: mapped.value.format, notices: mapped.value.notices ?? [] };
+  const spelling: Spelling = { name: nameFrom, ...(expiryFrom && { expiry: expiryFrom.from }) };
+  return { request, tokenValue, format: mapped.value.format, notices: mapped.value.notices ?? [], spelling };
 }

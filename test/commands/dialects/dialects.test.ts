@@ -9,8 +9,8 @@ import { planOf } from '../../../src/commands/create-token';
 import { readArgv } from '../../../src/commands/argv';
 import { COMMANDS } from '../../../src/commands';
 import { DIALECTS, type RequestInput } from '../../../src/commands/dialects';
-import { UsageError } from '../../../src/errors';
-import { freshToken } from '../../helpers';
+import type { TokenFileError } from '../../../src/errors';
+import { freshToken, isUsageError } from '../../helpers';
 
 const STRONG = freshToken();
 
@@ -31,11 +31,11 @@ function plan(line: string[], io: RequestInput = input()) {
   return planOf(reading.kind === 'run' ? reading.args : (undefined as never), io);
 }
 
-function refused(line: string[], io: RequestInput = input()): UsageError {
+function refused(line: string[], io: RequestInput = input()): TokenFileError {
   try {
     plan(line, io);
   } catch (e) {
-    if (e instanceof UsageError) return e;
+    if (isUsageError(e)) return e;
     throw e;
   }
   assert.fail(`${line.join(' ')} was accepted`);
@@ -87,10 +87,14 @@ test('maps: influx v2 --json asks for JSON output; --org is a notice', () => {
 });
 
 test('maps: expiry from the influxctl --expires-at, the body expiry_secs, or --expiry', () => {
-  const ctl = plan(['--read-database', 'a', '--expires-at', '2030-01-01T00:00:00+0000', 'd']).opts.expiry;
-  assert.deepEqual(ctl, { kind: 'instant', flag: '--expires-at', text: '2030-01-01T00:00:00+0000', millis: Date.UTC(2030, 0, 1) });
-  const http = plan(['--from-json', 'b.json'], input({ 'b.json': dbBody({ expiry_secs: 300000 }) })).opts.expiry;
+  const ctl = plan(['--read-database', 'a', '--expires-at', '2030-01-01T00:00:00+0000', 'd']);
+  assert.deepEqual(ctl.opts.expiry, { kind: 'instant', text: '2030-01-01T00:00:00+0000', millis: Date.UTC(2030, 0, 1) });
+  assert.deepEqual(ctl.spelling, { name: 'the description argument', expiry: '--expires-at' });
+  const body = plan(['--from-json', 'b.json'], input({ 'b.json': dbBody({ expiry_secs: 300000 }) }));
+  const http = body.opts.expiry;
   assert.equal(http?.kind === 'duration' && http.duration.secs, 300000n);
+  // The library's errors about the expiry are worded with the body's key, not a flag.
+  assert.equal(body.spelling.expiry, 'expiry_secs of --from-json b.json');
   const v2 = plan(['--read-bucket', 'b', '--expiry', '7d']).opts.expiry;
   assert.equal(v2?.kind === 'duration' && v2.duration.secs, 604800n);
 });

@@ -1,12 +1,13 @@
 /**
- * The apply plan for people (text) and pipelines (JSON). Never a token string: the plan
+ * The apply plan for people (text) and pipelines (JSON). In the command layer, not output/:
+ * its advice names apply's flags (--prune, --replace-drifted). Never a token string: the plan
  * only knows names, permissions, expiries and where outputs go.
  */
 import type { ApplyResult } from '../actions/apply';
 import { instantWords } from '../domain/instant';
 import { type AdminPlan, type Difference, MINTING, type PermissionsPlan, type TokenStep, expiredCurrent } from '../domain/spec';
-import { escapeText, shCommand } from './escape';
-import { jsonObject } from './json';
+import { escapeText, shCommand } from '../output/escape';
+import { jsonObject } from '../output/json';
 
 /** One output of the spec, as the run found it. */
 export interface OutputLine {
