@@ -59,7 +59,12 @@ function tokensFile(n, distinctExpiries = false) {
   const tokens = [];
   for (let i = 0; i < n; i++) {
     const expiry = distinctExpiries ? 1956400061529 + i * 997_001 : 1956400061529;
-    tokens.push({ token: `apiv3_${randomBytes(64).toString('base64url')}`, name: `token-${i}`, expiry_millis: expiry, permissions: ['db:db1,db2:read,write', 'system:health:read'] });
+    tokens.push({
+      token: `apiv3_${randomBytes(64).toString('base64url')}`,
+      name: `token-${i}`,
+      expiry_millis: expiry,
+      permissions: ['db:db1,db2:read,write', 'system:health:read'],
+    });
   }
   return `${JSON.stringify({ create_databases: ['db1', 'db2'], tokens }, null, 2)}\n`;
 }
@@ -89,7 +94,13 @@ if (BIG) {
     writeFileSync(seed, tokensFile(n), { mode: 0o600 });
     const target = join(dir, `big-${n}.json`);
     // Targets: issue 11's, and issue 15's "no slower than before the one reader" (1.28x / 3.30x / 3.68x, within noise).
-    compare(`append to a file of ${n.toLocaleString('en')} tokens`, create(target, 'extra'), () => copyFileSync(seed, target), undefined, n === 10_000 ? 1.8 : 4.5);
+    compare(
+      `append to a file of ${n.toLocaleString('en')} tokens`,
+      create(target, 'extra'),
+      () => copyFileSync(seed, target),
+      undefined,
+      n === 10_000 ? 1.8 : 4.5,
+    );
     if (n === 100_000) peakRss(`append to a file of ${n.toLocaleString('en')} tokens`, create(target, 'extra'), () => copyFileSync(seed, target));
     // What a user would write instead (issue 11): no lock, no validation, no fsync.
     if (HAVE_JQ) compare(`  openssl+jq+mv instead, ${n.toLocaleString('en')} tokens`, ['-c', JQ_APPEND, 'sh', target], () => copyFileSync(seed, target), 'sh');
@@ -99,7 +110,9 @@ if (BIG) {
       const distinct = join(dir, 'distinct.json');
       writeFileSync(distinct, tokensFile(n, true), { mode: 0o600 });
       compare(`show tokens of ${n.toLocaleString('en')}, every expiry distinct`, [cli, 'show', 'tokens', '--file', distinct]);
-      compare(`delete token of 1 of ${n.toLocaleString('en')} tokens`, [cli, 'delete', 'token', '--file', target, '--token-name', `token-${n / 2}`], () => copyFileSync(seed, target));
+      compare(`delete token of 1 of ${n.toLocaleString('en')} tokens`, [cli, 'delete', 'token', '--file', target, '--token-name', `token-${n / 2}`], () =>
+        copyFileSync(seed, target),
+      );
     }
   }
 }
@@ -112,7 +125,9 @@ if (BIG) {
 async function all(args) {
   spawnSync('sync');
   const t0 = process.hrtime.bigint();
-  const codes = await Promise.all(Array.from({ length: WRITERS }, (_, i) => new Promise((res) => spawn(process.execPath, args(i), { stdio: 'ignore' }).on('exit', res))));
+  const codes = await Promise.all(
+    Array.from({ length: WRITERS }, (_, i) => new Promise((res) => spawn(process.execPath, args(i), { stdio: 'ignore' }).on('exit', res))),
+  );
   return { ms: Number(process.hrtime.bigint() - t0) / 1e6, failed: codes.filter((c) => c !== 0).length };
 }
 const rounds = [];
@@ -132,8 +147,12 @@ const med = (f) => median(rounds.map(f));
 const list = (f) => rounds.map(f).join(' ');
 console.log(`${WRITERS} appends one after another (x3)              wall median ${med((r) => r.serial).toFixed(0)} ms`);
 const parRatio = med((r) => r.par / r.serial);
-console.log(`${WRITERS} concurrent appends to one new file (x3)    wall median ${med((r) => r.par).toFixed(0)} ms   ratio ${parRatio.toFixed(2)}x (${list((r) => (r.par / r.serial).toFixed(2))}; target <= 0.45x ${parRatio <= 0.45 ? 'met' : 'MISSED'})   kept ${list((r) => `${r.kept}/${WRITERS}`)}   failed ${list((r) => r.failed)}`);
-console.log(`${WRITERS} concurrent node -e 0 (the floor, x3)         wall median ${med((r) => r.floor).toFixed(0)} ms   ratio ${med((r) => r.floor / r.serial).toFixed(2)}x (${list((r) => (r.floor / r.serial).toFixed(2))})`);
+console.log(
+  `${WRITERS} concurrent appends to one new file (x3)    wall median ${med((r) => r.par).toFixed(0)} ms   ratio ${parRatio.toFixed(2)}x (${list((r) => (r.par / r.serial).toFixed(2))}; target <= 0.45x ${parRatio <= 0.45 ? 'met' : 'MISSED'})   kept ${list((r) => `${r.kept}/${WRITERS}`)}   failed ${list((r) => r.failed)}`,
+);
+console.log(
+  `${WRITERS} concurrent node -e 0 (the floor, x3)         wall median ${med((r) => r.floor).toFixed(0)} ms   ratio ${med((r) => r.floor / r.serial).toFixed(2)}x (${list((r) => (r.floor / r.serial).toFixed(2))})`,
+);
 rmSync(dir, { recursive: true, force: true });
 if (rounds.some((r) => r.kept !== WRITERS || r.failed !== 0)) {
   console.error('error: concurrent appends lost tokens or failed');
@@ -164,7 +183,9 @@ if (rounds.some((r) => r.kept !== WRITERS || r.failed !== 0)) {
     times.push(timeOnce(create(file, 'next')));
   }
   const rec = median(times);
-  console.log(`${'recovery after a writer SIGKILLed holding it'.padEnd(44)} median ${rec.toFixed(1).padStart(7)} ms   (${times.map((t) => t.toFixed(0)).join(' ')})   target <= 1000 ms ${rec <= 1000 ? 'met' : 'MISSED'}`);
+  console.log(
+    `${'recovery after a writer SIGKILLed holding it'.padEnd(44)} median ${rec.toFixed(1).padStart(7)} ms   (${times.map((t) => t.toFixed(0)).join(' ')})   target <= 1000 ms ${rec <= 1000 ? 'met' : 'MISSED'}`,
+  );
   rmSync(recDir, { recursive: true, force: true });
   if (rec > 1000) process.exitCode = 1;
 }
@@ -190,7 +211,11 @@ if (rounds.some((r) => r.kept !== WRITERS || r.failed !== 0)) {
   const applyDir = mkdtempSync(join(tmpdir(), 'otk-bench-apply-'));
   const target = join(applyDir, 'perm.json');
   const spec = join(applyDir, 'spec.json');
-  const tokens = Array.from({ length: 10_000 }, (_, i) => ({ name: `client-${i}`, permissions: ['db:metrics:read,write', 'system:health:read'], expiry: '90d' }));
+  const tokens = Array.from({ length: 10_000 }, (_, i) => ({
+    name: `client-${i}`,
+    permissions: ['db:metrics:read,write', 'system:health:read'],
+    expiry: '90d',
+  }));
   const outputs = [
     { format: 'k8s-secret', output: 'out/server.yaml' },
     { format: 'env', output: 'out/tokens.env' },

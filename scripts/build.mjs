@@ -89,12 +89,16 @@ async function library() {
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });
   const tsc = require.resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json'), '--declaration', '--emitDeclarationOnly', '--outDir', join(root, 'build/dts')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json'), '--declaration', '--emitDeclarationOnly', '--outDir', join(root, 'build/dts')], {
+    stdio: 'inherit',
+  });
   const { Extractor, ExtractorConfig } = require('@microsoft/api-extractor');
   const config = ExtractorConfig.loadFileAndPrepare(join(root, 'api-extractor.json'));
   const result = Extractor.invoke(config, { localBuild: process.argv.includes('--update-api'), showVerboseMessages: false });
   if (!result.succeeded) {
-    console.error(`error: the library's API differs from docs/api/ (${result.errorCount} errors, ${result.warningCount} warnings); review it and run \`node scripts/build.mjs --update-api\`.`);
+    console.error(
+      `error: the library's API differs from docs/api/ (${result.errorCount} errors, ${result.warningCount} warnings); review it and run \`node scripts/build.mjs --update-api\`.`,
+    );
     process.exit(1);
   }
 }

@@ -18,9 +18,7 @@ const worktree = existsSync(join(repo, 'charts'));
 const git = (...args) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
 const read = (path) => (worktree ? readFileSync(join(repo, path), 'utf8') : git('show', `HEAD:${path}`));
 const list = (dir) =>
-  worktree
-    ? git('ls-files', dir).split('\n').filter(Boolean)
-    : git('ls-tree', '-r', '--name-only', 'HEAD', dir).split('\n').filter(Boolean);
+  worktree ? git('ls-files', dir).split('\n').filter(Boolean) : git('ls-tree', '-r', '--name-only', 'HEAD', dir).split('\n').filter(Boolean);
 
 function keyPaths(value, prefix, out) {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return out;

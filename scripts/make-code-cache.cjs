@@ -16,7 +16,22 @@ writeFileSync(file, `${bundle}//# cache-key=${key.toString('hex')}\n`);
 const source = wrap(readFileSync(file, 'utf8'));
 const script = new Script(source, { filename: file });
 const dir = mkdtempSync(join(tmpdir(), 'otk-cache-'));
-process.argv = [process.argv[0], file, 'create', 'token', '--permission', 'db:db1:read,write', '--name', 'warm-up', '--expiry', '7d', '--create-databases', 'db1', '--output-file', join(dir, 'tokens.json')];
+process.argv = [
+  process.argv[0],
+  file,
+  'create',
+  'token',
+  '--permission',
+  'db:db1:read,write',
+  '--name',
+  'warm-up',
+  '--expiry',
+  '7d',
+  '--create-databases',
+  'db1',
+  '--output-file',
+  join(dir, 'tokens.json'),
+];
 // The warm-up's output (about a throwaway token) goes to the caller's stdout, which the build discards.
 process.on('exit', (code) => {
   rmSync(dir, { recursive: true, force: true });

@@ -12,7 +12,12 @@ const jsonc = require(process.env.JSONC ?? 'jsonc-parser');
 const { readTokenFile } = require('../build/src/domain/server-reader.js');
 const { skipValue } = require('../build/src/domain/json/scan.js');
 
-const tokens = Array.from({ length: 100_000 }, (_, i) => ({ token: `apiv3_${randomBytes(64).toString('base64url')}`, name: `token-${i}`, expiry_millis: 1956400061529, permissions: ['db:db1,db2:read,write', 'system:health:read'] }));
+const tokens = Array.from({ length: 100_000 }, (_, i) => ({
+  token: `apiv3_${randomBytes(64).toString('base64url')}`,
+  name: `token-${i}`,
+  expiry_millis: 1956400061529,
+  permissions: ['db:db1,db2:read,write', 'system:health:read'],
+}));
 const text = `${JSON.stringify({ create_databases: ['db1', 'db2'], tokens }, null, 2)}\n`;
 const best = (f) => {
   let ms = Infinity;

@@ -21,12 +21,22 @@ if (files.length === 0) {
 }
 const r = spawnSync(
   process.execPath,
-  ['--test', '--test-concurrency=2', '--test-reporter=dot', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
+  [
+    '--test',
+    '--test-concurrency=2',
+    '--test-reporter=dot',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+    ...files,
+  ],
   { stdio: 'inherit' },
 );
 /** The runner's own totals, from the last lines of the TAP. */
 const totals = readFileSync(tap, 'utf8');
 const count = (name) => Number([...totals.matchAll(new RegExp(`^# ${name} (\\d+)$`, 'gm'))].at(-1)?.[1] ?? 0);
 const status = r.status ?? 1;
-console.log(`\n${count('pass')} passed, ${count('fail')} failed, ${count('skipped') + count('todo')} skipped${status !== 0 && count('fail') === 0 ? ` (the runner exited ${status})` : ''}`);
+console.log(
+  `\n${count('pass')} passed, ${count('fail')} failed, ${count('skipped') + count('todo')} skipped${status !== 0 && count('fail') === 0 ? ` (the runner exited ${status})` : ''}`,
+);
 process.exit(status);

@@ -23,7 +23,11 @@ const failures = [];
 
 function writer(name, killAfterMs) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, 'create', 'token', '--permission', 'db:stress:write', '--name', name, '--output-file', file, '--lock-timeout', '60s'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [cli, 'create', 'token', '--permission', 'db:stress:write', '--name', name, '--output-file', file, '--lock-timeout', '60s'],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
@@ -35,7 +39,11 @@ function writer(name, killAfterMs) {
 }
 
 // The reader runs in its own process so that spawning writers never delays its polls.
-const reader = spawn(process.execPath, ['-e', `
+const reader = spawn(
+  process.execPath,
+  [
+    '-e',
+    `
   const fs = require('fs');
   let reads = 0, torn = 0, absent = 0, stop = false;
   process.stdin.on('data', () => { stop = true; });
@@ -47,7 +55,10 @@ const reader = spawn(process.execPath, ['-e', `
     try { JSON.parse(text); } catch { torn++; }
     setTimeout(poll, 1);
   })();
-`], { stdio: ['pipe', 'pipe', 'inherit'] });
+`,
+  ],
+  { stdio: ['pipe', 'pipe', 'inherit'] },
+);
 let readerOut = '';
 reader.stdout.on('data', (d) => (readerOut += d));
 
@@ -61,7 +72,9 @@ const concurrentMs = Date.now() - t0;
 const failed = results.filter((r) => r.code !== 0);
 const kept = new Set(names());
 const missing = results.filter((r) => !kept.has(r.name));
-console.log(`${WRITERS} concurrent writers: ${WRITERS - failed.length}/${WRITERS} exited 0, ${WRITERS - missing.length}/${WRITERS} kept, wall ${concurrentMs} ms`);
+console.log(
+  `${WRITERS} concurrent writers: ${WRITERS - failed.length}/${WRITERS} exited 0, ${WRITERS - missing.length}/${WRITERS} kept, wall ${concurrentMs} ms`,
+);
 if (failed.length) failures.push(`${failed.length} concurrent writers failed: ${failed[0].stderr.trim()}`);
 if (missing.length) failures.push(`${missing.length} concurrent writers' tokens are missing`);
 
@@ -91,7 +104,9 @@ await new Promise((r) => setTimeout(r, 5_500));
 const last = await writer('last-writer');
 const killMs = Date.now() - t0;
 if (last.code !== 0) failures.push(`the writer after the kills failed: ${last.stderr.trim()}`);
-console.log(`${started} writers killed at random instants (0-${KILL_WINDOW_MS} ms): ${killed} killed, ${acknowledged.length} acknowledged, ${lost.length} acknowledged tokens lost, next writer ${last.code === 0 ? 'succeeded' : 'FAILED'}, leftovers ${JSON.stringify(leftovers())}, wall ${killMs} ms`);
+console.log(
+  `${started} writers killed at random instants (0-${KILL_WINDOW_MS} ms): ${killed} killed, ${acknowledged.length} acknowledged, ${lost.length} acknowledged tokens lost, next writer ${last.code === 0 ? 'succeeded' : 'FAILED'}, leftovers ${JSON.stringify(leftovers())}, wall ${killMs} ms`,
+);
 if (lost.length) failures.push(`acknowledged tokens lost: ${lost.join(', ')}`);
 if (leftovers().length) failures.push(`files left beside the token file: ${leftovers().join(', ')}`);
 

@@ -208,10 +208,7 @@ export function createTokenArgs(flags: Record<string, unknown>): ParsedArgs {
 }
 
 export type Entry =
-  | { type: 'file'; mode: number; bytes: string }
-  | { type: 'dir'; mode: number }
-  | { type: 'link'; target: string }
-  | { type: 'other'; mode: number };
+  { type: 'file'; mode: number; bytes: string } | { type: 'dir'; mode: number } | { type: 'link'; target: string } | { type: 'other'; mode: number };
 
 /** Every entry under `root` (hidden ones too), with file bytes and modes; no times. */
 export function snapshot(root: string): Record<string, Entry> {

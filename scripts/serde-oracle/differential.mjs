@@ -25,13 +25,30 @@ function literal(s) {
   let out = '"';
   for (const ch of s) {
     if (ch === '/' && chance(0.5)) out += '\\/';
-    else if (ch.length === 1 && chance(0.3)) out += `\\u${ch.charCodeAt(0).toString(16).padStart(4, chance(0.5) ? '0' : '0').toUpperCase()}`;
+    else if (ch.length === 1 && chance(0.3))
+      out += `\\u${ch
+        .charCodeAt(0)
+        .toString(16)
+        .padStart(4, chance(0.5) ? '0' : '0')
+        .toUpperCase()}`;
     else out += JSON.stringify(ch).slice(1, -1);
   }
   return `${out}"`;
 }
 
-const EXPIRIES = [undefined, undefined, 'null', '-1', '-9223372036854775808', '9223372036854775807', '9007199254740993', '1', '1956400061529', '4102444800000', '0'];
+const EXPIRIES = [
+  undefined,
+  undefined,
+  'null',
+  '-1',
+  '-9223372036854775808',
+  '9223372036854775807',
+  '9007199254740993',
+  '1',
+  '1956400061529',
+  '4102444800000',
+  '0',
+];
 const PERMS = ['db:db1:read', 'db:db1,db2:read,write', 'system:health:read', 'db:*:write', 'db:db2:create,delete', 'system:*:read'];
 const NAMES = ['telegraf', 'grafana', 'app', 'a b', 'ünïcödé', '名前', 'x/y', 'emoji-😀', 'token'];
 
@@ -88,7 +105,9 @@ function serialize(node, layout, depth = 0) {
   if (node.raw !== undefined) return node.raw;
   const unit = layout === '4' ? '    ' : layout === 'tab' ? '\t' : '  ';
   const nl = layout === 'crlf' ? '\r\n' : '\n';
-  const items = node.obj ? node.obj.map(([k, v]) => `${k}${layout === 'min' ? ':' : ': '}${serialize(v, layout, depth + 1)}`) : node.arr.map((v) => serialize(v, layout, depth + 1));
+  const items = node.obj
+    ? node.obj.map(([k, v]) => `${k}${layout === 'min' ? ':' : ': '}${serialize(v, layout, depth + 1)}`)
+    : node.arr.map((v) => serialize(v, layout, depth + 1));
   const [open, close] = node.obj ? ['{', '}'] : ['[', ']'];
   if (items.length === 0) return `${open}${close}`;
   if (layout === 'min') return `${open}${items.join(',')}${close}`;
@@ -122,5 +141,8 @@ for (const [k, f] of files.entries()) {
   });
 }
 const out = join(root, 'fixtures', 'serde-differential.json');
-writeFileSync(out, `${JSON.stringify({ about: 'What serde_json reads from each file, before and after each command (scripts/serde-oracle/differential.mjs).', now: run.NOW, cases }, null, 1)}\n`);
+writeFileSync(
+  out,
+  `${JSON.stringify({ about: 'What serde_json reads from each file, before and after each command (scripts/serde-oracle/differential.mjs).', now: run.NOW, cases }, null, 1)}\n`,
+);
 process.stdout.write(`${cases.length} files, ${cases.reduce((n, c) => n + c.steps.length, 0)} command runs -> ${out}\n`);

@@ -45,11 +45,15 @@ const EXPIRIES = ['1756400061529', '0', '1', '-1', '9223372036854775807', '-9223
 function unknownValue(depth = 0) {
   const k = int(depth > 3 ? 5 : 8);
   if (k === 0) return str(pick(['x', 'description', 'text']));
-  if (k === 1) return { raw: pick(['1', '-0', '1.5e300', '1e400', '12345678901234567890123', 'true', 'false', 'null', '"\\ud800"', '"\\udc00\\ud800"', '"\\u00e9"']) };
+  if (k === 1)
+    return { raw: pick(['1', '-0', '1.5e300', '1e400', '12345678901234567890123', 'true', 'false', 'null', '"\\ud800"', '"\\udc00\\ud800"', '"\\u00e9"']) };
   if (k === 2) return { raw: '{}' };
   if (k === 3) return { raw: '[]' };
   if (k === 4) return str(token());
-  if (k < 7) return { obj: Array.from({ length: 1 + int(3) }, () => [pick(['"a"', '"name"', '"token"', '"\\ud800"', '"x\\u0000"', '"tokens"']), unknownValue(depth + 1)]) };
+  if (k < 7)
+    return {
+      obj: Array.from({ length: 1 + int(3) }, () => [pick(['"a"', '"name"', '"token"', '"\\ud800"', '"x\\u0000"', '"tokens"']), unknownValue(depth + 1)]),
+    };
   return { arr: Array.from({ length: int(4) }, () => unknownValue(depth + 1)) };
 }
 
@@ -113,11 +117,51 @@ const escapeKey = (raw) => {
   const hex = inner.charCodeAt(at).toString(16).padStart(4, '0');
   return `"${inner.slice(0, at)}\\u${chance(0.5) ? hex : hex.toUpperCase()}${inner.slice(at + 1)}"`;
 };
-const SURROGATES = ['\\ud800', '\\udfff', '\\udc00\\ud800', '\\ud83d\\ude00', '\\ud83d', '\\ud83dx', '\\ud83d\\u0041', '\\ud83d\\ud83d\\ude00', '\\uD83D\\uDE00', '\\ud800\\n'];
+const SURROGATES = [
+  '\\ud800',
+  '\\udfff',
+  '\\udc00\\ud800',
+  '\\ud83d\\ude00',
+  '\\ud83d',
+  '\\ud83dx',
+  '\\ud83d\\u0041',
+  '\\ud83d\\ud83d\\ude00',
+  '\\uD83D\\uDE00',
+  '\\ud800\\n',
+];
 const NUMBERS = [
-  '9223372036854775807', '9223372036854775808', '-9223372036854775808', '-9223372036854775809', '-0', '0', '-1',
-  '1.0', '1e12', '1E2', '1e+2', '-0.0', '0e0', '18446744073709551615', '18446744073709551616', '1e400', '100000000000000000000',
-  '999999999999999999', '-999999999999999999', '01', '1.', '.5', '+1', '0x10', 'null', '"1756400061529"', 'true', '[]', '{}', '[1]', 'NaN', 'Infinity',
+  '9223372036854775807',
+  '9223372036854775808',
+  '-9223372036854775808',
+  '-9223372036854775809',
+  '-0',
+  '0',
+  '-1',
+  '1.0',
+  '1e12',
+  '1E2',
+  '1e+2',
+  '-0.0',
+  '0e0',
+  '18446744073709551615',
+  '18446744073709551616',
+  '1e400',
+  '100000000000000000000',
+  '999999999999999999',
+  '-999999999999999999',
+  '01',
+  '1.',
+  '.5',
+  '+1',
+  '0x10',
+  'null',
+  '"1756400061529"',
+  'true',
+  '[]',
+  '{}',
+  '[1]',
+  'NaN',
+  'Infinity',
 ];
 
 const MUTATIONS = [
@@ -192,7 +236,11 @@ const MUTATIONS = [
     const objs = nodes(t).filter((n) => n.obj && n.obj.some(([k]) => k === '"token"' || k === '"tokens"'));
     if (!objs.length) return false;
     const o = pick(objs);
-    const order = o.obj.some(([k]) => k === '"tokens"') ? ['"create_databases"', '"tokens"'] : o.obj.some(([k]) => k === '"permissions"') ? ['"token"', '"name"', '"expiry_millis"', '"permissions"'] : ['"token"', '"name"', '"expiry_millis"'];
+    const order = o.obj.some(([k]) => k === '"tokens"')
+      ? ['"create_databases"', '"tokens"']
+      : o.obj.some(([k]) => k === '"permissions"')
+        ? ['"token"', '"name"', '"expiry_millis"', '"permissions"']
+        : ['"token"', '"name"', '"expiry_millis"'];
     const arr = order.map((k) => o.obj.find(([kk]) => kk === k)?.[1] ?? { raw: 'null' });
     if (chance(0.2)) arr.pop();
     else if (chance(0.15)) arr.push({ raw: 'null' });

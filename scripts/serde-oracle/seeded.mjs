@@ -26,12 +26,17 @@ export function seeded(start) {
 /** Builds the oracle (offline, Debian's crates) and returns serde's answer to each input, parsed. */
 export function askOracle(inputs) {
   execFileSync('cargo', ['build', '--offline', '--release', '--quiet'], { cwd: crate, stdio: 'inherit' });
-  const input = Buffer.concat(inputs.flatMap((b) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32LE(b.length);
-    return [len, b];
-  }));
-  const lines = execFileSync(join(crate, 'target', 'release', 'serde-oracle'), { input, maxBuffer: 1 << 30 }).toString('utf8').trim().split('\n');
+  const input = Buffer.concat(
+    inputs.flatMap((b) => {
+      const len = Buffer.alloc(4);
+      len.writeUInt32LE(b.length);
+      return [len, b];
+    }),
+  );
+  const lines = execFileSync(join(crate, 'target', 'release', 'serde-oracle'), { input, maxBuffer: 1 << 30 })
+    .toString('utf8')
+    .trim()
+    .split('\n');
   if (lines.length !== inputs.length) throw new Error(`${inputs.length} inputs, ${lines.length} answers`);
   return lines.map((l) => JSON.parse(l));
 }

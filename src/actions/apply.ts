@@ -19,7 +19,18 @@ import {
   renderDocument,
   setAdminToken,
 } from '../domain/document';
-import { type AdminPlan, type DesiredState, MINTING, type PermissionsPlan, type Problem, type TokenStep, expiredCurrent, outputNames, planAdmin, planPermissions } from '../domain/spec';
+import {
+  type AdminPlan,
+  type DesiredState,
+  MINTING,
+  type PermissionsPlan,
+  type Problem,
+  type TokenStep,
+  expiredCurrent,
+  outputNames,
+  planAdmin,
+  planPermissions,
+} from '../domain/spec';
 import { type RandomBytes, mintToken } from '../domain/token';
 import { newAdminFile, newTokenEntry } from '../domain/token-file';
 import { isUtf8 } from 'node:buffer';
@@ -57,9 +68,13 @@ export interface ApplyResult {
 /** Plan problems are the spec's: placed by pointer (the first in `pointer`, all in `problems`), worded above. */
 export class SpecProblems extends InvalidInputError {
   constructor(readonly problems: readonly Problem[]) {
-    super('the spec', ` has ${problems.length} problem${problems.length === 1 ? '' : 's'}, the first at ${problems[0]?.pointer || '/'}: ${problems[0]?.message}`, {
-      pointer: problems[0]?.pointer,
-    });
+    super(
+      'the spec',
+      ` has ${problems.length} problem${problems.length === 1 ? '' : 's'}, the first at ${problems[0]?.pointer || '/'}: ${problems[0]?.message}`,
+      {
+        pointer: problems[0]?.pointer,
+      },
+    );
   }
 }
 
@@ -73,7 +88,10 @@ export interface StaleToken {
 /** Expired current generations that a --fail-if-stale run refused to hand out; the command words it. */
 export class StaleTokens extends FileError {
   constructor(readonly stale: readonly StaleToken[]) {
-    super('ESTALE', `${stale.length} token${stale.length === 1 ? ' has' : 's have'} expired (the first: ${JSON.stringify(stale[0]?.name)} in ${stale[0]?.file}); nothing was written.`);
+    super(
+      'ESTALE',
+      `${stale.length} token${stale.length === 1 ? ' has' : 's have'} expired (the first: ${JSON.stringify(stale[0]?.name)} in ${stale[0]?.file}); nothing was written.`,
+    );
   }
 }
 
@@ -142,7 +160,9 @@ export async function applySpec(req: ApplyRequest, env: { now: () => number; ran
         adminPlan = unwrap(planAdmin(admin, doc && adminOf(doc), opts));
         const step = adminPlan.step;
         stale.push(...expiredCurrent([step]).map((s) => ({ file: admin.file, ...s })));
-        const next = isMinting(step) ? setAdminToken(doc ?? emptyDocument('admin'), newAdminFile(mintToken(env.randomBytes), step.name, step.expiryMillis ?? null)) : doc!;
+        const next = isMinting(step)
+          ? setAdminToken(doc ?? emptyDocument('admin'), newAdminFile(mintToken(env.randomBytes), step.name, step.expiryMillis ?? null))
+          : doc!;
         keep(file, adminPlan.changes, next, admin.file);
       }
       if (permissions) {
@@ -160,7 +180,14 @@ export async function applySpec(req: ApplyRequest, env: { now: () => number; ran
   const { adminPlan, permissionsPlan, sources } = outcome.result;
   const changes = (adminPlan?.changes ?? false) || (permissionsPlan?.changes ?? false);
   const modeTightened = outcome.modeTightened.flatMap((m, i) => (m ? [{ file: paths[i]!, ...m }] : []));
-  return { ...(adminPlan && { admin: adminPlan }), ...(permissionsPlan && { permissions: permissionsPlan }), changes, written: outcome.written.some(Boolean), modeTightened, sources };
+  return {
+    ...(adminPlan && { admin: adminPlan }),
+    ...(permissionsPlan && { permissions: permissionsPlan }),
+    changes,
+    written: outcome.written.some(Boolean),
+    modeTightened,
+    sources,
+  };
 }
 
 export interface OutputResult {
@@ -175,9 +202,17 @@ export interface OutputResult {
  * One output of the spec, made from the files as the run left them (or would leave them):
  * rendered, compared with what the output holds, and written only when it differs.
  */
-export async function applyOutput(req: ExportRequest, sources: readonly LoadedFile[], dryRun: boolean, env: { now: () => number; seam?: FsSeam }): Promise<OutputResult> {
+export async function applyOutput(
+  req: ExportRequest,
+  sources: readonly LoadedFile[],
+  dryRun: boolean,
+  env: { now: () => number; seam?: FsSeam },
+): Promise<OutputResult> {
   const byPath = new Map(sources.map((s) => [s.path, s]));
-  const rendered = render(req, req.files.map((f) => byPath.get(f)!));
+  const rendered = render(
+    req,
+    req.files.map((f) => byPath.get(f)!),
+  );
   const changes = !outputHolds(req.output!, rendered, req.owner);
   if (!changes || dryRun) return { changes, written: [], tokens: rendered.tokens };
   const done = await exportTokens(req, env, rendered);

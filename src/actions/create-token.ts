@@ -74,7 +74,10 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
   // The server maps hashes to tokens one to one, so a supplied string may be in a file once.
   const refuseTaken = (holder: string | undefined): void => {
     if (opts.tokenValue !== undefined && holder !== undefined) {
-      throw new FileError('ETOKENTAKEN', `${opts.outputFile} already holds the supplied token string (token ${JSON.stringify(holder)}); each token needs its own string. It was left unchanged.`);
+      throw new FileError(
+        'ETOKENTAKEN',
+        `${opts.outputFile} already holds the supplied token string (token ${JSON.stringify(holder)}); each token needs its own string. It was left unchanged.`,
+      );
     }
   };
   const base = {
@@ -113,10 +116,14 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
           refuseTaken(current.token === token ? current.name : undefined);
           if (!opts.force) {
             // The fixes are options (replace it, keep it, another file): the caller words them.
-            throw new FileError('EADMINEXISTS', `${opts.outputFile} already holds an admin token (named ${JSON.stringify(current.name)}); it was left unchanged.`, {
-              file: opts.outputFile,
-              tokenName: current.name,
-            });
+            throw new FileError(
+              'EADMINEXISTS',
+              `${opts.outputFile} already holds an admin token (named ${JSON.stringify(current.name)}); it was left unchanged.`,
+              {
+                file: opts.outputFile,
+                tokenName: current.name,
+              },
+            );
           }
           return { write: true, text: renderDocument(setAdminToken(doc, fresh)), result: adminResult(true, fresh) };
         }

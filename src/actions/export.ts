@@ -99,7 +99,11 @@ function keyed(tokens: readonly ExportToken[], keyOf: (t: ExportToken) => string
   if (!keys.ok) throw new FileError('EEXPORTKEY', `Cannot export: ${keys.reason}; nothing was written. Export them separately or rename one.`);
   for (const k of keys.value) {
     const why = problem(k.key);
-    if (why) throw new FileError('EEXPORTKEY', `The token ${JSON.stringify(k.item.name)} (${k.item.file}) cannot be exported as ${JSON.stringify(k.key)}: ${why}; nothing was written.`);
+    if (why)
+      throw new FileError(
+        'EEXPORTKEY',
+        `The token ${JSON.stringify(k.item.name)} (${k.item.file}) cannot be exported as ${JSON.stringify(k.key)}: ${why}; nothing was written.`,
+      );
   }
   return keys.value;
 }
@@ -110,7 +114,10 @@ function wholeFileData(files: readonly LoadedFile[]): Array<{ key: string; value
   for (const f of files) {
     const other = byKey.get(HELM_KEYS[f.kind]);
     if (other) {
-      throw new FileError('EEXPORTKEY', `${other.path} and ${f.path} are both ${KIND_LABEL[f.kind]}s, and a Secret holds one ${HELM_KEYS[f.kind]}; export them into separate Secrets. Nothing was written.`);
+      throw new FileError(
+        'EEXPORTKEY',
+        `${other.path} and ${f.path} are both ${KIND_LABEL[f.kind]}s, and a Secret holds one ${HELM_KEYS[f.kind]}; export them into separate Secrets. Nothing was written.`,
+      );
     }
     byKey.set(HELM_KEYS[f.kind], f);
   }
@@ -145,7 +152,11 @@ export function render(req: ExportRequest, files: readonly LoadedFile[]): Render
       return { text: text.value, tokens: lines.length };
     }
     case 'json': {
-      const entries = keyed(tokens, (t) => only ?? t.name, () => undefined).map((k) => ({ key: k.key, value: k.item.token }));
+      const entries = keyed(
+        tokens,
+        (t) => only ?? t.name,
+        () => undefined,
+      ).map((k) => ({ key: k.key, value: k.item.token }));
       return { text: renderJsonExport(entries), tokens: entries.length };
     }
     case 'files': {
@@ -170,7 +181,12 @@ async function writeOne(path: string, text: string, req: ExportRequest, seam: Fs
 
 /** `rendered`: the content made already (by apply, from the files it just wrote); else read from req.files. */
 export async function exportTokens(req: ExportRequest, env: { now: () => number; seam?: FsSeam }, rendered?: Rendered): Promise<ExportResult> {
-  const out = rendered ?? render(req, req.files.map((f) => load(f, env.now(), env.seam)));
+  const out =
+    rendered ??
+    render(
+      req,
+      req.files.map((f) => load(f, env.now(), env.seam)),
+    );
   if (out.files) {
     const outcome = await writeDirectoryAtomic({
       path: req.output!,

@@ -39,20 +39,26 @@ export function loadFile(existing: ExistingFile, path: string, now: number, expe
   if (expect === undefined && kind === 'admin') read = readTokenFile(text, 'admin', { values });
   const { errors, arrayForm } = checkRead(read, now, { warnings: false });
   const syntax = read.errors.find((e) => e.message.startsWith(NOT_JSON));
-  if (syntax) throw new FileError('EINVALIDFILE', `${path} is not valid JSON (${syntax.message.slice(NOT_JSON.length)}); fix or move it, then run again. It was left unchanged.`);
+  if (syntax)
+    throw new FileError(
+      'EINVALIDFILE',
+      `${path} is not valid JSON (${syntax.message.slice(NOT_JSON.length)}); fix or move it, then run again. It was left unchanged.`,
+    );
   if (errors.length > 0 || kind === undefined) {
     const first = kind === undefined ? neitherKind(text, (k) => readTokenFile(text, k)) : errors[0]!;
     const more = kind !== undefined && errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
     const noun = kind === undefined ? 'token' : FILE_NOUN[kind];
-    throw new FileError(
-      'EINVALIDFILE',
-      `${path} is not a valid ${noun} file: at ${first.pointer || '/'} ${first.message}${more}. It was left unchanged.`,
-      { file: path, pointer: first.pointer },
-    );
+    throw new FileError('EINVALIDFILE', `${path} is not a valid ${noun} file: at ${first.pointer || '/'} ${first.message}${more}. It was left unchanged.`, {
+      file: path,
+      pointer: first.pointer,
+    });
   }
   if (arrayForm) {
     // serde reads a struct from an array of its fields, so the server loads it; this tool reads and edits objects only.
-    throw new FileError('EINVALIDFILE', `${path} writes a token as a JSON array of its fields, which the server reads but this tool does not edit; rewrite it as an object ({"token": …, "name": …}), then run again. It was left unchanged.`);
+    throw new FileError(
+      'EINVALIDFILE',
+      `${path} writes a token as a JSON array of its fields, which the server reads but this tool does not edit; rewrite it as an object ({"token": …, "name": …}), then run again. It was left unchanged.`,
+    );
   }
   return { kind, read, doc: openDocument(text, read) };
 }

@@ -49,5 +49,12 @@ export async function prune(opts: PruneOptions, env: LifecycleEnv): Promise<Prun
       return { write: true, text: renderDocument(removeEntries(doc, new Set(removed.map((r) => r.name)))), result };
     },
   });
-  return { file: opts.file, dryRun: false, ...outcome.result, written: outcome.written, modeTightened: outcome.modeTightened, releaseFailure: outcome.releaseFailure };
+  return {
+    file: opts.file,
+    dryRun: false,
+    ...outcome.result,
+    written: outcome.written,
+    modeTightened: outcome.modeTightened,
+    releaseFailure: outcome.releaseFailure,
+  };
 }

@@ -54,7 +54,12 @@ export function listTokens(file: string, env: Pick<LifecycleEnv, 'now' | 'seam'>
 export function getToken(file: string, name: string, env: Pick<LifecycleEnv, 'now' | 'seam'>): TokenView & { kind: FileKind; text: string } {
   const { kind, tokens, text } = listTokens(file, env);
   const found = tokens.find((t) => t.name === name);
-  if (!found) throw noSuchToken(file, [name], tokens.map((t) => t.name));
+  if (!found)
+    throw noSuchToken(
+      file,
+      [name],
+      tokens.map((t) => t.name),
+    );
   return { ...found, kind, text };
 }
 
@@ -62,6 +67,10 @@ export function getToken(file: string, name: string, env: Pick<LifecycleEnv, 'no
 export function noSuchToken(file: string, missing: readonly string[], present: readonly string[]): FileError {
   const names = missing.map((n) => JSON.stringify(n)).join(', ');
   const there =
-    present.length === 0 ? 'it holds no tokens' : present.length <= 5 ? `it holds ${present.map((n) => JSON.stringify(n)).join(', ')}` : `it holds ${present.length} tokens; list them with show tokens`;
+    present.length === 0
+      ? 'it holds no tokens'
+      : present.length <= 5
+        ? `it holds ${present.map((n) => JSON.stringify(n)).join(', ')}`
+        : `it holds ${present.length} tokens; list them with show tokens`;
   return new FileError('ENOTOKEN', `no token named ${names} in ${file} (${there}).`);
 }

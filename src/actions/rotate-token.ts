@@ -51,7 +51,10 @@ export class RotateError extends FileError {
 }
 
 function bornExpired(opts: RotateOptions): RotateError {
-  return new RotateError('successor-born-expired', `the token ${JSON.stringify(opts.name)} in ${opts.file} has expired, and its new string would keep that expiry. It was left unchanged.`);
+  return new RotateError(
+    'successor-born-expired',
+    `the token ${JSON.stringify(opts.name)} in ${opts.file} has expired, and its new string would keep that expiry. It was left unchanged.`,
+  );
 }
 
 export async function rotateToken(opts: RotateOptions, env: LifecycleEnv): Promise<RotateResult> {
@@ -72,7 +75,10 @@ export async function rotateToken(opts: RotateOptions, env: LifecycleEnv): Promi
         const current = adminOf(doc);
         if (current.name !== opts.name) throw noSuchToken(opts.file, [opts.name], [current.name]);
         if (!opts.inPlace) {
-          throw new RotateError('admin-needs-in-place', `${opts.file} is an admin token file: the server knows its token only by name, so a successor under a new name would not be an admin token. It was left unchanged.`);
+          throw new RotateError(
+            'admin-needs-in-place',
+            `${opts.file} is an admin token file: the server knows its token only by name, so a successor under a new name would not be an admin token. It was left unchanged.`,
+          );
         }
         const expiry = given ?? current.expiry;
         if (given === undefined && isExpired(expiry, now)) throw bornExpired(opts);

@@ -31,7 +31,9 @@ function readSource(file: string, seam: FsSeam): { text: string; mode: number | 
   if (file !== STDIN) return readFile(file, seam);
   const bytes = readStdin(MAX_FILE_BYTES, 'the file on standard input', (chunk, offset) => {
     const nul = chunk.indexOf(0);
-    return nul === -1 ? undefined : new FileError('EINVALIDFILE', `standard input holds a NUL byte at offset ${offset + nul}, which no JSON text holds, so it is not a tokens file.`);
+    return nul === -1
+      ? undefined
+      : new FileError('EINVALIDFILE', `standard input holds a NUL byte at offset ${offset + nul}, which no JSON text holds, so it is not a tokens file.`);
   });
   if (!isUtf8(bytes)) throw new FileError('EINVALIDFILE', 'standard input is not valid UTF-8 text, so it is not a tokens file.');
   // A pipe's mode says nothing about the file the server will read.

@@ -114,17 +114,18 @@ export function outputRequestsOf(outputs: readonly Readonly<Record<string, unkno
     for (const [key, value] of Object.entries(o)) flags[OUTPUT_FLAGS[key]!] = Array.isArray(value) ? value.map(String) : String(value);
     // apply --owner covers everything the command writes; an output's own owner: wins.
     if (owner !== undefined && flags.owner === undefined) flags.owner = owner;
-    if (o.output === undefined || o.output === '-') throw specError(source, [{ pointer: `/outputs/${i}/output`, message: 'an output of apply needs output: a file or directory (stdout carries the plan)' }]);
+    if (o.output === undefined || o.output === '-')
+      throw specError(source, [{ pointer: `/outputs/${i}/output`, message: 'an output of apply needs output: a file or directory (stdout carries the plan)' }]);
     try {
       // Problems are worded with the spec's keys (the lock timeout and the files are apply's own).
       return toRequest({ flags, positionals: {} }, (flag) => SPEC_KEYS[flag] ?? `--${flag}`);
     } catch (e) {
-      if (e instanceof UsageError || e instanceof InvalidInputError) throw specError(source, [{ pointer: `/outputs/${i}`, message: e.message.replace(/\.$/, '') }]);
+      if (e instanceof UsageError || e instanceof InvalidInputError)
+        throw specError(source, [{ pointer: `/outputs/${i}`, message: e.message.replace(/\.$/, '') }]);
       throw e;
     }
   });
 }
-
 
 /** The stale tokens in words, with the two ways out. */
 function staleWords(e: StaleTokens): FileError {
@@ -139,11 +140,16 @@ function staleWords(e: StaleTokens): FileError {
 
 /** The warnings of SPEC 11.1: an expired token handed out, a name created again. */
 function warnings(env: RunEnv, result: ApplyResult): void {
-  const files = [result.admin && { file: result.admin.file, steps: [result.admin.step] }, result.permissions && { file: result.permissions.file, steps: result.permissions.steps }];
+  const files = [
+    result.admin && { file: result.admin.file, steps: [result.admin.step] },
+    result.permissions && { file: result.permissions.file, steps: result.permissions.steps },
+  ];
   for (const f of files) {
     if (!f) continue;
     for (const s of expiredCurrent(f.steps)) {
-      env.io.stderr(`warning: ${JSON.stringify(s.name)} in ${f.file} has expired and is still handed out: nothing renews it. Give ${JSON.stringify(s.of)} renew_before and a relative expiry in the spec (or rotate it); --fail-if-stale stops the run instead.\n`);
+      env.io.stderr(
+        `warning: ${JSON.stringify(s.name)} in ${f.file} has expired and is still handed out: nothing renews it. Give ${JSON.stringify(s.of)} renew_before and a relative expiry in the spec (or rotate it); --fail-if-stale stops the run instead.\n`,
+      );
     }
     for (const s of f.steps) {
       if (s.action !== 'create' || !s.recreated) continue;
@@ -195,7 +201,15 @@ const applyCommand: CommandModule = {
     let result: ApplyResult;
     try {
       result = await applySpec(
-        { desired, dryRun, prune: f.prune === true, replaceDrifted: f['replace-drifted'] === true, failIfStale: f['fail-if-stale'] === true, lockTimeoutMs, owner: owner === undefined ? undefined : parseOwner(owner) },
+        {
+          desired,
+          dryRun,
+          prune: f.prune === true,
+          replaceDrifted: f['replace-drifted'] === true,
+          failIfStale: f['fail-if-stale'] === true,
+          lockTimeoutMs,
+          owner: owner === undefined ? undefined : parseOwner(owner),
+        },
         env,
       );
     } catch (e) {
@@ -212,14 +226,20 @@ const applyCommand: CommandModule = {
       } catch (e) {
         if (isToolError(e)) {
           const what = `output ${i + 1} of ${outputs.length} (${req.format}, /outputs/${i} in the spec)`;
-          e.message = dryRun ? `The ${what} would fail: ${e.message}` : `${result.written ? 'The token files were written' : 'The token files needed no change'}, but ${what} failed: ${e.message} Run apply again.`;
+          e.message = dryRun
+            ? `The ${what} would fail: ${e.message}`
+            : `${result.written ? 'The token files were written' : 'The token files needed no change'}, but ${what} failed: ${e.message} Run apply again.`;
         }
         failure = { error: e };
         break;
       }
     }
     const plan = text(args, 'format') === 'json' ? renderPlanJson(result, lines, dryRun) : renderPlanText(result, lines, dryRun);
-    const done = dryRun ? 'The plan was made (nothing was written)' : result.written || lines.some((o) => o.written.length > 0) ? 'The token files and outputs were written' : 'Nothing needed writing';
+    const done = dryRun
+      ? 'The plan was made (nothing was written)'
+      : result.written || lines.some((o) => o.written.length > 0)
+        ? 'The token files and outputs were written'
+        : 'Nothing needed writing';
     await emitAs(env, text(args, 'format') !== 'json', plan, done);
     if (failure !== undefined) throw failure.error;
   },

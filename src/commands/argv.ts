@@ -56,7 +56,10 @@ const isFlagWord = (word: string): boolean => word.length > 1 && word.startsWith
 function guess(typed: string, known: Map<string, string>): string | undefined {
   if (!typed.startsWith('--')) return undefined;
   const bare = typed.slice(2);
-  const kebab = bare.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/^no-/, '').split('.')[0]!;
+  const kebab = bare
+    .replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+    .replace(/^no-/, '')
+    .split('.')[0]!;
   const longs = [...known.keys()].filter((s) => s.startsWith('--'));
   return longs.find((s) => s === `--${kebab}`) ?? longs.find((s) => bare.length >= 2 && s.startsWith(typed));
 }
@@ -97,7 +100,9 @@ export function readArgv(words: readonly string[], registry: readonly CommandMod
     const typed = commandName([...path, words[found.next]!]);
     const names = path.length === 0 ? registry.map((m) => commandName(m.paths[0]!)) : completions(path, registry);
     const which = path.length === 0 ? 'the commands are' : `the commands that start with "${commandName(path)}" are`;
-    throw new UsageError(`unknown command ${JSON.stringify(typed)}; ${which}: ${names.join(', ')}. Run \`${[BIN, ...path, '--help'].join(' ')}\` for the usage.`);
+    throw new UsageError(
+      `unknown command ${JSON.stringify(typed)}; ${which}: ${names.join(', ')}. Run \`${[BIN, ...path, '--help'].join(' ')}\` for the usage.`,
+    );
   }
 
   const flags = command?.flags ?? {};
@@ -132,7 +137,12 @@ export function readArgv(words: readonly string[], registry: readonly CommandMod
     const spelled = spellingOf(word);
     const name = known.get(spelled);
     if (name === undefined) {
-      if (!command) fail(path.length === 0 ? `${spelled} needs a command before it; run \`${BIN} --help\` for the commands` : `"${commandName(path)}" needs one more word: ${completions(path, registry).join(', ')}`);
+      if (!command)
+        fail(
+          path.length === 0
+            ? `${spelled} needs a command before it; run \`${BIN} --help\` for the commands`
+            : `"${commandName(path)}" needs one more word: ${completions(path, registry).join(', ')}`,
+        );
       else {
         const hint = guess(spelled, known);
         // A long flag is named without its `=value`; a short one whole (`-hV` is no bundle).

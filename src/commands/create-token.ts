@@ -35,8 +35,14 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   ...DIALECT_FLAGS,
   ...TOKEN_FLAGS,
   'output-file': OUTPUT_FILE,
-  'if-not-exists': { type: 'boolean', describe: 'Keep an existing token of the same name (or admin file) and exit 0; a warning says when the kept token has expired or has other permissions' },
-  'fail-if-stale': { type: 'boolean', describe: 'With --if-not-exists: exit 1, file unchanged, instead of the warning when the kept token has expired or has other permissions' },
+  'if-not-exists': {
+    type: 'boolean',
+    describe: 'Keep an existing token of the same name (or admin file) and exit 0; a warning says when the kept token has expired or has other permissions',
+  },
+  'fail-if-stale': {
+    type: 'boolean',
+    describe: 'With --if-not-exists: exit 1, file unchanged, instead of the warning when the kept token has expired or has other permissions',
+  },
   format: { type: 'string', choices: ['text', 'json'], defaultDescription: 'text', describe: 'Output: text (no secret) or json (includes the token)' },
   'lock-timeout': LOCK_TIMEOUT,
   owner: OWNER,
@@ -93,7 +99,11 @@ function reword(e: unknown, plan: CreatePlan): unknown {
     return new FileError('ENAMETAKEN', `${e.message.replace(/\.$/, '')}; ${fix}.`, { file: e.file, tokenName: e.tokenName, cause: e });
   }
   if (e instanceof FileError && e.code === 'EADMINEXISTS') {
-    return new FileError('EADMINEXISTS', `${e.message} Pass --force to replace it, --if-not-exists to keep it, or choose another --output-file.`, { file: e.file, tokenName: e.tokenName, cause: e });
+    return new FileError('EADMINEXISTS', `${e.message} Pass --force to replace it, --if-not-exists to keep it, or choose another --output-file.`, {
+      file: e.file,
+      tokenName: e.tokenName,
+      cause: e,
+    });
   }
   return worded(e, plan.spelling);
 }
@@ -113,7 +123,9 @@ export function render(result: CreateTokenResult, format: string, now: number): 
     return jsonObject(out);
   }
   const lines = [
-    result.created ? `Token saved to: ${escapeText(result.outputFile)}` : `Token ${JSON.stringify(result.name)} already exists in ${escapeText(result.outputFile)}; it was kept unchanged.`,
+    result.created
+      ? `Token saved to: ${escapeText(result.outputFile)}`
+      : `Token ${JSON.stringify(result.name)} already exists in ${escapeText(result.outputFile)}; it was kept unchanged.`,
     `Name: ${escapeText(result.name)}`,
   ];
   if (result.kind === 'permission') lines.push(`Permissions: ${(result.permissions ?? []).join(' ')}`);
@@ -132,7 +144,9 @@ export function notices(args: ParsedArgs, opts: CreateTokenOptions, result: Crea
   const ignored = Object.keys(ONLINE_ONLY).filter((flag) => given(args, flag));
   if (ignored.length > 0) out.push(`${ignored.map((f) => `--${f}`).join(', ')} ignored: this tool writes files and never contacts a server.`);
   if (opts.kind === 'admin' && result.created && opts.name !== '_admin') {
-    out.push(`the admin token is named ${JSON.stringify(opts.name)}, not "_admin": until a token named _admin exists, the server keeps its unauthenticated admin-token endpoint (POST /api/v3/configure/token/admin) open.`);
+    out.push(
+      `the admin token is named ${JSON.stringify(opts.name)}, not "_admin": until a token named _admin exists, the server keeps its unauthenticated admin-token endpoint (POST /api/v3/configure/token/admin) open.`,
+    );
   }
   if (result.kind === 'permission' && result.created) {
     const declared = new Set(result.createDatabases ?? []);
@@ -140,7 +154,9 @@ export function notices(args: ParsedArgs, opts: CreateTokenOptions, result: Crea
       const parsed = parsePermission(perm);
       const missing = parsed.ok ? databasesOf(parsed.value).filter((db) => !declared.has(db)) : [];
       if (missing.length > 0) {
-        out.push(`${perm} names ${missing.map((db) => JSON.stringify(db)).join(', ')}, not in create_databases of ${result.outputFile}: the server refuses the token at start unless the database exists by then (add it with --create-databases ${missing.join(',')}).`);
+        out.push(
+          `${perm} names ${missing.map((db) => JSON.stringify(db)).join(', ')}, not in create_databases of ${result.outputFile}: the server refuses the token at start unless the database exists by then (add it with --create-databases ${missing.join(',')}).`,
+        );
       }
     }
   }
@@ -192,16 +208,29 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
   // Only on success: a failure prints exactly one line.
   for (const line of [...plan.notices, ...notices(args, opts, result)]) env.io.stderr(`notice: ${line}\n`);
   // The server skips a name it already has: clients would fail with the kept token without a word.
-  if (stale) env.io.stderr(`warning: ${stale}; a server that already has this name keeps it as it is. ${REPLACE[0]!.toUpperCase()}${REPLACE.slice(1)}, or pass --fail-if-stale to make this an error.\n`);
+  if (stale)
+    env.io.stderr(
+      `warning: ${stale}; a server that already has this name keeps it as it is. ${REPLACE[0]!.toUpperCase()}${REPLACE.slice(1)}, or pass --fail-if-stale to make this an error.\n`,
+    );
   const done = result.created ? `the token was written to ${result.outputFile}` : `the token ${JSON.stringify(result.name)} was kept in ${result.outputFile}`;
   await emitAs(env, plan.format !== 'json', render(result, plan.format, now), done);
 }
 
 const command: CommandModule = {
   // influxctl's and influx v2's verbs, so their lines work with only the binary swapped.
-  paths: [['create', 'token'], ['token', 'create'], ['auth', 'create']],
+  paths: [
+    ['create', 'token'],
+    ['token', 'create'],
+    ['auth', 'create'],
+  ],
   describe: 'Create a token and write it to a permission tokens file (or, with --admin, an admin token file)',
-  positionals: [{ name: 'permissions', describe: 'Permissions given after a bare --permission, as in the server docs; with influxctl flags, the token description', variadic: true }],
+  positionals: [
+    {
+      name: 'permissions',
+      describe: 'Permissions given after a bare --permission, as in the server docs; with influxctl flags, the token description',
+      variadic: true,
+    },
+  ],
   flags: FLAGS,
   examples: [
     ['create token --permission "db:mydb:read,write" --name app --output-file tokens.json', 'read/write on one database'],

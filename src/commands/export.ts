@@ -18,7 +18,6 @@ import type { CommandModule, ParsedArgs } from './types';
 export const DEFAULT_SECRET_NAME = 'influxdb3-tokens';
 export const DEFAULT_ENV_PREFIX = 'INFLUXDB3_TOKEN_';
 
-
 function check(flag: string, value: string, problem: string | undefined, fix: string): void {
   if (problem) throw new UsageError(`${flag} ${JSON.stringify(value)} is not valid: ${problem}; ${fix}.`);
 }
@@ -27,7 +26,6 @@ function noRepeats(flag: string, values: readonly string[]): void {
   const twice = values.find((v, i) => values.indexOf(v) !== i);
   if (twice !== undefined) throw new UsageError(`${flag} ${JSON.stringify(twice)} is given twice; give each once.`);
 }
-
 
 /** A flag that only means something for some formats is refused for the others, not ignored. */
 const ONLY_FOR: Record<string, readonly ExportFormat[]> = {
@@ -43,7 +41,8 @@ const ONLY_FOR: Record<string, readonly ExportFormat[]> = {
 export function toRequest(args: ParsedArgs, spell: (flag: string) => string = (flag) => `--${flag}`): ExportRequest {
   const f = args.flags;
   const files = list(args, 'file');
-  if (files.length === 0) throw new UsageError(`export needs ${spell('file')} FILE, the token file to export (give it twice for an admin and a permission tokens file).`);
+  if (files.length === 0)
+    throw new UsageError(`export needs ${spell('file')} FILE, the token file to export (give it twice for an admin and a permission tokens file).`);
   noRepeats(spell('file'), files);
   const format = text(args, 'format');
   if (format === undefined) throw new UsageError(`export needs ${spell('format')}, one of ${EXPORT_FORMATS.join(', ')}.`);
@@ -52,7 +51,8 @@ export function toRequest(args: ParsedArgs, spell: (flag: string) => string = (f
   }
   const fmt = format as ExportFormat;
   for (const [flag, formats] of Object.entries(ONLY_FOR)) {
-    if (f[flag] !== undefined && !formats.includes(fmt)) throw new UsageError(`${spell(flag)} only applies to ${spell('format')} ${formats.join(', ')}, not ${fmt}; remove it.`);
+    if (f[flag] !== undefined && !formats.includes(fmt))
+      throw new UsageError(`${spell(flag)} only applies to ${spell('format')} ${formats.join(', ')}, not ${fmt}; remove it.`);
   }
   const tokenNames = given(args, 'token-name') ? list(args, 'token-name') : undefined;
   if (tokenNames) noRepeats(spell('token-name'), tokenNames);
@@ -75,7 +75,8 @@ export function toRequest(args: ParsedArgs, spell: (flag: string) => string = (f
   }
   if (outputFlag === '') throw new UsageError(`${spell('output')} is empty; give a path, or - for stdout.`);
   const owner = text(args, 'owner');
-  if (owner !== undefined && output === undefined) throw new UsageError(`${spell('owner')} sets the owner of files written: give ${spell('output')} PATH with it (stdout has no owner).`);
+  if (owner !== undefined && output === undefined)
+    throw new UsageError(`${spell('owner')} sets the owner of files written: give ${spell('output')} PATH with it (stdout has no owner).`);
   return {
     files,
     format: fmt,
@@ -94,7 +95,13 @@ export const exportCommand: CommandModule = {
   paths: [['export']],
   describe: 'Hand tokens to clients: a Kubernetes Secret, Compose env lines, one file per token, or JSON',
   flags: {
-    file: { type: 'string', aliases: ['f'], repeatable: true, required: true, describe: 'A token file to export (twice for the admin and the permission tokens file)' },
+    file: {
+      type: 'string',
+      aliases: ['f'],
+      repeatable: true,
+      required: true,
+      describe: 'A token file to export (twice for the admin and the permission tokens file)',
+    },
     format: { type: 'string', required: true, choices: EXPORT_FORMATS, describe: 'What to write' },
     'token-name': { type: 'string', repeatable: true, describe: 'Export only this token; a Secret then has one key per token holding its raw string' },
     key: { type: 'string', describe: 'The key, env name or file name of the one --token-name (e.g. INFLUXDB3_AUTH_TOKEN)' },

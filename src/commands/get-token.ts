@@ -13,7 +13,11 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
   const file = fileOf(args, USAGE);
   const name = tokenNameOf(args, USAGE);
   const found = getToken(file, name, env);
-  await emit(env, isJson(args) ? `${layoutValue(found.text, found.start, 0).text}\n` : `${found.token}\n`, `the token ${JSON.stringify(name)} was found in ${file}`);
+  await emit(
+    env,
+    isJson(args) ? `${layoutValue(found.text, found.start, 0).text}\n` : `${found.token}\n`,
+    `the token ${JSON.stringify(name)} was found in ${file}`,
+  );
 }
 
 const command: CommandModule = {

@@ -57,7 +57,9 @@ function spanWords(seconds: number): string {
 
 function durationReference(): string {
   const units = durationUnits().map((u) => `  ${u.spellings.join(' ')}${spanWords(u.seconds)}`);
-  return ['Durations (the humantime syntax the server uses): spans <number><unit> summed, e.g. 90d, 1y 6months, 1.5h; units (case-sensitive):', ...units].join('\n');
+  return ['Durations (the humantime syntax the server uses): spans <number><unit> summed, e.g. 90d, 1y 6months, 1.5h; units (case-sensitive):', ...units].join(
+    '\n',
+  );
 }
 
 /** What a user needs to write the values of this command's flags, then the exit statuses. */
@@ -73,15 +75,17 @@ export function references(command: CommandModule): string[] {
 function base(usage: string): Argv {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const yargs = require('yargs/yargs') as (args: string[]) => Argv;
-  return yargs([])
-    .scriptName(BIN)
-    .usage(usage)
-    .wrap(null)
-    // Messages stay in English, and no locale file is looked for.
-    .detectLocale(false)
-    .exitProcess(false)
-    .help(false)
-    .version(false);
+  return (
+    yargs([])
+      .scriptName(BIN)
+      .usage(usage)
+      .wrap(null)
+      // Messages stay in English, and no locale file is looked for.
+      .detectLocale(false)
+      .exitProcess(false)
+      .help(false)
+      .version(false)
+  );
 }
 
 /** Declared last, so they close the list of options at every level. */
@@ -129,7 +133,12 @@ function listHelp(prefix: readonly string[], registry: readonly CommandModule[])
   return y.epilog(`${EXIT_STATUSES}\n\nRun \`$0 COMMAND --help\` for a command's flags, \`man ${BIN}\` for all of them.\nDocumentation: ${DOCS_URL}`);
 }
 
-export async function renderHelp(registry: readonly CommandModule[], path: readonly string[], command: CommandModule | undefined, all: boolean): Promise<string> {
+export async function renderHelp(
+  registry: readonly CommandModule[],
+  path: readonly string[],
+  command: CommandModule | undefined,
+  all: boolean,
+): Promise<string> {
   const y = withHelpFlags(command ? commandHelp(command, all) : listHelp(path, registry));
   const text = await y.getHelp();
   return `${text}\n`;

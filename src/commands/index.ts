@@ -18,4 +18,15 @@ import type { CommandModule } from './types';
 /** Flags every command takes, declared once here rather than in each module. */
 const shared = (command: CommandModule): CommandModule => ({ ...command, flags: { ...command.flags, quiet: QUIET } });
 
-export const COMMANDS: readonly CommandModule[] = [createToken, showTokens, getToken, rotateToken, deleteToken, prune, validate, apply, exportCommand, completion].map(shared);
+export const COMMANDS: readonly CommandModule[] = [
+  createToken,
+  showTokens,
+  getToken,
+  rotateToken,
+  deleteToken,
+  prune,
+  validate,
+  apply,
+  exportCommand,
+  completion,
+].map(shared);

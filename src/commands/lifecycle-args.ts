@@ -48,7 +48,6 @@ export function onlineDelete(name: string): string {
   return shCommand(['influxdb3', 'delete', 'token', '--token-name', name]);
 }
 
-
 /** The one wording, for every writing command, of a looser mode written back as 0600. */
 export function modeTightenedLine(file: string, change: { from: number; to: number }): string {
   return `${escapeText(file)} had mode ${octalMode(change.from)}; it was written back as ${octalMode(change.to)}.`;

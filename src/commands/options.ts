@@ -74,7 +74,10 @@ export function quietIo<T extends { stderr(text: string): void }>(io: T): T {
   return {
     ...io,
     stderr: (text: string) => {
-      const kept = text.split(/(?<=\n)/).filter((line) => !NOTICE_LINE.test(line)).join('');
+      const kept = text
+        .split(/(?<=\n)/)
+        .filter((line) => !NOTICE_LINE.test(line))
+        .join('');
       if (kept !== '') io.stderr(kept);
     },
   };

@@ -61,7 +61,15 @@ function stepLine(s: TokenStep): string {
   }
 }
 
-function fileBlock(label: string, file: string, exists: boolean, steps: readonly TokenStep[], databases: readonly string[], changes: boolean, verb: string): string {
+function fileBlock(
+  label: string,
+  file: string,
+  exists: boolean,
+  steps: readonly TokenStep[],
+  databases: readonly string[],
+  changes: boolean,
+  verb: string,
+): string {
   const head = `${escapeText(file)} (${label}${exists ? '' : ', new'}): ${changes ? verb : 'no change'}`;
   const dbs = databases.length > 0 ? [`  databases added: ${databases.join(', ')}`] : [];
   return [head, ...steps.map(stepLine), ...dbs].join('\n');
@@ -93,16 +101,26 @@ function summary(r: ApplyResult, outputs: readonly OutputLine[], dryRun: boolean
   const changedOutputs = outputs.filter((o) => o.changes);
   const left = mismatches(r);
   if (!r.changes && changedOutputs.length === 0) {
-    return left === undefined ? 'No changes: the files already match the spec; no byte was written.' : `No byte was written, but the files do not match the spec: ${left}.`;
+    return left === undefined
+      ? 'No changes: the files already match the spec; no byte was written.'
+      : `No byte was written, but the files do not match the spec: ${left}.`;
   }
   if (dryRun) return 'Dry run: nothing was written.';
   const files = [r.admin, r.permissions].filter((p): p is AdminPlan | PermissionsPlan => p !== undefined && p.changes).map((p) => p.file);
   const lines = [`Wrote ${[...files, ...changedOutputs.map((o) => o.output)].join(', ')}.`];
   const all = steps(r);
   const added = all.filter((s) => MINTING.has(s.action)).map((s) => q(s.name));
-  if (added.length > 0) lines.push(`Restart the server (or start it) to load the new token${added.length === 1 ? '' : 's'}: ${added.slice(0, 5).join(', ')}${added.length > 5 ? `, and ${added.length - 5} more` : ''}.`);
+  if (added.length > 0)
+    lines.push(
+      `Restart the server (or start it) to load the new token${added.length === 1 ? '' : 's'}: ${added.slice(0, 5).join(', ')}${added.length > 5 ? `, and ${added.length - 5} more` : ''}.`,
+    );
   if (all.some((s) => s.action === 'remove')) lines.push('A server that loaded a removed token keeps it until it is deleted online (the commands are above).');
-  if (!r.changes) lines.push(left === undefined ? 'The token files already match the spec and were not written.' : `The token files were not written, and do not match the spec: ${left}.`);
+  if (!r.changes)
+    lines.push(
+      left === undefined
+        ? 'The token files already match the spec and were not written.'
+        : `The token files were not written, and do not match the spec: ${left}.`,
+    );
   return lines.join('\n');
 }
 
@@ -110,7 +128,18 @@ export function renderPlanText(r: ApplyResult, outputs: readonly OutputLine[], d
   const verb = dryRun ? 'would change' : 'changed';
   const blocks: string[] = [];
   if (r.admin) blocks.push(fileBlock('admin token file', r.admin.file, r.admin.exists, [r.admin.step], [], r.admin.changes, verb));
-  if (r.permissions) blocks.push(fileBlock('permission tokens file', r.permissions.file, r.permissions.exists, r.permissions.steps, r.permissions.databasesAdded, r.permissions.changes, verb));
+  if (r.permissions)
+    blocks.push(
+      fileBlock(
+        'permission tokens file',
+        r.permissions.file,
+        r.permissions.exists,
+        r.permissions.steps,
+        r.permissions.databasesAdded,
+        r.permissions.changes,
+        verb,
+      ),
+    );
   if (outputs.length > 0) blocks.push(['outputs:', ...outputs.map((o) => outputLine(o, dryRun))].join('\n'));
   return `${blocks.join('\n')}\n${summary(r, outputs, dryRun)}\n`;
 }

@@ -14,7 +14,13 @@ const USAGE = 'prune --file tokens.json';
 
 function render(r: PruneResult, json: boolean, now: number): string {
   if (json) {
-    return jsonObject({ file: r.file, dry_run: r.dryRun, removed: r.removed.map((t) => ({ name: t.name, expiry_millis: t.expiry })), kept: r.kept, written: r.written });
+    return jsonObject({
+      file: r.file,
+      dry_run: r.dryRun,
+      removed: r.removed.map((t) => ({ name: t.name, expiry_millis: t.expiry })),
+      kept: r.kept,
+      written: r.written,
+    });
   }
   if (r.removed.length === 0) return `No expired tokens in ${escapeText(r.file)}; ${r.kept} kept.\n`;
   const verb = r.dryRun ? 'Would remove' : 'Removed';
@@ -30,7 +36,8 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
   writeNotices(env, file, result);
   if (!result.dryRun) {
     // An expired token no longer authenticates, but a server that loaded it still lists it.
-    for (const t of result.removed) env.io.stderr(`notice: a server that already loaded ${JSON.stringify(t.name)} still lists it; remove it there with: ${onlineDelete(t.name)}\n`);
+    for (const t of result.removed)
+      env.io.stderr(`notice: a server that already loaded ${JSON.stringify(t.name)} still lists it; remove it there with: ${onlineDelete(t.name)}\n`);
   }
   await emitAs(env, !isJson(args), render(result, isJson(args), now), result.dryRun ? `${file} was read` : `${file} was updated`);
 }

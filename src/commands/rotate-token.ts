@@ -28,9 +28,13 @@ function optionsOf(args: ParsedArgs): { opts: RotateOptions; spelling: Spelling 
   const inPlace = given(args, 'in-place');
   if (newName === '') throw new UsageError('--new-name is empty; give the successor a name, or leave it out for the next free NAME-2, NAME-3, ...');
   if (inPlace && newName !== undefined) throw new UsageError('--in-place keeps the name, so it cannot be combined with --new-name; give one of them.');
-  if (newName === name) throw new UsageError(`--new-name ${JSON.stringify(newName)} is the token's own name; a successor needs another name (or use --in-place).`);
+  if (newName === name)
+    throw new UsageError(`--new-name ${JSON.stringify(newName)} is the token's own name; a successor needs another name (or use --in-place).`);
   const expiry = expiryFlags(args);
-  return { opts: { file, name, newName, expiry: expiry?.spec, inPlace, lockTimeoutMs: lockTimeoutOf(args) }, spelling: { ...(expiry && { expiry: expiry.from }) } };
+  return {
+    opts: { file, name, newName, expiry: expiry?.spec, inPlace, lockTimeoutMs: lockTimeoutOf(args) },
+    spelling: { ...(expiry && { expiry: expiry.from }) },
+  };
 }
 
 /** The action's refusals, worded with this command's flags. */
@@ -75,7 +79,9 @@ function render(r: RotateResult, json: boolean, now: number): string {
     lines.push(`Expires: ${expiryLine(r.expiry, now)}`);
     lines.push(`Print it with: ${BIN} get token --file ${shellWord(r.file)} --token-name ${shellWord(r.name)}`);
   } else {
-    lines.push(`Added ${JSON.stringify(r.name)} to ${escapeText(r.file)}, the successor of ${JSON.stringify(r.oldName)} (hash ${tokenHash(r.token)}), with the same permissions; ${JSON.stringify(r.oldName)} is kept.`);
+    lines.push(
+      `Added ${JSON.stringify(r.name)} to ${escapeText(r.file)}, the successor of ${JSON.stringify(r.oldName)} (hash ${tokenHash(r.token)}), with the same permissions; ${JSON.stringify(r.oldName)} is kept.`,
+    );
     lines.push(`Expires: ${expiryLine(r.expiry, now)}`);
     lines.push('Next steps:');
     steps(r).forEach((s, i) => lines.push(`  ${i + 1}. ${s}`));
@@ -94,7 +100,9 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
   }
   writeNotices(env, opts.file, result);
   if (result.inPlace) {
-    env.io.stderr(`warning: a server that already loaded ${JSON.stringify(result.name)} keeps the old string: it skips a name it already has. In-place rotation is for a file no server has started with.\n`);
+    env.io.stderr(
+      `warning: a server that already loaded ${JSON.stringify(result.name)} keeps the old string: it skips a name it already has. In-place rotation is for a file no server has started with.\n`,
+    );
     if (result.kind === 'admin') env.io.stderr(`notice: to rotate the admin token of a running server, do it online instead: ${REGENERATE}\n`);
   }
   await emitAs(env, !isJson(args), render(result, isJson(args), now), `${opts.file} was updated`);

@@ -26,7 +26,12 @@ const command: CommandModule = {
   positionals: [FILE_POSITIONAL],
   flags: {
     file: FILE,
-    format: { type: 'string', choices: SHOW_FORMATS, defaultDescription: 'pretty', describe: 'pretty (a table), json (one object), jsonl (one row per line) or csv' },
+    format: {
+      type: 'string',
+      choices: SHOW_FORMATS,
+      defaultDescription: 'pretty',
+      describe: 'pretty (a table), json (one object), jsonl (one row per line) or csv',
+    },
     'lock-timeout': { ...LOCK_TIMEOUT, describe: 'Accepted; reading needs no lock (writers replace the file whole)' },
   },
   examples: [

@@ -15,9 +15,11 @@ const SERVE_FLAG: Record<FileKind, string> = { admin: '--admin-token-file', perm
 
 function filesOf(args: ParsedArgs): readonly string[] {
   const files = words(args, 'files');
-  if (files.length === 0) throw new UsageError('validate needs the FILE to check, as in: influxdb3-offline-tokens validate tokens.json (or - for standard input).');
+  if (files.length === 0)
+    throw new UsageError('validate needs the FILE to check, as in: influxdb3-offline-tokens validate tokens.json (or - for standard input).');
   // A pasted token taken for a file name would be echoed back on stdout, where nothing is redacted.
-  if (files.some((f) => /^apiv3_[A-Za-z0-9_-]+$/.test(f))) throw new UsageError('validate was given a token string where a FILE is expected; give the path of the file that holds it.');
+  if (files.some((f) => /^apiv3_[A-Za-z0-9_-]+$/.test(f)))
+    throw new UsageError('validate was given a token string where a FILE is expected; give the path of the file that holds it.');
   if (files.filter((f) => f === STDIN).length > 1) throw new UsageError('validate was given - (standard input) more than once; give it once.');
   return files;
 }
@@ -102,9 +104,18 @@ const command: CommandModule = {
   describe: 'Tell whether `influxdb3 serve` would load token files, and report every problem',
   positionals: [{ name: 'files', describe: 'Admin token files or permission tokens files; - reads standard input', variadic: true }],
   flags: {
-    kind: { type: 'string', choices: ['admin', 'permission'], describe: 'Check as the file given to --admin-token-file (admin) or --permission-tokens-file (permission)' },
+    kind: {
+      type: 'string',
+      choices: ['admin', 'permission'],
+      describe: 'Check as the file given to --admin-token-file (admin) or --permission-tokens-file (permission)',
+    },
     strict: { type: 'boolean', describe: 'Fail (exit 1) on warnings too' },
-    format: { type: 'string', choices: ['text', 'json'], defaultDescription: 'text', describe: 'Report as text (stderr, OK lines on stdout) or JSON (one object per file and line, on stdout)' },
+    format: {
+      type: 'string',
+      choices: ['text', 'json'],
+      defaultDescription: 'text',
+      describe: 'Report as text (stderr, OK lines on stdout) or JSON (one object per file and line, on stdout)',
+    },
   },
   examples: [
     ['validate tokens.json', 'would the server load it?'],

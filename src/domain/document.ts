@@ -19,7 +19,11 @@ import type { FileKind } from './token-file';
 const ENTRY_ORDER = ['token', 'name', 'expiry_millis', 'permissions'] as const;
 const ADMIN_ORDER = ['token', 'name', 'expiry_millis'] as const;
 const PERMISSION_ORDER = ['create_databases', 'tokens'] as const;
-const KNOWN: Record<FileKind | 'entry', ReadonlySet<string>> = { admin: new Set(ADMIN_ORDER), permission: new Set(PERMISSION_ORDER), entry: new Set(ENTRY_ORDER) };
+const KNOWN: Record<FileKind | 'entry', ReadonlySet<string>> = {
+  admin: new Set(ADMIN_ORDER),
+  permission: new Set(PERMISSION_ORDER),
+  entry: new Set(ENTRY_ORDER),
+};
 
 /** The entry separator of a canonical tokens array. */
 const ENTRY_SEPARATOR = ',\n    ';
@@ -125,7 +129,12 @@ export function adminOf(doc: AdminDocument): AdminValues {
  * changes in its place; a new one goes right after the last present key that comes before
  * it in `order` (the server's field order), or first.
  */
-function setMember<M extends { rawKey: string; key: string; value: unknown }>(list: readonly M[], key: string, value: M['value'] | undefined, order: readonly string[]): M[] {
+function setMember<M extends { rawKey: string; key: string; value: unknown }>(
+  list: readonly M[],
+  key: string,
+  value: M['value'] | undefined,
+  order: readonly string[],
+): M[] {
   const out = [...list];
   const at = out.map((m) => m.key).lastIndexOf(key);
   if (value === undefined) {
@@ -210,7 +219,8 @@ export function replaceEntry(doc: PermissionDocument, name: string, change: Entr
   const entries = [...tokensOf(doc).entries];
   let list = entryMembers(doc.base, entries[index]!);
   list = setMember(list, 'token', JSON.stringify(change.token), ENTRY_ORDER);
-  if ('expiry' in change) list = setMember(list, 'expiry_millis', change.expiry === null || change.expiry === undefined ? undefined : String(change.expiry), ENTRY_ORDER);
+  if ('expiry' in change)
+    list = setMember(list, 'expiry_millis', change.expiry === null || change.expiry === undefined ? undefined : String(change.expiry), ENTRY_ORDER);
   entries[index] = list;
   return withTokens(doc, entries, doc.names);
 }
@@ -239,7 +249,14 @@ export function addDatabases(doc: PermissionDocument, databases: readonly string
   if (added.length === 0) return { doc, added };
   const existing = memberValue(doc, 'create_databases');
   // `null` loads as absent (serde's Option); the list replaces it.
-  const text = typeof existing === 'string' && existing !== 'null' ? appendToArray(existing, added.map((d) => JSON.stringify(d)), 1) : layoutStrings(added, 1);
+  const text =
+    typeof existing === 'string' && existing !== 'null'
+      ? appendToArray(
+          existing,
+          added.map((d) => JSON.stringify(d)),
+          1,
+        )
+      : layoutStrings(added, 1);
   const all = [...current, ...added];
   return { doc: { ...doc, members: setMember(doc.members, 'create_databases', text, PERMISSION_ORDER), databases: all }, added };
 }

@@ -72,11 +72,25 @@ const inSeconds = (secs: bigint): UnitSpec => ({ intScale: secs, intInNanos: fal
 
 // Case-sensitive on purpose: `M` is months and `m` minutes, and the crate has no `H`/`D`.
 const UNITS: ReadonlyMap<string, UnitSpec> = new Map<string, UnitSpec>([
-  ['nanos', NANOSECOND], ['nsec', NANOSECOND], ['ns', NANOSECOND],
-  ['usec', MICROSECOND], ['us', MICROSECOND], ['\u00b5s', MICROSECOND],
-  ['millis', MILLISECOND], ['msec', MILLISECOND], ['ms', MILLISECOND],
-  ['seconds', SECOND], ['second', SECOND], ['secs', SECOND], ['sec', SECOND], ['s', SECOND],
-  ['minutes', MINUTE], ['minute', MINUTE], ['min', MINUTE], ['mins', MINUTE], ['m', MINUTE],
+  ['nanos', NANOSECOND],
+  ['nsec', NANOSECOND],
+  ['ns', NANOSECOND],
+  ['usec', MICROSECOND],
+  ['us', MICROSECOND],
+  ['\u00b5s', MICROSECOND],
+  ['millis', MILLISECOND],
+  ['msec', MILLISECOND],
+  ['ms', MILLISECOND],
+  ['seconds', SECOND],
+  ['second', SECOND],
+  ['secs', SECOND],
+  ['sec', SECOND],
+  ['s', SECOND],
+  ['minutes', MINUTE],
+  ['minute', MINUTE],
+  ['min', MINUTE],
+  ['mins', MINUTE],
+  ['m', MINUTE],
   ...['hours', 'hour', 'hr', 'hrs', 'h'].map((u): [string, UnitSpec] => [u, inSeconds(3_600n)]),
   ...['days', 'day', 'd'].map((u): [string, UnitSpec] => [u, inSeconds(86_400n)]),
   ...['weeks', 'week', 'wk', 'wks', 'w'].map((u): [string, UnitSpec] => [u, inSeconds(604_800n)]),
@@ -293,8 +307,7 @@ class Parser {
 }
 
 const DEFAULT_HINT = 'Write a number and a unit, for example 7d, 12h or 1y.';
-const OVERFLOW_HINT =
-  'Use a smaller value; a fraction must come out to whole nanoseconds (whole seconds for h, d, w, M and y).';
+const OVERFLOW_HINT = 'Use a smaller value; a fraction must come out to whole nanoseconds (whole seconds for h, d, w, M and y).';
 
 function describe(reason: Reason): { text: string; hint: string } {
   switch (reason.kind) {

@@ -25,7 +25,9 @@ export function expiryMillis(spec: ExpirySpec, nowMs: number): number {
   }
   const millis = BigInt(nowMs) + secs * 1000n;
   if (millis > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw refuse(` ${JSON.stringify(spec.text)} puts the expiry beyond ${Number.MAX_SAFE_INTEGER} ms since 1970, which cannot be written exactly; give a shorter duration, or no expiry for a token that does not expire.`);
+    throw refuse(
+      ` ${JSON.stringify(spec.text)} puts the expiry beyond ${Number.MAX_SAFE_INTEGER} ms since 1970, which cannot be written exactly; give a shorter duration, or no expiry for a token that does not expire.`,
+    );
   }
   return Number(millis);
 }
@@ -49,8 +51,7 @@ export function parseInstant(text: string, label: string): number {
   const day = Number(d);
   // Date.UTC reads years 0-99 as 1900-1999; 400 Gregorian years later the calendar is
   // the same, so compute there and step back.
-  const utc = (mo0: number, dd: number, hh = 0, mm = 0, ss = 0, ms = 0): number =>
-    Date.UTC(year + 400, mo0, dd, hh, mm, ss, ms) - GREGORIAN_CYCLE_MS;
+  const utc = (mo0: number, dd: number, hh = 0, mm = 0, ss = 0, ms = 0): number => Date.UTC(year + 400, mo0, dd, hh, mm, ss, ms) - GREGORIAN_CYCLE_MS;
   const daysInMonth = new Date(utc(month, 0)).getUTCDate();
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth) throw bad('no such date');
   if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 60) throw bad('no such time of day');

@@ -37,7 +37,11 @@ function describe(e: AjvError): Problem {
       return { pointer: `${e.instancePath}/${escapePointerToken(field)}`, keyword: e.keyword, message: `the required field "${field}" is missing` };
     }
     case 'type':
-      return { pointer: e.instancePath, keyword: e.keyword, message: `must be ${/^[aeiou]/.test(String(e.params.type)) ? 'an' : 'a'} ${String(e.params.type)}` };
+      return {
+        pointer: e.instancePath,
+        keyword: e.keyword,
+        message: `must be ${/^[aeiou]/.test(String(e.params.type)) ? 'an' : 'a'} ${String(e.params.type)}`,
+      };
     case 'pattern':
       if (e.params.pattern === '^apiv3_') return { pointer: e.instancePath, keyword: e.keyword, message: 'the token must begin with apiv3_' };
       return { pointer: e.instancePath, keyword: e.keyword, message: `does not match the pattern ${String(e.params.pattern)}` };

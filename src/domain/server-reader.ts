@@ -271,12 +271,18 @@ class Pass {
     this.i = numberEnd(this.text, start);
     const digits = this.text.slice(start, this.i);
     if (!isIntegerLiteral(digits)) {
-      this.errors.push({ pointer, message: 'must be an integer written without a fraction or exponent: the server reads 1.0, 1e12 or -0 as a float and refuses it' });
+      this.errors.push({
+        pointer,
+        message: 'must be an integer written without a fraction or exponent: the server reads 1.0, 1e12 or -0 as a float and refuses it',
+      });
       return undefined;
     }
     const v = BigInt(digits);
     if (v < I64_MIN || v > I64_MAX) {
-      this.errors.push({ pointer, message: 'is outside the range of a signed 64-bit integer (-9223372036854775808 to 9223372036854775807), which the server refuses' });
+      this.errors.push({
+        pointer,
+        message: 'is outside the range of a signed 64-bit integer (-9223372036854775808 to 9223372036854775807), which the server refuses',
+      });
       return undefined;
     }
     return v;
@@ -461,7 +467,10 @@ class Pass {
       this.ws();
     }
     if (count < s.fields.length) {
-      this.errors.push({ pointer, message: `this array has ${count} item${count === 1 ? '' : 's'}; read as ${s.rust} it needs exactly ${s.fields.length} (${names})` });
+      this.errors.push({
+        pointer,
+        message: `this array has ${count} item${count === 1 ? '' : 's'}; read as ${s.rust} it needs exactly ${s.fields.length} (${names})`,
+      });
       this.i++; // the "]" that ended it early
       return undefined;
     }
@@ -506,7 +515,11 @@ export function readTokenFile(text: string, kind: ServerKind, opts: ReadOptions 
   let admin: Partial<AdminValues> | undefined;
   if (kind === 'admin') {
     const e = entryValues(v);
-    admin = { ...(e.token !== undefined && { token: e.token }), ...(e.name !== undefined && { name: e.name }), ...(e.expiry !== undefined && { expiry: e.expiry }) };
+    admin = {
+      ...(e.token !== undefined && { token: e.token }),
+      ...(e.name !== undefined && { name: e.name }),
+      ...(e.expiry !== undefined && { expiry: e.expiry }),
+    };
   }
   return {
     kind,

@@ -85,7 +85,10 @@ function desiredExpiry(raw: RawExpiry, pointer: string, now: number, problems: P
     try {
       const d = duration(raw.expiry, memo);
       if (d.secs === 0n) {
-        problems.push({ pointer: `${pointer}/expiry`, message: `${JSON.stringify(raw.expiry)} is shorter than one second, so the token would be born expired; give at least 1s` });
+        problems.push({
+          pointer: `${pointer}/expiry`,
+          message: `${JSON.stringify(raw.expiry)} is shorter than one second, so the token would be born expired; give at least 1s`,
+        });
       }
       return { kind: 'duration', text: raw.expiry, secs: d.secs };
     } catch (e) {
@@ -153,7 +156,14 @@ function renewSpan(text: string, pointer: string, problems: Problem[], memo: Mem
  * spec's lifetime from now, so it needs a relative expiry, and a window as long as that
  * lifetime would renew on every run.
  */
-function renewBefore(t: RawToken, expiry: DesiredExpiry, pointer: string, shared: { ms: bigint | undefined; text: string } | undefined, problems: Problem[], memo: Memo): number | undefined {
+function renewBefore(
+  t: RawToken,
+  expiry: DesiredExpiry,
+  pointer: string,
+  shared: { ms: bigint | undefined; text: string } | undefined,
+  problems: Problem[],
+  memo: Memo,
+): number | undefined {
   const own = t.renew_before;
   const where = own !== undefined ? `${pointer}/renew_before` : '/permissions/renew_before';
   const ms = own !== undefined ? renewSpan(own, where, problems, memo) : shared?.ms;
@@ -167,7 +177,10 @@ function renewBefore(t: RawToken, expiry: DesiredExpiry, pointer: string, shared
   }
   if (ms >= expiry.secs * 1000n) {
     const text = own ?? shared!.text;
-    problems.push({ pointer: where, message: `renew_before ${JSON.stringify(text)} is not shorter than the expiry ${JSON.stringify(expiry.text)} of ${JSON.stringify(t.name)}, so every run would renew it; give a shorter span` });
+    problems.push({
+      pointer: where,
+      message: `renew_before ${JSON.stringify(text)} is not shorter than the expiry ${JSON.stringify(expiry.text)} of ${JSON.stringify(t.name)}, so every run would renew it; give a shorter span`,
+    });
     return undefined;
   }
   return Number(ms);
@@ -187,7 +200,8 @@ export function desiredState(spec: unknown, now: number): SpecResult {
   let permissions: DesiredPermissions | undefined;
   if (raw.permissions) {
     const p = raw.permissions;
-    if (admin && p.file === admin.file) problems.push({ pointer: '/permissions/file', message: `${JSON.stringify(p.file)} is also the admin token file; the two kinds need two files` });
+    if (admin && p.file === admin.file)
+      problems.push({ pointer: '/permissions/file', message: `${JSON.stringify(p.file)} is also the admin token file; the two kinds need two files` });
     const createDatabases: string[] = [];
     (p.create_databases ?? []).forEach((db, i) => {
       const why = databaseNameProblem(db);
@@ -195,15 +209,26 @@ export function desiredState(spec: unknown, now: number): SpecResult {
       else if (!createDatabases.includes(db)) createDatabases.push(db);
     });
     const seen = new Map<string, string>();
-    const shared = p.renew_before === undefined ? undefined : { ms: renewSpan(p.renew_before, '/permissions/renew_before', problems, memo), text: p.renew_before };
+    const shared =
+      p.renew_before === undefined ? undefined : { ms: renewSpan(p.renew_before, '/permissions/renew_before', problems, memo), text: p.renew_before };
     const tokens = (p.tokens ?? []).map((t, i): DesiredToken => {
       const pointer = `/permissions/tokens/${i}`;
       const first = seen.get(t.name);
-      if (first !== undefined) problems.push({ pointer: `${pointer}/name`, message: `the name ${JSON.stringify(t.name)} is given twice (first at ${first}); names are unique within a file` });
+      if (first !== undefined)
+        problems.push({
+          pointer: `${pointer}/name`,
+          message: `the name ${JSON.stringify(t.name)} is given twice (first at ${first}); names are unique within a file`,
+        });
       else seen.set(t.name, `${pointer}/name`);
       const expiry = desiredExpiry(t, pointer, now, problems, memo);
       const renewBeforeMs = renewBefore(t, expiry, pointer, shared, problems, memo);
-      return { name: t.name, permissions: normalisedPermissions(t.permissions, `${pointer}/permissions`, problems, memo), expiry, ...(renewBeforeMs !== undefined && { renewBeforeMs }), pointer };
+      return {
+        name: t.name,
+        permissions: normalisedPermissions(t.permissions, `${pointer}/permissions`, problems, memo),
+        expiry,
+        ...(renewBeforeMs !== undefined && { renewBeforeMs }),
+        pointer,
+      };
     });
     permissions = { file: p.file, createDatabases, tokens };
   }
@@ -233,15 +258,36 @@ export type Difference =
 /** `of`: the spec's name, on an entry that is a later generation of it (`grafana-2` of `grafana`). */
 export type TokenStep =
   /** `recreated`: the file exists but holds no generation of the name (new in the spec, or pruned or deleted there). */
-  | { readonly action: 'create'; readonly name: string; readonly permissions: readonly string[]; readonly expiryMillis: ExpiryMillis; readonly recreated?: true }
+  | {
+      readonly action: 'create';
+      readonly name: string;
+      readonly permissions: readonly string[];
+      readonly expiryMillis: ExpiryMillis;
+      readonly recreated?: true;
+    }
   /** The current generation, as the spec wants it; `expired` when it is past its expiry and nothing renews it. */
   | { readonly action: 'keep'; readonly name: string; readonly of?: string; readonly expired?: true }
   /** Kept as it is: a server that has the name would not apply the change anyway. */
   | { readonly action: 'drift'; readonly name: string; readonly of?: string; readonly differences: readonly Difference[]; readonly expired?: true }
   /** --replace-drifted: a new string under the same name, in the same place. */
-  | { readonly action: 'replace'; readonly name: string; readonly of?: string; readonly permissions: readonly string[]; readonly expiryMillis: ExpiryMillis; readonly differences: readonly Difference[] }
+  | {
+      readonly action: 'replace';
+      readonly name: string;
+      readonly of?: string;
+      readonly permissions: readonly string[];
+      readonly expiryMillis: ExpiryMillis;
+      readonly differences: readonly Difference[];
+    }
   /** renew_before: the next generation, because `previous` (the current one) expires within the window. */
-  | { readonly action: 'renew'; readonly name: string; readonly of: string; readonly previous: string; readonly previousExpiryMillis: bigint; readonly permissions: readonly string[]; readonly expiryMillis: ExpiryMillis }
+  | {
+      readonly action: 'renew';
+      readonly name: string;
+      readonly of: string;
+      readonly previous: string;
+      readonly previousExpiryMillis: bigint;
+      readonly permissions: readonly string[];
+      readonly expiryMillis: ExpiryMillis;
+    }
   /** An older generation, kept for the clients that still use it; outputs no longer hand it out. */
   | { readonly action: 'retire'; readonly name: string; readonly of: string; readonly expiryMillis: ExpiryMillis; readonly expired?: true }
   /** --prune: in the file and not in the spec, or an expired older generation. */
@@ -282,7 +328,10 @@ function resolveExpiry(e: DesiredExpiry, now: number): ParseResult<ExpiryMillis>
   if (e.kind === 'instant') return { ok: true, value: BigInt(e.millis) };
   const millis = BigInt(now) + e.secs * 1000n;
   if (millis > BigInt(Number.MAX_SAFE_INTEGER)) {
-    return { ok: false, reason: `${JSON.stringify(e.text)} puts the expiry beyond ${Number.MAX_SAFE_INTEGER} ms since 1970, which cannot be written exactly; give a shorter duration` };
+    return {
+      ok: false,
+      reason: `${JSON.stringify(e.text)} puts the expiry beyond ${Number.MAX_SAFE_INTEGER} ms since 1970, which cannot be written exactly; give a shorter duration`,
+    };
   }
   return { ok: true, value: millis };
 }
@@ -342,7 +391,10 @@ function declaredStep(name: string, of: string | undefined, want: Want, have: He
     return { ok: true, value: have ? { action: 'replace', ...base, ...generation, differences: diffs } : { action: 'create', ...base } };
   }
   const expired = expiredAt(expiryOf(have), opts.now) ? { expired: true as const } : {};
-  return { ok: true, value: diffs.length > 0 ? { action: 'drift', name, ...generation, differences: diffs, ...expired } : { action: 'keep', name, ...generation, ...expired } };
+  return {
+    ok: true,
+    value: diffs.length > 0 ? { action: 'drift', name, ...generation, differences: diffs, ...expired } : { action: 'keep', name, ...generation, ...expired },
+  };
 }
 
 /** An older generation: kept while it works (clients may still use it), removed by --prune once expired. */
@@ -358,7 +410,14 @@ export type PlanResult<T> = { ok: true; value: T } | { ok: false; problems: Prob
 const expiryPointer = (pointer: string, e: DesiredExpiry): string => `${pointer}/${e.kind === 'duration' ? 'expiry' : 'expires_at'}`;
 
 /** The steps of one declared token over its generations in the file. */
-function tokenSteps(t: DesiredToken, generations: ReadonlyArray<{ n: bigint; entry: ExistingToken }>, highest: () => ReadonlyMap<string, bigint>, existing: boolean, opts: PlanOptions, memo: SetMemo): ParseResult<TokenStep[]> {
+function tokenSteps(
+  t: DesiredToken,
+  generations: ReadonlyArray<{ n: bigint; entry: ExistingToken }>,
+  highest: () => ReadonlyMap<string, bigint>,
+  existing: boolean,
+  opts: PlanOptions,
+  memo: SetMemo,
+): ParseResult<TokenStep[]> {
   const current = generations[generations.length - 1];
   if (!current) {
     const r = declaredStep(t.name, undefined, t, undefined, [], opts);
@@ -373,7 +432,15 @@ function tokenSteps(t: DesiredToken, generations: ReadonlyArray<{ n: bigint; ent
     if (!ms.ok) return ms;
     steps.push(olderStep(current.entry.name, t.name, current.entry, opts));
     const name = generationName(t.name, (highest().get(t.name) ?? 1n) + 1n);
-    steps.push({ action: 'renew', name, of: t.name, previous: current.entry.name, previousExpiryMillis: currentExpiry, permissions: t.permissions, expiryMillis: ms.value });
+    steps.push({
+      action: 'renew',
+      name,
+      of: t.name,
+      previous: current.entry.name,
+      previousExpiryMillis: currentExpiry,
+      permissions: t.permissions,
+      expiryMillis: ms.value,
+    });
     return { ok: true, value: steps };
   }
   const r = declaredStep(current.entry.name, of, t, current.entry, differences(t, current.entry, memo), opts);

@@ -10,10 +10,7 @@ import { DB_ACTIONS, type DbAction, type ParseResult, formatPermission, parsePer
 import { tokenWeakness } from './token';
 
 /** Where a user-supplied token string comes from; never argv, which `ps` shows. */
-export type ValueSource =
-  | { readonly from: 'env'; readonly variable: string }
-  | { readonly from: 'file'; readonly path: string }
-  | { readonly from: 'stdin' };
+export type ValueSource = { readonly from: 'env'; readonly variable: string } | { readonly from: 'file'; readonly path: string } | { readonly from: 'stdin' };
 
 interface RequestCommon {
   readonly name: string;
@@ -101,7 +98,8 @@ export function parseValueSource(text: string): ParseResult<ValueSource> {
   const scheme = colon === -1 ? '' : text.slice(0, colon);
   const rest = text.slice(colon + 1);
   if (scheme === 'env') {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(rest)) return fail(`env:${rest} does not name an environment variable (letters, digits and _, not starting with a digit)`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(rest))
+      return fail(`env:${rest} does not name an environment variable (letters, digits and _, not starting with a digit)`);
     return { ok: true, value: { from: 'env', variable: rest } };
   }
   if (scheme === 'file') {
@@ -109,7 +107,9 @@ export function parseValueSource(text: string): ParseResult<ValueSource> {
     return { ok: true, value: { from: 'file', path: rest } };
   }
   // Never echo the text: a user who pasted the token itself here must not see it logged.
-  return fail(`it is not env:VAR, file:PATH or stdin${text.startsWith('apiv3_') ? ' (a token string is never taken from the command line, where ps shows it)' : ''}`);
+  return fail(
+    `it is not env:VAR, file:PATH or stdin${text.startsWith('apiv3_') ? ' (a token string is never taken from the command line, where ps shows it)' : ''}`,
+  );
 }
 
 /** Where a ValueSource points, in words that never include the value. */

@@ -81,7 +81,11 @@ function checkPermissionFile(read: ServerRead, now: number, schema: Problem[], e
       if (name === undefined) return;
       const at = first.get(name);
       if (at === undefined) first.set(name, i);
-      else errors.push({ pointer: `/tokens/${i}/name`, message: `the token name ${JSON.stringify(name)} is also used at /tokens/${at}/name; names must be unique` });
+      else
+        errors.push({
+          pointer: `/tokens/${i}/name`,
+          message: `the token name ${JSON.stringify(name)} is also used at /tokens/${at}/name; names must be unique`,
+        });
     });
   }
   const secrets = new Map<string, number>();
@@ -116,7 +120,10 @@ function checkPermissionFile(read: ServerRead, now: number, schema: Problem[], e
       }
       const refused = permissionFileProblem(parsed.value);
       if (refused) {
-        errors.push({ pointer, message: `the permission ${JSON.stringify(perm)} is refused by the server: ${refused}; full access belongs in an admin token file` });
+        errors.push({
+          pointer,
+          message: `the permission ${JSON.stringify(perm)} is refused by the server: ${refused}; full access belongs in an admin token file`,
+        });
         continue;
       }
       if (!warnings) continue;
@@ -127,7 +134,8 @@ function checkPermissionFile(read: ServerRead, now: number, schema: Problem[], e
         });
       }
       for (const db of databasesOf(parsed.value)) {
-        if (!declared.has(db)) warnings.push({ pointer, message: `the database ${JSON.stringify(db)} is not in create_databases; the token only works once it exists` });
+        if (!declared.has(db))
+          warnings.push({ pointer, message: `the database ${JSON.stringify(db)} is not in create_databases; the token only works once it exists` });
       }
     }
   }
@@ -186,7 +194,10 @@ export function neitherKind(text: string, readAs: (kind: ServerKind) => ServerRe
     const why = first ? `; read as ${KIND_LABEL[kind]} it fails at ${first.pointer || '/'}: ${first.message}` : '';
     return { pointer: '', message: `the document is an array, which the server reads only as the fields of its struct in order (${ARRAY_FORMS[kind]})${why}` };
   }
-  return { pointer: '', message: 'this is neither a permission tokens file (an object with "tokens") nor an admin token file (an object with "token" and "name")' };
+  return {
+    pointer: '',
+    message: 'this is neither a permission tokens file (an object with "tokens") nor an admin token file (an object with "token" and "name")',
+  };
 }
 
 export type { ServerKind };

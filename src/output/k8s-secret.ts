@@ -34,7 +34,16 @@ function goParsesAsInteger(s: string): boolean {
   const m = GO_INT.exec(s);
   if (!m) return false;
   const [, sign, hex, oct, bin, leadingZeroOct, dec] = m;
-  const digits = hex !== undefined ? `0x${hex}` : oct !== undefined ? `0o${oct}` : bin !== undefined ? `0b${bin}` : leadingZeroOct !== undefined ? `0o${leadingZeroOct || '0'}` : dec!;
+  const digits =
+    hex !== undefined
+      ? `0x${hex}`
+      : oct !== undefined
+        ? `0o${oct}`
+        : bin !== undefined
+          ? `0b${bin}`
+          : leadingZeroOct !== undefined
+            ? `0o${leadingZeroOct || '0'}`
+            : dec!;
   const v = BigInt(digits);
   if (sign === '-') return v <= INT64_MAX + 1n;
   return v <= (sign === '+' ? INT64_MAX : UINT64_MAX);

@@ -64,7 +64,15 @@ const RENDER: Record<Exclude<ShowFormat, 'pretty'>, (rows: readonly TokenRow[], 
   csv: (rows) =>
     csv(
       ['name', 'hash', 'expiry_millis', 'expiry', 'expires', 'expired', 'permissions'],
-      rows.map((r) => [r.name, r.hash, r.expiry_millis === null ? '' : String(r.expiry_millis), r.expiry ?? '', r.expires, String(r.expired), r.permissions.join(' ')]),
+      rows.map((r) => [
+        r.name,
+        r.hash,
+        r.expiry_millis === null ? '' : String(r.expiry_millis),
+        r.expiry ?? '',
+        r.expires,
+        String(r.expired),
+        r.permissions.join(' '),
+      ]),
     ),
 };
 
@@ -74,7 +82,14 @@ export function renderTokenRows(rows: readonly TokenRow[], format: Exclude<ShowF
 
 /** What `show tokens` prints for these tokens. */
 export function renderTokens(tokens: readonly TokenView[], now: number, format: ShowFormat, file: string, kind: string): string {
-  return format === 'pretty' ? prettyTokens(tokens, now) : renderTokenRows(tokens.map((t) => tokenRow(t, now)), format, file, kind);
+  return format === 'pretty'
+    ? prettyTokens(tokens, now)
+    : renderTokenRows(
+        tokens.map((t) => tokenRow(t, now)),
+        format,
+        file,
+        kind,
+      );
 }
 
 /**

@@ -137,7 +137,10 @@ function inspectEntries(dir: string, req: DirectoryWrite, trust: Trust | undefin
     else if (st.isSymbolicLink() && seam.readlink(p) === `${DATA_LINK}/${name}`) links.add(name);
     else if (st.isSymbolicLink() && TEMP_LINK.test(name) && (!trust || trust.uids.includes(st.uid))) removeQuietly(p, seam);
     else if (wanted.has(name)) {
-      throw new FileError('ENOTFILE', `${p} is already there and is not a link of this tool's layout (NAME -> ${DATA_LINK}/NAME); move it away and export again.`);
+      throw new FileError(
+        'ENOTFILE',
+        `${p} is already there and is not a link of this tool's layout (NAME -> ${DATA_LINK}/NAME); move it away and export again.`,
+      );
     }
   }
   return { current: current !== undefined && TS_DIR.test(current) ? current : undefined, links, tsDirs };
@@ -174,7 +177,7 @@ function writeSet(tsDir: string, files: readonly DirectoryFile[], owner: Owner |
       seam.fchmod(fd, FILE_MODE);
       if (owner) seam.fchown(fd, owner.uid, owner.gid);
       const bytes = Buffer.from(f.text, 'utf8');
-      for (let off = 0; off < bytes.length; ) off += seam.write(fd, bytes, off);
+      for (let off = 0; off < bytes.length;) off += seam.write(fd, bytes, off);
       seam.fsync(fd);
     });
   }

@@ -101,14 +101,14 @@ function writeText(fd: number, text: Text, seam: FsSeam): void {
 }
 
 function writePiece(fd: number, text: string, scratch: Buffer, seam: FsSeam): void {
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     let end = Math.min(i + CHUNK_CHARS, text.length);
     // Never split a surrogate pair: each half alone would be written as U+FFFD.
     const last = text.charCodeAt(end - 1);
     if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
     const size = scratch.write(text.slice(i, end), 0, 'utf8');
     const chunk = scratch.subarray(0, size);
-    for (let off = 0; off < size; ) off += seam.write(fd, chunk, off);
+    for (let off = 0; off < size;) off += seam.write(fd, chunk, off);
     i = end;
   }
 }

@@ -7,7 +7,6 @@ import * as fs from 'node:fs';
 import { dirname, join } from 'node:path';
 import { HOLDER_FILE, writeHolder } from './holder';
 
-
 export type Release = () => Promise<void>;
 
 export interface LockOptions {
@@ -128,7 +127,7 @@ const DIR_MODE_LOCK = 0o700;
  */
 function makeDirectories(dir: string, mode: number): string | undefined {
   const missing: string[] = [];
-  for (let d = dir; ; ) {
+  for (let d = dir; ;) {
     try {
       if (fs.statSync(d).isDirectory()) break;
       throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), { code: 'ENOTDIR', syscall: 'mkdir', path: dir });

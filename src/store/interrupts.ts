@@ -17,7 +17,21 @@ const SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
  * remove held locks on the way out). A JavaScript listener waits for the thread, so once
  * the locked work is over, every listener added during it is removed again.
  */
-const WATCHED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGABRT', 'SIGALRM', 'SIGVTALRM', 'SIGXCPU', 'SIGXFSZ', 'SIGUSR2', 'SIGTRAP', 'SIGSYS', 'SIGIOT'];
+const WATCHED: readonly NodeJS.Signals[] = [
+  'SIGINT',
+  'SIGTERM',
+  'SIGHUP',
+  'SIGQUIT',
+  'SIGABRT',
+  'SIGALRM',
+  'SIGVTALRM',
+  'SIGXCPU',
+  'SIGXFSZ',
+  'SIGUSR2',
+  'SIGTRAP',
+  'SIGSYS',
+  'SIGIOT',
+];
 let before: Map<NodeJS.Signals, NodeJS.SignalsListener[]> | undefined;
 
 let busy = 0;

@@ -143,7 +143,10 @@ function inspectLock(lockfilePath: string, trust: Trust | undefined, seam: FsSea
   trustExisting(lockfilePath, st, 'lock', trust, seam);
   if (!st.isDirectory()) {
     const what = st.isSymbolicLink() ? 'a symbolic link' : 'not a directory';
-    throw new FileError('ENOTFILE', `The lock path ${lockfilePath} is ${what}, not a lock directory this tool made; remove it (no writer of this tool is running on it).`);
+    throw new FileError(
+      'ENOTFILE',
+      `The lock path ${lockfilePath} is ${what}, not a lock directory this tool made; remove it (no writer of this tool is running on it).`,
+    );
   }
 }
 

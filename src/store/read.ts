@@ -36,7 +36,10 @@ export function readSnapshot(target: string, path: string, seam: FsSeam): Snapsh
       const stat = seam.fstat(fd);
       refuseIfNotRegular(stat, path);
       if (stat.size > MAX_FILE_BYTES) {
-        throw new FileError('ETOOLARGE', `${path} is ${stat.size} bytes, larger than the ${MAX_FILE_BYTES} bytes a tokens file may have; it is not a tokens file this tool will rewrite.`);
+        throw new FileError(
+          'ETOOLARGE',
+          `${path} is ${stat.size} bytes, larger than the ${MAX_FILE_BYTES} bytes a tokens file may have; it is not a tokens file this tool will rewrite.`,
+        );
       }
       // The server parses bytes as UTF-8 and refuses invalid sequences; so do we.
       const text = decodeUtf8(seam.readAll(fd));

@@ -111,7 +111,10 @@ async function lockedUpdate<R>(req: UpdateRequest<R>, seam: FsSeam): Promise<Upd
         // past the stale time learns it here, from the lock directory and the file itself.
         assertLockHeld(lock, seam);
         if (!sameFile(before.stat, lstatIfExists(target, seam))) {
-          throw new LockError('ECOMPROMISED', `${req.path} was changed by another writer while this command held the lock; nothing was written. Run the command again.`);
+          throw new LockError(
+            'ECOMPROMISED',
+            `${req.path} was changed by another writer while this command held the lock; nothing was written. Run the command again.`,
+          );
         }
       },
     });

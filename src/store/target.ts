@@ -31,7 +31,10 @@ export function resolveTarget(path: string, seam: FsSeam = nodeFs, cwd: string =
       if (missing) {
         // The kernel needs the directory to exist to go up out of it: the server could not
         // open this path, and creating a directory only to leave it would be a surprise.
-        throw new FileError('ENOTFILE', `${path} goes up (..) out of ${current}, which does not exist, so the server could not open it; create ${current} first, or give the path without "..".`);
+        throw new FileError(
+          'ENOTFILE',
+          `${path} goes up (..) out of ${current}, which does not exist, so the server could not open it; create ${current} first, or give the path without "..".`,
+        );
       }
       const up = current.slice(0, current.lastIndexOf(sep));
       current = up === '' ? sep : up;

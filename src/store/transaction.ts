@@ -107,7 +107,17 @@ async function transaction<R>(req: TransactionRequest<R>): Promise<TransactionOu
 }
 
 /** Writes files[k..]: file k's temp, then (in its beforeRename) the rest, then file k's rename. */
-function writeNested(files: readonly number[], k: number, targets: string[], snaps: Snapshot[], locks: HeldLock[], texts: ReadonlyArray<Text | undefined>, req: TransactionRequest<unknown>, seam: FsSeam, trust: Trust | undefined): void {
+function writeNested(
+  files: readonly number[],
+  k: number,
+  targets: string[],
+  snaps: Snapshot[],
+  locks: HeldLock[],
+  texts: ReadonlyArray<Text | undefined>,
+  req: TransactionRequest<unknown>,
+  seam: FsSeam,
+  trust: Trust | undefined,
+): void {
   if (k === files.length) return;
   const i = files[k]!;
   const before = snaps[i]!;
@@ -125,7 +135,10 @@ function writeNested(files: readonly number[], k: number, targets: string[], sna
       beforeRename: () => {
         assertLockHeld(locks[i]!, seam);
         if (!sameFile(before.stat, lstatIfExists(targets[i]!, seam))) {
-          throw new LockError('ECOMPROMISED', `${req.paths[i]} was changed by another writer while this command held the lock; nothing was written. Run the command again.`);
+          throw new LockError(
+            'ECOMPROMISED',
+            `${req.paths[i]} was changed by another writer while this command held the lock; nothing was written. Run the command again.`,
+          );
         }
         writeNested(files, k + 1, targets, snaps, locks, texts, req, seam, trust);
         inner = true;

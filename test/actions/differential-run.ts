@@ -100,7 +100,10 @@ export function permissionSteps(before: OraclePermissionFile): Step[] {
     {
       label: 'create token (append)',
       words: ['create', 'token', '--permission', 'db:*:read', '--name', 'diff-new', '--output-file', 'FILE'],
-      expect: (b) => ({ ...(b as OraclePermissionFile), tokens: [...(b as OraclePermissionFile).tokens, { token: NEW, name: 'diff-new', expiry: null, permissions: ['db:*:read'] }] }),
+      expect: (b) => ({
+        ...(b as OraclePermissionFile),
+        tokens: [...(b as OraclePermissionFile).tokens, { token: NEW, name: 'diff-new', expiry: null, permissions: ['db:*:read'] }],
+      }),
     },
     {
       label: 'prune',
@@ -111,7 +114,10 @@ export function permissionSteps(before: OraclePermissionFile): Step[] {
       label: 'apply (one more token)',
       words: ['apply', '-f', 'DIR/spec.json'],
       extra: { 'spec.json': JSON.stringify({ permissions: { file: 'FILE', tokens: [{ name: 'diff-applied', permissions: ['system:health:read'] }] } }) },
-      expect: (b) => ({ ...(b as OraclePermissionFile), tokens: [...(b as OraclePermissionFile).tokens, { token: NEW, name: 'diff-applied', expiry: null, permissions: ['system:health:read'] }] }),
+      expect: (b) => ({
+        ...(b as OraclePermissionFile),
+        tokens: [...(b as OraclePermissionFile).tokens, { token: NEW, name: 'diff-applied', expiry: null, permissions: ['system:health:read'] }],
+      }),
     },
   ];
   if (first) {
@@ -126,7 +132,10 @@ export function permissionSteps(before: OraclePermissionFile): Step[] {
         label: 'rotate token (a successor)',
         words: ['rotate', 'token', '--file', 'FILE', '--token-name', first.name],
         // The successor keeps the old expiry digit for digit; an expired one is refused.
-        expect: (b) => (expired(first) ? 'unchanged' : { ...(b as OraclePermissionFile), tokens: [...(b as OraclePermissionFile).tokens, { ...first, token: NEW, name: free(first.name) }] }),
+        expect: (b) =>
+          expired(first)
+            ? 'unchanged'
+            : { ...(b as OraclePermissionFile), tokens: [...(b as OraclePermissionFile).tokens, { ...first, token: NEW, name: free(first.name) }] },
       },
       {
         label: 'rotate token --in-place',

@@ -74,10 +74,26 @@ describe('differential: every command against what serde_json reads', () => {
     const texts = fixture.cases.map((c) => c.text);
     assert.ok(fixture.cases.filter((c) => c.kind === 'admin').length >= 20);
     assert.ok(fixture.cases.filter((c) => c.kind === 'permission').length >= 50);
-    for (const needle of ['\r\n', '\t', '    "', '\\u', '9223372036854775807', '-9223372036854775808', '9007199254740993', '"expiry_millis": null', '"description"']) {
-      assert.ok(texts.some((t) => t.includes(needle)), `no generated file holds ${JSON.stringify(needle)}`);
+    for (const needle of [
+      '\r\n',
+      '\t',
+      '    "',
+      '\\u',
+      '9223372036854775807',
+      '-9223372036854775808',
+      '9007199254740993',
+      '"expiry_millis": null',
+      '"description"',
+    ]) {
+      assert.ok(
+        texts.some((t) => t.includes(needle)),
+        `no generated file holds ${JSON.stringify(needle)}`,
+      );
     }
-    assert.ok(texts.some((t) => !t.includes('\n')), 'a minified file');
+    assert.ok(
+      texts.some((t) => !t.includes('\n')),
+      'a minified file',
+    );
   });
 
   for (const [k, c] of fixture.cases.entries()) {
@@ -99,7 +115,11 @@ describe('differential: every command against what serde_json reads', () => {
       const csv = await runOn(c.text, ['show', 'tokens', '--file', 'FILE', '--format', 'csv'], 'csv');
       assert.deepEqual(
         // A negative cell carries the leading ' that keeps a spreadsheet from reading it as a formula; the digits are exact.
-        csv.stdout.trimEnd().split('\r\n').slice(1).map((l) => /^(?:"[^"]*(?:""[^"]*)*"|[^,]*),[0-9a-f]{9},'?(-?\d*),/.exec(l)?.[1]),
+        csv.stdout
+          .trimEnd()
+          .split('\r\n')
+          .slice(1)
+          .map((l) => /^(?:"[^"]*(?:""[^"]*)*"|[^,]*),[0-9a-f]{9},'?(-?\d*),/.exec(l)?.[1]),
         tokens.map((t) => t.expiry ?? ''),
       );
       const pretty = await runOn(c.text, ['show', 'tokens', '--file', 'FILE'], 'pretty');
@@ -115,7 +135,10 @@ describe('differential: every command against what serde_json reads', () => {
 
     it(`file ${k} (${c.kind}): every writing command changes what it means to, and nothing else`, async () => {
       const steps = c.kind === 'admin' ? adminSteps(c.before as OracleAdmin) : permissionSteps(c.before as OraclePermissionFile);
-      assert.deepEqual(steps.map((s) => s.label), c.steps.map((s) => s.label));
+      assert.deepEqual(
+        steps.map((s) => s.label),
+        c.steps.map((s) => s.label),
+      );
       for (const [i, step] of steps.entries()) {
         const label = `${step.label} on file ${k}`;
         const want: Expected = step.expect(c.before);

@@ -36,12 +36,17 @@ async function failing(flags: Record<string, FlagValue>): Promise<Error> {
 
 const mode = (p: string): number => statSync(p).mode & 0o777;
 /** The token files of a `files` export, without the layout's own ..data link and timestamped directory. */
-const visible = (dir: string): string[] => readdirSync(dir).filter((n) => !n.startsWith('..')).sort();
+const visible = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((n) => !n.startsWith('..'))
+    .sort();
 
 function permFile(dir: string, names: string[]): { path: string; tokens: string[] } {
   const tokens = names.map(() => freshToken());
   const path = join(dir, 'tokens.json');
-  writeFileSync(path, `${JSON.stringify({ tokens: names.map((name, i) => ({ token: tokens[i], name, permissions: ['db:x:read'] })) }, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(path, `${JSON.stringify({ tokens: names.map((name, i) => ({ token: tokens[i], name, permissions: ['db:x:read'] })) }, null, 2)}\n`, {
+    mode: 0o600,
+  });
   return { path, tokens };
 }
 
@@ -51,7 +56,10 @@ describe('reference outputs (fixtures/export)', () => {
   const refEnv = readFileSync(join(REF, 'expected.env'), 'utf8');
   const adminLine = (l: string): boolean => l.startsWith('INFLUXDB3_TOKEN__ADMIN=');
   it('env, default prefix, both files: the permission tokens only', async () => {
-    const expected = refEnv.split('\n').filter((l) => !adminLine(l)).join('\n');
+    const expected = refEnv
+      .split('\n')
+      .filter((l) => !adminLine(l))
+      .join('\n');
     assert.equal((await run({ file: [ADMIN, PERM], format: 'env' })).stdoutText(), expected);
   });
   it('env, the admin file alone, or named: the admin token', async () => {
@@ -84,7 +92,9 @@ describe('reference outputs (fixtures/export)', () => {
   });
   it('--token-name and --key pick one token and name its env variable', async () => {
     const env = await run({ file: [PERM], format: 'env', 'token-name': ['telegraf/prod'], key: 'INFLUXDB3_AUTH_TOKEN' });
-    const line = readFileSync(join(REF, 'expected.env'), 'utf8').split('\n').find((l) => l.startsWith('INFLUXDB3_TOKEN_TELEGRAF_PROD='))!;
+    const line = readFileSync(join(REF, 'expected.env'), 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('INFLUXDB3_TOKEN_TELEGRAF_PROD='))!;
     assert.equal(env.stdoutText(), `INFLUXDB3_AUTH_TOKEN=${line.split('=')[1]}\n`);
   });
 });
@@ -144,7 +154,7 @@ describe('the admin token reaches a client only when named (SPEC 12)', () => {
       assert.deepEqual(tokensIn((await run({ file: [ADMIN, PERM], format, 'token-name': ['_admin'] })).stdoutText()), [ADMIN_TOKEN]);
     });
   }
-  it('k8s-secret without --token-name stays the server\'s Secret: both whole files', async () => {
+  it("k8s-secret without --token-name stays the server's Secret: both whole files", async () => {
     const out = (await run({ file: [ADMIN, PERM], format: 'k8s-secret' })).stdoutText();
     assert.match(out, /admin-token\.json: /);
     assert.match(out, /permission-tokens\.json: /);

@@ -66,9 +66,19 @@ const minified = (text: string): string => {
 };
 
 test('a file as this tool writes it reads through the fast path, with the values of the walk', () => {
-  for (const text of [canonical(file(0)), canonical(file(1)), canonical(file(500)), canonical({ tokens: file(3).tokens }), JSON.stringify(file(4), null, 2), canonical({ create_databases: [], tokens: [] })]) {
+  for (const text of [
+    canonical(file(0)),
+    canonical(file(1)),
+    canonical(file(500)),
+    canonical({ tokens: file(3).tokens }),
+    JSON.stringify(file(4), null, 2),
+    canonical({ create_databases: [], tokens: [] }),
+  ]) {
     const loaded = loadFile({ text, mode: 0o600 }, PATH, NOW, 'permission');
-    assert.ok(loaded.read.entries.every((e) => e.canonical), text.slice(0, 80));
+    assert.ok(
+      loaded.read.entries.every((e) => e.canonical),
+      text.slice(0, 80),
+    );
     assert.deepEqual(verdict(text), verdict(minified(text)));
     assert.ok(loadFile({ text: minified(text), mode: 0o600 }, PATH, NOW, 'permission').read.entries.every((e) => !e.canonical));
   }
@@ -134,7 +144,12 @@ function sameEdits(text: string, fast: PermissionDocument, walked: PermissionDoc
 }
 
 test('a canonical document edits to the same bytes, names and values as the walked one', () => {
-  for (const text of [canonical(file(0)), canonical(file(7)), canonical({ tokens: file(3).tokens }), canonical({ create_databases: [], tokens: file(2).tokens })]) {
+  for (const text of [
+    canonical(file(0)),
+    canonical(file(7)),
+    canonical({ tokens: file(3).tokens }),
+    canonical({ create_databases: [], tokens: file(2).tokens }),
+  ]) {
     sameEdits(text, loadDocument({ text, mode: 0o600 }, PATH, NOW, 'permission'), loadDocument({ text: minified(text), mode: 0o600 }, PATH, NOW, 'permission'));
   }
 });
@@ -153,7 +168,10 @@ const generatedFile = fc
         name: piece(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'é', 'a b', '日本'], ['', 'a"b', '\ud800', 'x\ny']),
         expiry: piece<number | undefined | null | string>([undefined, 0, -5, NOW, 99999999999999999], [null, -0, 1e19]),
         permissions: fc.array(
-          piece(['db:db1:read', 'db:*:write', 'system:health:read', 'db:db2:read,write', 'DB:db1:READ'], ['system:x:read', '*:*:*', 'db::read', 'db:db1:read:x']),
+          piece(
+            ['db:db1:read', 'db:*:write', 'system:health:read', 'db:db2:read,write', 'DB:db1:READ'],
+            ['system:x:read', '*:*:*', 'db::read', 'db:db1:read:x'],
+          ),
           { minLength: 1, maxLength: 3 },
         ),
       }),
@@ -191,7 +209,12 @@ test('property: laid out or minified, a generated file gets the same verdict, va
       assert.deepEqual(a.values, b.values);
       // A member this tool does not know keeps its bytes (minified stays minified), so only values compare then.
       const known = loadFile({ text, mode: 0o600 }, PATH, NOW, 'permission').read.members.every((m) => m.key === 'tokens' || m.key === 'create_databases');
-      sameEdits(text, loadDocument({ text, mode: 0o600 }, PATH, NOW, 'permission'), loadDocument({ text: minified(text), mode: 0o600 }, PATH, NOW, 'permission'), known);
+      sameEdits(
+        text,
+        loadDocument({ text, mode: 0o600 }, PATH, NOW, 'permission'),
+        loadDocument({ text: minified(text), mode: 0o600 }, PATH, NOW, 'permission'),
+        known,
+      );
     }),
     { numRuns: 3000, seed: 11 },
   );

@@ -101,19 +101,29 @@ describe('apply over a year of deploys (renew_before: 30d, expiry: 90d, --prune)
     const first = current(dir, 'grafana');
     const plan = runCliAt(T0 + 70 * DAY, ['apply', '-f', 'spec.yaml', '--dry-run', '--format', 'json'], { cwd: dir });
     assert.equal(plan.status, 0, plan.stderr);
-    const json = JSON.parse(plan.stdout) as { changes: boolean; files: Array<{ steps: Array<Record<string, unknown>> }>; outputs: Array<Record<string, unknown>> };
+    const json = JSON.parse(plan.stdout) as {
+      changes: boolean;
+      files: Array<{ steps: Array<Record<string, unknown>> }>;
+      outputs: Array<Record<string, unknown>>;
+    };
     assert.equal(json.changes, true);
-    assert.deepEqual(json.files[0]!.steps.map((s) => [s.action, s.name, s.generation_of]), [
-      ['retire', 'grafana', 'grafana'],
-      ['renew', 'grafana-2', 'grafana'],
-    ]);
+    assert.deepEqual(
+      json.files[0]!.steps.map((s) => [s.action, s.name, s.generation_of]),
+      [
+        ['retire', 'grafana', 'grafana'],
+        ['renew', 'grafana-2', 'grafana'],
+      ],
+    );
     assert.ok(Math.abs((json.files[0]!.steps[1]!.expiry_millis as number) - (T0 + 160 * DAY)) < 60_000);
     assert.equal(json.files[0]!.steps[1]!.previous, 'grafana');
-    assert.deepEqual(json.outputs.map((o) => [o.format, o.changes, o.written]), [
-      ['files', true, false],
-      ['env', true, false],
-      ['json', true, false],
-    ]);
+    assert.deepEqual(
+      json.outputs.map((o) => [o.format, o.changes, o.written]),
+      [
+        ['files', true, false],
+        ['env', true, false],
+        ['json', true, false],
+      ],
+    );
     assert.deepEqual(current(dir, 'grafana'), first, 'a dry run writes nothing');
     const r = runCliAt(T0 + 70 * DAY, ['apply', '-f', 'spec.yaml'], { cwd: dir });
     assert.equal(r.status, 0, r.stderr);
@@ -122,7 +132,10 @@ describe('apply over a year of deploys (renew_before: 30d, expiry: 90d, --prune)
     assert.ok(Math.abs(next.expiry_millis! - (T0 + 160 * DAY)) < 60_000, 'the spec lifetime, counted from the renewal');
     assert.deepEqual(next.permissions, ['db:metrics:read']);
     assert.match(r.stdout, /renew {6}"grafana-2", the next generation of "grafana": "grafana" expires .*, within renew_before/);
-    assert.match(r.stdout, /\nWrote tokens\/perm\.json, secrets, tokens\.env, tokens\.json\.\nRestart the server \(or start it\) to load the new token: "grafana-2"\.\n$/);
+    assert.match(
+      r.stdout,
+      /\nWrote tokens\/perm\.json, secrets, tokens\.env, tokens\.json\.\nRestart the server \(or start it\) to load the new token: "grafana-2"\.\n$/,
+    );
   });
 });
 
@@ -142,14 +155,21 @@ outputs:
     );
     assert.equal(runCliAt(T0, ['apply', '-f', 'spec.yaml'], { cwd: dir }).status, 0);
     const byName = (n: string): Entry => entries(dir).find((e) => e.name === n)!;
-    assert.deepEqual(entries(dir).map((e) => e.name), ['x', 'x-2']);
+    assert.deepEqual(
+      entries(dir).map((e) => e.name),
+      ['x', 'x-2'],
+    );
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')), { x: byName('x').token, 'x-2': byName('x-2').token });
     const rot = runCliAt(T0, ['rotate', 'token', '--file', 'tokens/perm.json', '--token-name', 'x'], { cwd: dir });
     assert.equal(rot.status, 0, rot.stderr);
     assert.match(rot.stdout, /^Added "x-3"/);
     const r = runCliAt(T0, ['apply', '-f', 'spec.yaml', '--prune'], { cwd: dir });
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(entries(dir).map((e) => e.name), ['x', 'x-2', 'x-3'], '--prune removes no generation that works');
+    assert.deepEqual(
+      entries(dir).map((e) => e.name),
+      ['x', 'x-2', 'x-3'],
+      '--prune removes no generation that works',
+    );
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')), { x: byName('x-3').token, 'x-2': byName('x-2').token });
   });
 
@@ -159,7 +179,10 @@ outputs:
     assert.equal(runCliAt(T0, ['apply', '-f', 'spec.yaml'], { cwd: dir }).status, 0);
     assert.equal(runCliAt(T0 + 70 * DAY, ['apply', '-f', 'spec.yaml'], { cwd: dir }).status, 0);
     assert.equal(runCliAt(T0 + 100 * DAY, ['apply', '-f', 'spec.yaml', '--prune'], { cwd: dir }).status, 0);
-    assert.deepEqual(entries(dir).map((e) => e.name), ['grafana-2']);
+    assert.deepEqual(
+      entries(dir).map((e) => e.name),
+      ['grafana-2'],
+    );
     const rot = runCliAt(T0 + 100 * DAY, ['rotate', 'token', '--file', 'tokens/perm.json', '--token-name', 'grafana'], { cwd: dir });
     assert.equal(rot.status, 0, rot.stderr);
     assert.match(rot.stdout, /^Added "grafana-3" to tokens\/perm\.json, the successor of "grafana-2"/);
@@ -177,8 +200,14 @@ outputs:
     assert.deepEqual(entries(dir), []);
     const r = runCliAt(T0 + 91 * DAY, ['apply', '-f', 'spec.yaml'], { cwd: dir });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stderr, /^warning: tokens\/perm\.json holds no generation of "grafana", so it was created under that name\. If a server already loaded "grafana" .* keeps its old entry and skips this one/);
-    assert.deepEqual(entries(dir).map((e) => e.name), ['grafana']);
+    assert.match(
+      r.stderr,
+      /^warning: tokens\/perm\.json holds no generation of "grafana", so it was created under that name\. If a server already loaded "grafana" .* keeps its old entry and skips this one/,
+    );
+    assert.deepEqual(
+      entries(dir).map((e) => e.name),
+      ['grafana'],
+    );
   });
 });
 
@@ -226,7 +255,10 @@ outputs:
     const strict = runCliAt(later, ['apply', '-f', 'spec.yaml', '--fail-if-stale'], { cwd: dir });
     assert.equal(strict.status, 1);
     assert.equal(strict.stdout, '');
-    assert.match(strict.stderr, /^error: --fail-if-stale: the current token "short" \(tokens\/perm\.json\) expired and would be handed out; nothing was written\. .*renew_before.*rotate token --file tokens\/perm\.json --token-name short/);
+    assert.match(
+      strict.stderr,
+      /^error: --fail-if-stale: the current token "short" \(tokens\/perm\.json\) expired and would be handed out; nothing was written\. .*renew_before.*rotate token --file tokens\/perm\.json --token-name short/,
+    );
     assert.deepEqual(snapshot(dir), before);
     const r = runCliAt(later, ['apply', '-f', 'spec.yaml'], { cwd: dir });
     assert.equal(r.status, 0);
@@ -235,13 +267,18 @@ outputs:
     assert.match(r.stdout, /\nNo byte was written, but the files do not match the spec: 1 token expired and still handed out \(nothing renews it\)\.\n$/);
   });
 
-  it('client outputs (files, env) hold the permission tokens only; the k8s-secret output is the server\'s, with both files', () => {
+  it("client outputs (files, env) hold the permission tokens only; the k8s-secret output is the server's, with both files", () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'spec.yaml'), SPEC);
     assert.equal(runCliAt(T0, ['apply', '-f', 'spec.yaml'], { cwd: dir }).status, 0);
     const admin = (JSON.parse(readFileSync(join(dir, 'tokens/admin.json'), 'utf8')) as { token: string }).token;
     assert.equal(readFileSync(join(dir, 'tokens.env'), 'utf8').includes(admin), false);
-    assert.deepEqual(Object.keys(snapshot(join(dir, 'secrets'))).filter((n) => !n.startsWith('.')).sort(), ['grafana', 'short']);
+    assert.deepEqual(
+      Object.keys(snapshot(join(dir, 'secrets')))
+        .filter((n) => !n.startsWith('.'))
+        .sort(),
+      ['grafana', 'short'],
+    );
     const secret = readFileSync(join(dir, 'server.yaml'), 'utf8');
     assert.match(secret, /\n {2}admin-token\.json: /);
     assert.match(secret, /\n {2}permission-tokens\.json: /);
@@ -253,8 +290,14 @@ outputs:
     writeFileSync(join(dir, 'deploy/tokens.yaml'), SPEC);
     const r = runCliAt(T0, ['apply', '-f', 'deploy/tokens.yaml'], { cwd: dir });
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(Object.keys(snapshot(dir)).filter((p) => !p.includes('/')).sort(), ['deploy']);
-    for (const p of ['tokens/admin.json', 'tokens/perm.json', 'secrets/grafana', 'tokens.env', 'server.yaml']) assert.ok(statSync(join(dir, 'deploy', p)).isFile(), p);
+    assert.deepEqual(
+      Object.keys(snapshot(dir))
+        .filter((p) => !p.includes('/'))
+        .sort(),
+      ['deploy'],
+    );
+    for (const p of ['tokens/admin.json', 'tokens/perm.json', 'secrets/grafana', 'tokens.env', 'server.yaml'])
+      assert.ok(statSync(join(dir, 'deploy', p)).isFile(), p);
     assert.match(r.stdout, /^deploy\/tokens\/admin\.json \(admin token file, new\): changed$/m);
   });
 
@@ -263,7 +306,10 @@ outputs:
     writeFileSync(join(dir, 'spec.yaml'), SPEC);
     const dry = runCliAt(T0, ['apply', '-f', 'spec.yaml', '--dry-run'], { cwd: dir });
     assert.equal(dry.status, 0, dry.stderr);
-    assert.match(dry.stdout, /\noutputs:\n {2}secrets \(files, \/outputs\/0\): would change\n {2}tokens\.env \(env, \/outputs\/1\): would change\n {2}server\.yaml \(k8s-secret, \/outputs\/2\): would change\nDry run: nothing was written\.\n$/);
+    assert.match(
+      dry.stdout,
+      /\noutputs:\n {2}secrets \(files, \/outputs\/0\): would change\n {2}tokens\.env \(env, \/outputs\/1\): would change\n {2}server\.yaml \(k8s-secret, \/outputs\/2\): would change\nDry run: nothing was written\.\n$/,
+    );
     assert.deepEqual(Object.keys(snapshot(dir)), ['spec.yaml']);
     assert.equal(runCliAt(T0, ['apply', '-f', 'spec.yaml'], { cwd: dir }).status, 0);
     const again = runCliAt(T0, ['apply', '-f', 'spec.yaml', '--dry-run'], { cwd: dir });
@@ -279,7 +325,10 @@ outputs:
     assert.equal(removal.status, 0, removal.stderr);
     assert.match(removal.stdout, /remove {5}"short"/);
     assert.doesNotMatch(removal.stdout, /Restart the server/);
-    assert.match(removal.stdout, /\nWrote tokens\/perm\.json, secrets, tokens\.env, server\.yaml\.\nA server that loaded a removed token keeps it until it is deleted online/);
+    assert.match(
+      removal.stdout,
+      /\nWrote tokens\/perm\.json, secrets, tokens\.env, server\.yaml\.\nA server that loaded a removed token keeps it until it is deleted online/,
+    );
   });
 
   it('an output whose bytes would not change is not rewritten', () => {

@@ -87,28 +87,62 @@ describe('apply (CLI)', () => {
     assert.equal(runCli(['apply', '-f', 'spec.yaml'], { cwd: dir }).status, 0);
     chmodSync(join(dir, 'tokens/perm.json'), 0o644);
     chmodSync(join(dir, 'tokens/admin.json'), 0o400);
-    writeFileSync(join(dir, 'spec.yaml'), SPEC.replace('      expiry: 90d\n', '      expiry: 90d\n    - name: grafana\n      permissions: ["db:metrics:read"]\n'));
+    writeFileSync(
+      join(dir, 'spec.yaml'),
+      SPEC.replace('      expiry: 90d\n', '      expiry: 90d\n    - name: grafana\n      permissions: ["db:metrics:read"]\n'),
+    );
     const r = runCli(['apply', '-f', 'spec.yaml'], { cwd: dir });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stderr, /^notice: tokens\/perm\.json had mode 0644; it was written back as 0600\.\nwarning: tokens\/perm\.json holds no generation of "grafana"/);
+    assert.match(
+      r.stderr,
+      /^notice: tokens\/perm\.json had mode 0644; it was written back as 0600\.\nwarning: tokens\/perm\.json holds no generation of "grafana"/,
+    );
     assert.equal(statSync(join(dir, 'tokens/perm.json')).mode & 0o777, 0o600);
     assert.equal(statSync(join(dir, 'tokens/admin.json')).mode & 0o777, 0o400);
   });
 
   it('reads JSON on stdin', () => {
     const dir = tempDir();
-    const r = spawnSync(process.execPath, [CLI, 'apply', '-f', '-'], { cwd: dir, input: JSON.stringify({ permissions: { file: 'p.json', tokens: [] } }), encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [CLI, 'apply', '-f', '-'], {
+      cwd: dir,
+      input: JSON.stringify({ permissions: { file: 'p.json', tokens: [] } }),
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(readFileSync(join(dir, 'p.json'), 'utf8'), '{\n  "tokens": []\n}\n');
   });
 
   const bad: Array<[string, string, RegExp]> = [
-    ['unknown key', 'permissions:\n  file: p.json\n  tokenz: []\n', /^error: spec\.yaml at \/permissions\/tokenz: unknown key "tokenz"; nothing was written\.\n$/],
-    ['duplicate key', 'admin:\n  file: a.json\nadmin:\n  file: b.json\n', /^error: spec\.yaml is not valid YAML or JSON: Map keys must be unique at line 3, column 1; nothing was written\.\n$/],
-    ['duplicate key in a JSON spec', '{"permissions": {"file": "p.json", "tokens": [{"name": "a", "name": "b", "permissions": ["db:m:read"]}]}}', /^error: spec\.yaml at \/permissions\/tokens\/0\/name: the key "name" is given a second time; give it once; nothing was written\.\n$/],
-    ['bad permission', 'permissions:\n  file: p.json\n  tokens:\n    - {name: x, permissions: ["db:m:fly"]}\n', /at \/permissions\/tokens\/0\/permissions\/0: the permission "db:m:fly" is invalid/],
-    ['bad output', 'admin:\n  file: a.json\noutputs:\n  - {format: env, output: e.env, secret_name: x}\n', /at \/outputs\/0: secret_name only applies to format k8s-secret/],
-    ['output to stdout', 'admin:\n  file: a.json\noutputs:\n  - {format: env, output: "-"}\n', /at \/outputs\/0\/output: an output of apply needs output: a file or directory/],
+    [
+      'unknown key',
+      'permissions:\n  file: p.json\n  tokenz: []\n',
+      /^error: spec\.yaml at \/permissions\/tokenz: unknown key "tokenz"; nothing was written\.\n$/,
+    ],
+    [
+      'duplicate key',
+      'admin:\n  file: a.json\nadmin:\n  file: b.json\n',
+      /^error: spec\.yaml is not valid YAML or JSON: Map keys must be unique at line 3, column 1; nothing was written\.\n$/,
+    ],
+    [
+      'duplicate key in a JSON spec',
+      '{"permissions": {"file": "p.json", "tokens": [{"name": "a", "name": "b", "permissions": ["db:m:read"]}]}}',
+      /^error: spec\.yaml at \/permissions\/tokens\/0\/name: the key "name" is given a second time; give it once; nothing was written\.\n$/,
+    ],
+    [
+      'bad permission',
+      'permissions:\n  file: p.json\n  tokens:\n    - {name: x, permissions: ["db:m:fly"]}\n',
+      /at \/permissions\/tokens\/0\/permissions\/0: the permission "db:m:fly" is invalid/,
+    ],
+    [
+      'bad output',
+      'admin:\n  file: a.json\noutputs:\n  - {format: env, output: e.env, secret_name: x}\n',
+      /at \/outputs\/0: secret_name only applies to format k8s-secret/,
+    ],
+    [
+      'output to stdout',
+      'admin:\n  file: a.json\noutputs:\n  - {format: env, output: "-"}\n',
+      /at \/outputs\/0\/output: an output of apply needs output: a file or directory/,
+    ],
   ];
   for (const [what, text, message] of bad) {
     it(`usage error, nothing written: ${what}`, () => {
@@ -129,7 +163,9 @@ describe('apply (CLI)', () => {
     writeFileSync(join(dir, 's2.yaml'), specFor('two'));
     const results = await Promise.all([runCliAsync(['apply', '-f', 's1.yaml'], { cwd: dir }), runCliAsync(['apply', '-f', 's2.yaml'], { cwd: dir })]);
     for (const r of results) assert.equal(r.status, 0, r.stderr);
-    const names = JSON.parse(readFileSync(join(dir, 'z.json'), 'utf8')).tokens.map((t: { name: string }) => t.name).sort();
+    const names = JSON.parse(readFileSync(join(dir, 'z.json'), 'utf8'))
+      .tokens.map((t: { name: string }) => t.name)
+      .sort();
     assert.deepEqual(names, ['one', 'two']);
   });
 });

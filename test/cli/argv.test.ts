@@ -41,22 +41,73 @@ const HELP = /^influxdb3-offline-tokens /;
 
 const cases: Record<string, Case> = {
   // A value that begins with "-" is a value.
-  '--name -x names the token -x': { argv: create('--name', '-x', '--permission', 'db:mydb:read', '--output-file', 'tokens.json'), status: 0, stderr: '', wrote: (d) => assert.equal(tokensOf(d)[1]!.name, '-x') },
-  '--name=-y names the token -y': { argv: create('--name=-y', '--permission=db:mydb:read', '--output-file=tokens.json'), status: 0, stderr: '', wrote: (d) => assert.equal(tokensOf(d)[1]!.name, '-y') },
-  '--name --help names the token --help (a value, not help)': { argv: create('--permission', 'db:mydb:read', '--name', '--help', '--output-file', 'tokens.json'), status: 0, stderr: '', wrote: (d) => assert.equal(tokensOf(d)[1]!.name, '--help') },
-  '--output-file -odd.json writes that file': { argv: create('--permission', 'system:health:read', '--name', 'a', '--output-file', '-odd.json'), status: 0, stderr: '', wrote: (d) => assert.equal(tokensOf(d, '-odd.json')[0]!.name, 'a') },
-  '--expiry -1h is a bad duration, not help': { argv: create('--admin', '--expiry', '-1h', '--output-file', 'new.json'), status: 2, stderr: /--expiry: "-1h" is not a valid duration/ },
+  '--name -x names the token -x': {
+    argv: create('--name', '-x', '--permission', 'db:mydb:read', '--output-file', 'tokens.json'),
+    status: 0,
+    stderr: '',
+    wrote: (d) => assert.equal(tokensOf(d)[1]!.name, '-x'),
+  },
+  '--name=-y names the token -y': {
+    argv: create('--name=-y', '--permission=db:mydb:read', '--output-file=tokens.json'),
+    status: 0,
+    stderr: '',
+    wrote: (d) => assert.equal(tokensOf(d)[1]!.name, '-y'),
+  },
+  '--name --help names the token --help (a value, not help)': {
+    argv: create('--permission', 'db:mydb:read', '--name', '--help', '--output-file', 'tokens.json'),
+    status: 0,
+    stderr: '',
+    wrote: (d) => assert.equal(tokensOf(d)[1]!.name, '--help'),
+  },
+  '--output-file -odd.json writes that file': {
+    argv: create('--permission', 'system:health:read', '--name', 'a', '--output-file', '-odd.json'),
+    status: 0,
+    stderr: '',
+    wrote: (d) => assert.equal(tokensOf(d, '-odd.json')[0]!.name, 'a'),
+  },
+  '--expiry -1h is a bad duration, not help': {
+    argv: create('--admin', '--expiry', '-1h', '--output-file', 'new.json'),
+    status: 2,
+    stderr: /--expiry: "-1h" is not a valid duration/,
+  },
   '--expiry=-1h is a bad duration': { argv: perm('--expiry=-1h'), status: 2, stderr: /--expiry: "-1h" is not a valid duration/ },
   '--expiry -h1 is a bad duration, not help': { argv: perm('--expiry', '-h1'), status: 2, stderr: /--expiry: "-h1"/ },
-  '-Hhttp://host:8181 is the ignored host': { argv: perm('-Hhttp://host:8181'), status: 0, stderr: /^notice: --host ignored/, wrote: (d) => assert.equal(tokensOf(d).length, 2) },
-  '-H with a separate value': { argv: perm('-H', 'http://host:8181'), status: 0, stderr: /^notice: --host ignored/, wrote: (d) => assert.equal(tokensOf(d).length, 2) },
-  '--token is never the new token': { argv: perm('--token', '-apiv3_x'), status: 0, stderr: /^notice: --token ignored/, wrote: (d) => assert.match(tokensOf(d)[1]!.token, /^apiv3_[A-Za-z0-9_-]{86}$/) },
+  '-Hhttp://host:8181 is the ignored host': {
+    argv: perm('-Hhttp://host:8181'),
+    status: 0,
+    stderr: /^notice: --host ignored/,
+    wrote: (d) => assert.equal(tokensOf(d).length, 2),
+  },
+  '-H with a separate value': {
+    argv: perm('-H', 'http://host:8181'),
+    status: 0,
+    stderr: /^notice: --host ignored/,
+    wrote: (d) => assert.equal(tokensOf(d).length, 2),
+  },
+  '--token is never the new token': {
+    argv: perm('--token', '-apiv3_x'),
+    status: 0,
+    stderr: /^notice: --token ignored/,
+    wrote: (d) => assert.match(tokensOf(d)[1]!.token, /^apiv3_[A-Za-z0-9_-]{86}$/),
+  },
   // Only declared spellings.
   '--no-name is unknown': { argv: perm('--no-name'), status: 2, stderr: /^error: unknown option --no-name for "create token"/ },
   '--no-admin is unknown': { argv: perm('--no-admin'), status: 2, stderr: /^error: unknown option --no-admin/ },
-  '--name.first is unknown': { argv: create('--permission', 'db:mydb:read', '--name.first', 'a', '--output-file', 'tokens.json'), status: 2, stderr: /^error: unknown option --name\.first/ },
-  '--outputFile is unknown': { argv: create('--permission', 'db:mydb:read', '--name', 'a', '--outputFile', 'tokens.json'), status: 2, stderr: /^error: unknown option --outputFile .*--output-file/ },
-  '--output (an abbreviation) is unknown': { argv: create('--permission', 'db:mydb:read', '--name', 'a', '--output', 'tokens.json'), status: 2, stderr: /^error: unknown option --output for/ },
+  '--name.first is unknown': {
+    argv: create('--permission', 'db:mydb:read', '--name.first', 'a', '--output-file', 'tokens.json'),
+    status: 2,
+    stderr: /^error: unknown option --name\.first/,
+  },
+  '--outputFile is unknown': {
+    argv: create('--permission', 'db:mydb:read', '--name', 'a', '--outputFile', 'tokens.json'),
+    status: 2,
+    stderr: /^error: unknown option --outputFile .*--output-file/,
+  },
+  '--output (an abbreviation) is unknown': {
+    argv: create('--permission', 'db:mydb:read', '--name', 'a', '--output', 'tokens.json'),
+    status: 2,
+    stderr: /^error: unknown option --output for/,
+  },
   '-Vh is no bundle': { argv: perm('-Vh'), status: 2, stderr: /^error: unknown option -Vh/ },
   '--admin=true: a switch takes no value': { argv: create('--admin=true', '--output-file', 'new.json'), status: 2, stderr: /^error: --admin takes no value/ },
   'an unknown flag never quotes its value': { argv: perm('--secret=hunter2'), status: 2, stderr: /^error: unknown option --secret for(?!.*hunter2)/ },
@@ -67,19 +118,61 @@ const cases: Record<string, Case> = {
   '--admin twice': { argv: create('--admin', '--admin', '--output-file', 'new.json'), status: 2, stderr: /^error: --admin was given more than once/ },
   '--format yaml': { argv: perm('--format', 'yaml'), status: 2, stderr: /^error: --format "yaml" is not one of text, json/ },
   // -- and the bare --permission.
-  'the docs form: a bare --permission, the strings at the end': { argv: create('--permission', '--name', 'X', '--output-file', 'tokens.json', 'db:mydb:read,write', 'system:health:read'), status: 0, stderr: '', wrote: (d) => assert.deepEqual(tokensOf(d)[1]!.permissions, ['db:mydb:read,write', 'system:health:read']) },
-  'permissions after -- are kept': { argv: create('--name', 'X', '--output-file', 'tokens.json', '--permission', '--', 'db:mydb:write'), status: 0, stderr: '', wrote: (d) => assert.deepEqual(tokensOf(d)[1]!.permissions, ['db:mydb:write']) },
-  'permissions after -- that look like flags are permissions': { argv: create('--name', 'X', '--output-file', 'tokens.json', '--permission', '--', '--name'), status: 2, stderr: /^error: --permission "--name" is invalid/ },
-  'a bare --permission takes a word that is not a flag of the command': { argv: create('--name', 'X', '--output-file', 'tokens.json', '--permission', '-x'), status: 2, stderr: /^error: --permission "-x" is invalid/ },
-  'trailing permissions without --permission': { argv: create('--name', 'X', '--output-file', 'tokens.json', 'db:mydb:read'), status: 2, stderr: /^error: unexpected argument "db:mydb:read"; .*bare --permission/ },
-  'a bare --permission and nothing else': { argv: create('--name', 'X', '--output-file', 'tokens.json', '--permission'), status: 2, stderr: /^error: at least one permission is required/ },
+  'the docs form: a bare --permission, the strings at the end': {
+    argv: create('--permission', '--name', 'X', '--output-file', 'tokens.json', 'db:mydb:read,write', 'system:health:read'),
+    status: 0,
+    stderr: '',
+    wrote: (d) => assert.deepEqual(tokensOf(d)[1]!.permissions, ['db:mydb:read,write', 'system:health:read']),
+  },
+  'permissions after -- are kept': {
+    argv: create('--name', 'X', '--output-file', 'tokens.json', '--permission', '--', 'db:mydb:write'),
+    status: 0,
+    stderr: '',
+    wrote: (d) => assert.deepEqual(tokensOf(d)[1]!.permissions, ['db:mydb:write']),
+  },
+  'permissions after -- that look like flags are permissions': {
+    argv: create('--name', 'X', '--output-file', 'tokens.json', '--permission', '--', '--name'),
+    status: 2,
+    stderr: /^error: --permission "--name" is invalid/,
+  },
+  'a bare --permission takes a word that is not a flag of the command': {
+    argv: create('--name', 'X', '--output-file', 'tokens.json', '--permission', '-x'),
+    status: 2,
+    stderr: /^error: --permission "-x" is invalid/,
+  },
+  'trailing permissions without --permission': {
+    argv: create('--name', 'X', '--output-file', 'tokens.json', 'db:mydb:read'),
+    status: 2,
+    stderr: /^error: unexpected argument "db:mydb:read"; .*bare --permission/,
+  },
+  'a bare --permission and nothing else': {
+    argv: create('--name', 'X', '--output-file', 'tokens.json', '--permission'),
+    status: 2,
+    stderr: /^error: at least one permission is required/,
+  },
   'validate: files after -- that look like flags': { argv: ['validate', '--', '-odd.json'], status: 1, stderr: /^error: -odd\.json does not exist/ },
   // Values that end the line.
-  '--name at the end': { argv: create('--permission', 'db:mydb:read', '--output-file', 'tokens.json', '--name'), status: 2, stderr: /^error: --name needs a value, but the command line ends there/ },
-  'an empty --name': { argv: create('--permission', 'db:mydb:read', '--output-file', 'tokens.json', '--name', ''), status: 2, stderr: /^error: --name is empty/ },
+  '--name at the end': {
+    argv: create('--permission', 'db:mydb:read', '--output-file', 'tokens.json', '--name'),
+    status: 2,
+    stderr: /^error: --name needs a value, but the command line ends there/,
+  },
+  'an empty --name': {
+    argv: create('--permission', 'db:mydb:read', '--output-file', 'tokens.json', '--name', ''),
+    status: 2,
+    stderr: /^error: --name is empty/,
+  },
   // Commands.
-  'an unknown command': { argv: ['frobnicate', '--name', 'x'], status: 2, stderr: /^error: unknown command "frobnicate"; the commands are: create token, .*validate/ },
-  'an unknown resource': { argv: ['create', 'tokens', '--name', 'x'], status: 2, stderr: /^error: unknown command "create tokens"; the commands that start with "create" are: create token\./ },
+  'an unknown command': {
+    argv: ['frobnicate', '--name', 'x'],
+    status: 2,
+    stderr: /^error: unknown command "frobnicate"; the commands are: create token, .*validate/,
+  },
+  'an unknown resource': {
+    argv: ['create', 'tokens', '--name', 'x'],
+    status: 2,
+    stderr: /^error: unknown command "create tokens"; the commands that start with "create" are: create token\./,
+  },
   'no command': { argv: [], status: 2, stderr: /^error: give a command: create token, .*validate/ },
   'a flag before the command': { argv: ['--name', 'x', 'create', 'token'], status: 2, stderr: /^error: --name needs a command before it/ },
   // Help and version do nothing else.
@@ -88,7 +181,12 @@ const cases: Record<string, Case> = {
   '--help-all': { argv: ['--help-all'], status: 0, stderr: '', stdout: HELP },
   'create --help': { argv: ['create', '--help'], status: 0, stderr: '', stdout: /create token/ },
   'create token --help': { argv: create('--help'), status: 0, stderr: '', stdout: /--output-file/ },
-  '--help-all on a full command line writes nothing': { argv: create('--permission', 'x', '--name', 'y', '--output-file', 'f.json', '--help-all'), status: 0, stderr: '', stdout: /--tls-no-verify/ },
+  '--help-all on a full command line writes nothing': {
+    argv: create('--permission', 'x', '--name', 'y', '--output-file', 'f.json', '--help-all'),
+    status: 0,
+    stderr: '',
+    stdout: /--tls-no-verify/,
+  },
   '--help on a valid append writes nothing': { argv: perm('--help'), status: 0, stderr: '', stdout: /--output-file/ },
   '-h after a bad duration': { argv: create('--admin', '--expiry', '-1h', '--output-file', 'new.json', '-h'), status: 0, stderr: '', stdout: /--expiry/ },
   '--help after an unknown flag': { argv: perm('--bogus', '--help'), status: 0, stderr: '', stdout: /--output-file/ },
@@ -96,10 +194,18 @@ const cases: Record<string, Case> = {
   '--version': { argv: ['--version'], status: 0, stderr: '', stdout: new RegExp(`^${version.replace(/\./g, '\\.')}\\n$`) },
   '-V on a command line': { argv: perm('-V'), status: 0, stderr: '', stdout: new RegExp(`^${version.replace(/\./g, '\\.')}\\n$`) },
   // create token's own rules that belong to the command line.
-  '--permission *:*:*': { argv: create('--permission', '*:*:*', '--name', 'a', '--output-file', 'tokens.json'), status: 2, stderr: /^error: --permission "\*:\*:\*" is full access.*Use --admin/ },
+  '--permission *:*:*': {
+    argv: create('--permission', '*:*:*', '--name', 'a', '--output-file', 'tokens.json'),
+    status: 2,
+    stderr: /^error: --permission "\*:\*:\*" is full access.*Use --admin/,
+  },
   // validate's command line.
   'validate without a file': { argv: ['validate'], status: 2, stderr: /^error: validate needs the FILE/ },
-  'validate --kind other': { argv: ['validate', '--kind', 'other', 'tokens.json'], status: 2, stderr: /^error: --kind "other" is not one of admin, permission/ },
+  'validate --kind other': {
+    argv: ['validate', '--kind', 'other', 'tokens.json'],
+    status: 2,
+    stderr: /^error: --kind "other" is not one of admin, permission/,
+  },
   'validate --strict=yes': { argv: ['validate', '--strict=yes', 'tokens.json'], status: 2, stderr: /^error: --strict takes no value/ },
   'validate - twice': { argv: ['validate', '-', '-'], status: 2, stderr: /^error: validate was given - \(standard input\) more than once/ },
 };

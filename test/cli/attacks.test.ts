@@ -14,7 +14,11 @@ import { type CliResult, freshToken, runCli, snapshot, tempDir } from '../helper
 const NOBODY = 65534;
 const IS_ROOT = process.getuid?.() === 0;
 const HAS_SETPRIV = spawnSync('setpriv', ['--version']).status === 0;
-const skip = !IS_ROOT ? 'these attacks need root to run the tool and setpriv to act as nobody (CI runs them as root)' : !HAS_SETPRIV ? 'setpriv (util-linux) is not installed' : false;
+const skip = !IS_ROOT
+  ? 'these attacks need root to run the tool and setpriv to act as nobody (CI runs them as root)'
+  : !HAS_SETPRIV
+    ? 'setpriv (util-linux) is not installed'
+    : false;
 
 /** Runs a shell command as nobody (no supplementary groups). */
 function asNobody(script: string): void {
@@ -46,7 +50,9 @@ function scene(): Scene {
   const victimFile = join(victim, 'passwd');
   writeFileSync(victimFile, 'root:x:0:0::/root:/bin/sh\n', { mode: 0o644 });
   const source = join(tempDir('otk-source'), 'tokens.json');
-  writeFileSync(source, `${JSON.stringify({ tokens: [{ token: freshToken(), name: 'telegraf', permissions: ['db:metrics:write'] }] }, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(source, `${JSON.stringify({ tokens: [{ token: freshToken(), name: 'telegraf', permissions: ['db:metrics:write'] }] }, null, 2)}\n`, {
+    mode: 0o600,
+  });
   return { shared, victim, victimFile, source };
 }
 
@@ -89,7 +95,7 @@ describe('attacks by another uid in a 1777 directory, root running the tool', { 
     assertNoTokenReadable(s);
   });
 
-  test('a symlink planted at a files export directory, and a directory of nobody\'s there: refused', () => {
+  test("a symlink planted at a files export directory, and a directory of nobody's there: refused", () => {
     const s = scene();
     const linked = join(s.shared, 'secrets');
     asNobody(`ln -s ${s.victim} ${linked}`);
@@ -164,7 +170,10 @@ describe('attacks by another uid in a 1777 directory, root running the tool', { 
     const out = join(s.shared, 'client.env');
     asNobody(`ln -s ${s.victimFile} ${out}`);
     const spec = join(tempDir('otk-spec'), 'spec.yaml');
-    writeFileSync(spec, `permissions:\n  file: ${perm}\n  tokens:\n    - name: telegraf\n      permissions: ["db:metrics:write"]\noutputs:\n  - format: env\n    output: ${out}\n`);
+    writeFileSync(
+      spec,
+      `permissions:\n  file: ${perm}\n  tokens:\n    - name: telegraf\n      permissions: ["db:metrics:write"]\noutputs:\n  - format: env\n    output: ${out}\n`,
+    );
     const before = snapshot(s.victim);
     const r = runCli(['apply', '-f', spec]);
     assert.equal(r.status, 1, r.stderr);

@@ -61,7 +61,11 @@ function assertLimit(r: Measured, limit: RegExp, ctx: string): void {
 
 describe('standard input past its limit: exit 2 naming the limit, within 2 s, under 100 MB', () => {
   const cases: Array<[string, string[], RegExp]> = [
-    ['--token-value-from stdin (4 KiB)', ['create', 'token', '--name', 'a', '--permission', 'db:*:read', '--token-value-from', 'stdin', '--output-file', 't.json'], /larger than 4 KiB/],
+    [
+      '--token-value-from stdin (4 KiB)',
+      ['create', 'token', '--name', 'a', '--permission', 'db:*:read', '--token-value-from', 'stdin', '--output-file', 't.json'],
+      /larger than 4 KiB/,
+    ],
     ['--from-json - (16 MiB)', ['create', 'token', '--from-json', '-', '--output-file', 't.json'], /larger than 16 MiB/],
     ['apply -f - (16 MiB)', ['apply', '-f', '-'], /spec on standard input is larger than 16 MiB/],
   ];
@@ -89,7 +93,10 @@ describe('standard input past its limit: exit 2 naming the limit, within 2 s, un
     test(`${label} from a stdin that stays open and silent: SIGTERM ends it at once`, async () => {
       const dir = tempDir();
       const r = await measure(args, 'pipe', { cwd: dir, signalAfterMs: 300 });
-      assert.ok(r.signal === 'SIGTERM' || r.status === 143 || (r.status === 1 && /terminated by signal 15/.test(r.stderr)) || r.status === 128 + 15, `${label}: ${JSON.stringify(r)}`);
+      assert.ok(
+        r.signal === 'SIGTERM' || r.status === 143 || (r.status === 1 && /terminated by signal 15/.test(r.stderr)) || r.status === 128 + 15,
+        `${label}: ${JSON.stringify(r)}`,
+      );
       assert.ok(r.ms < 2_300, `${label}: ${r.ms} ms`);
       assertSmall(r, label);
       assert.deepEqual(readdirSync(dir), []);
@@ -106,7 +113,11 @@ describe('spec limits: exit 2 in under a second (beyond start-up), never an inte
     ['depth 65 (JSON)', `{"x": ${'['.repeat(64)}${']'.repeat(64)}}`, /nests deeper than 64 levels/],
     ['4 MB of nested lists', `a: ${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}\n`, /nests deeper than 64 levels/],
     ['an alias', `${base}x: &a [1]\ny: *a\n`, /YAML alias/],
-    ['an alias bomb', `a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n`, /YAML alias/],
+    [
+      'an alias bomb',
+      `a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n`,
+      /YAML alias/,
+    ],
   ];
   for (const [label, text, limit] of cases) {
     test(label, async () => {

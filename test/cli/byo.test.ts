@@ -34,7 +34,11 @@ const ADMIN = ['--admin', '--output-file', 'admin.json'];
 
 describe('strong values are written as given', () => {
   for (const source of SOURCES) {
-    for (const [label, newline] of [['no newline', ''], ['a trailing \\n', '\n'], ['a trailing \\r\\n', '\r\n']] as const) {
+    for (const [label, newline] of [
+      ['no newline', ''],
+      ['a trailing \\n', '\n'],
+      ['a trailing \\r\\n', '\r\n'],
+    ] as const) {
       test(`from ${source}, ${label}: a permission token; text output never shows it`, () => {
         const dir = tempDir('otk-byo');
         const value = freshToken();
@@ -43,7 +47,10 @@ describe('strong values are written as given', () => {
         assert.match(r.stdout, /^Token saved to: t.json\n/);
         assertNotEchoed(r.stdout + r.stderr, value);
         const doc = readJson(join(dir, 't.json')) as { tokens: { token: string; name: string }[] };
-        assert.deepEqual(doc.tokens.map((t) => [t.name, t.token]), [['byo', value]]);
+        assert.deepEqual(
+          doc.tokens.map((t) => [t.name, t.token]),
+          [['byo', value]],
+        );
       });
     }
     test(`from ${source}: an admin token file, printed with --format json only`, () => {
@@ -63,10 +70,16 @@ describe('strong values are written as given', () => {
     const r1 = runCli(['auth', 'create', '--write-bucket', 'b', '--output-file', 't.json', '--token-value-from', 'env:V'], { cwd: dir, env: { V: v1 } });
     assert.equal(r1.status, 0, r1.stderr);
     const v2 = freshToken();
-    const r2 = runCli(['token', 'create', '--read-database', 'b', 'reader', '--output-file', 't.json', '--token-value-from', 'env:V'], { cwd: dir, env: { V: v2 } });
+    const r2 = runCli(['token', 'create', '--read-database', 'b', 'reader', '--output-file', 't.json', '--token-value-from', 'env:V'], {
+      cwd: dir,
+      env: { V: v2 },
+    });
     assert.equal(r2.status, 0, r2.stderr);
     const doc = readJson(join(dir, 't.json')) as { tokens: { token: string }[] };
-    assert.deepEqual(doc.tokens.map((t) => t.token), [v1, v2]);
+    assert.deepEqual(
+      doc.tokens.map((t) => t.token),
+      [v1, v2],
+    );
   });
 });
 

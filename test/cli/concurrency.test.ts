@@ -124,7 +124,15 @@ describe('concurrent writers', () => {
     const code = await readerDone;
     assert.equal(code, 0, err);
     results.forEach((r, i) => assert.equal(r.status, 0, `${names[i]}: ${r.stderr}`));
-    const seen = JSON.parse(out.split('\n')[1]!) as { reads: number; parsed: number; missing: number; bad: number; shrank: number; last: number; counts: number[] };
+    const seen = JSON.parse(out.split('\n')[1]!) as {
+      reads: number;
+      parsed: number;
+      missing: number;
+      bad: number;
+      shrank: number;
+      last: number;
+      counts: number[];
+    };
     assert.equal(seen.bad, 0, `the reader saw ${seen.bad} invalid file(s)`);
     assert.equal(seen.missing, 0, 'the file never disappears during a rename');
     assert.equal(seen.shrank, 0, 'the token count never goes down');
@@ -201,7 +209,10 @@ describe('dead writers', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stderr, '');
     const doc = JSON.parse(readFileSync(file, 'utf8')) as Doc;
-    assert.deepEqual(doc.tokens.map((t) => t.name), ['seed', 'after-crash']);
+    assert.deepEqual(
+      doc.tokens.map((t) => t.name),
+      ['seed', 'after-crash'],
+    );
     assert.equal(doc.tokens[0]!.token, seed.tokens[0]!.token);
     assert.deepEqual(readdirSync(dir), ['tokens.json']);
   });
@@ -248,7 +259,11 @@ describe('dead writers', () => {
       const text = readFileSync(file, 'utf8');
       if (text !== seedText) {
         const doc = JSON.parse(text) as Doc;
-        assert.deepEqual(doc.tokens.map((t) => t.name), [...seed.tokens.map((t) => t.name), 'victim'], ctx);
+        assert.deepEqual(
+          doc.tokens.map((t) => t.name),
+          [...seed.tokens.map((t) => t.name), 'victim'],
+          ctx,
+        );
       }
       const otherNames = ['a', 'b', 'c'];
       const others = otherNames.map((n) => startCli([...writerArgs(file, n, n), '--lock-timeout', '20s']));
@@ -256,8 +271,19 @@ describe('dead writers', () => {
       results.forEach((r, i) => assert.equal(r.status, 0, `${ctx}: ${otherNames[i]} ${r.stderr}`));
       const doc = JSON.parse(readFileSync(file, 'utf8')) as Doc;
       const names = doc.tokens.map((t) => t.name);
-      assert.deepEqual(names.slice(0, 20_000), seed.tokens.map((t) => t.name), ctx);
-      assert.deepEqual(names.slice(20_000).filter((n) => n !== 'victim').sort(), ['a', 'b', 'c'], ctx);
+      assert.deepEqual(
+        names.slice(0, 20_000),
+        seed.tokens.map((t) => t.name),
+        ctx,
+      );
+      assert.deepEqual(
+        names
+          .slice(20_000)
+          .filter((n) => n !== 'victim')
+          .sort(),
+        ['a', 'b', 'c'],
+        ctx,
+      );
       assert.equal(existsSync(lock), false, `${ctx}: the lock was not released`);
       const left = readdirSync(dir).filter((f) => f !== 'tokens.json');
       assert.ok(left.length <= 1 && left.every((f) => /^\.tokens\.json\.otk-\d+-[0-9a-f]+\.tmp$/.test(f)), `${ctx}: left behind: ${left.join(', ')}`);
@@ -313,7 +339,20 @@ describe('dead writers', () => {
       }
 
       // A new writer gets through, taking over the lock if the victim died holding it.
-      const next = await runCliAsync(['create', 'token', '--permission', 'db:*:read', '--name', 'next', '--output-file', file, '--lock-timeout', '20s', '--format', 'json']);
+      const next = await runCliAsync([
+        'create',
+        'token',
+        '--permission',
+        'db:*:read',
+        '--name',
+        'next',
+        '--output-file',
+        file,
+        '--lock-timeout',
+        '20s',
+        '--format',
+        'json',
+      ]);
       assert.equal(next.status, 0, `${ctx}: ${next.stderr}`);
       const doc = JSON.parse(readFileSync(file, 'utf8')) as Doc;
       const inFile = doc.tokens.map((t) => t.name);

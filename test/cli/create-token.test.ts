@@ -127,12 +127,37 @@ const ADMIN_NAME_NOTICE = (name: string): string =>
 
 describe('create token: notices on success', () => {
   const cases: { title: string; args: string[]; seed?: boolean; stderr: string }[] = [
-    { title: 'a db: name missing from a new file', args: perm('t.json', 'a').map((w) => (w === 'db:*:read,write' ? 'db:x:read' : w)), stderr: DB_NOTICE('db:x:read', '"x"', 't.json', 'x') },
-    { title: 'only the missing names of a list', args: ['create', 'token', '--permission', 'db:x,y:read', '--name', 'a', '--create-databases', 'x', '--output-file', 't.json'], stderr: DB_NOTICE('db:x,y:read', '"y"', 't.json', 'y') },
-    { title: 'none when the merged create_databases lists them', args: ['create', 'token', '--permission', 'db:x,y:read', '--name', 'a', '--create-databases', 'x', '--create-databases', 'y', '--output-file', 't.json'], stderr: '' },
-    { title: 'none when the existing file lists it', seed: true, args: ['create', 'token', '--permission', 'db:mydb:read', '--name', 'a', '--output-file', 'tokens.json'], stderr: '' },
-    { title: 'none for wildcards and system permissions', args: ['create', 'token', '--permission', 'db:*:read', '--permission', 'system:*:read', '--name', 'a', '--output-file', 't.json'], stderr: '' },
-    { title: 'an admin token named other than _admin', args: ['create', 'token', '--admin', '--name', 'ops', '--output-file', 'admin.json'], stderr: ADMIN_NAME_NOTICE('ops') },
+    {
+      title: 'a db: name missing from a new file',
+      args: perm('t.json', 'a').map((w) => (w === 'db:*:read,write' ? 'db:x:read' : w)),
+      stderr: DB_NOTICE('db:x:read', '"x"', 't.json', 'x'),
+    },
+    {
+      title: 'only the missing names of a list',
+      args: ['create', 'token', '--permission', 'db:x,y:read', '--name', 'a', '--create-databases', 'x', '--output-file', 't.json'],
+      stderr: DB_NOTICE('db:x,y:read', '"y"', 't.json', 'y'),
+    },
+    {
+      title: 'none when the merged create_databases lists them',
+      args: ['create', 'token', '--permission', 'db:x,y:read', '--name', 'a', '--create-databases', 'x', '--create-databases', 'y', '--output-file', 't.json'],
+      stderr: '',
+    },
+    {
+      title: 'none when the existing file lists it',
+      seed: true,
+      args: ['create', 'token', '--permission', 'db:mydb:read', '--name', 'a', '--output-file', 'tokens.json'],
+      stderr: '',
+    },
+    {
+      title: 'none for wildcards and system permissions',
+      args: ['create', 'token', '--permission', 'db:*:read', '--permission', 'system:*:read', '--name', 'a', '--output-file', 't.json'],
+      stderr: '',
+    },
+    {
+      title: 'an admin token named other than _admin',
+      args: ['create', 'token', '--admin', '--name', 'ops', '--output-file', 'admin.json'],
+      stderr: ADMIN_NAME_NOTICE('ops'),
+    },
     { title: 'none for an admin token named _admin', args: ['create', 'token', '--admin', '--name', '_admin', '--output-file', 'admin.json'], stderr: '' },
   ];
   for (const c of cases) {
@@ -148,11 +173,16 @@ describe('create token: notices on success', () => {
   test('no notice when --if-not-exists keeps the token that is there', () => {
     const dir = tempDir();
     seedPermissionFile(join(dir, 'tokens.json'));
-    const r = runCli(['create', 'token', '--permission', 'db:other:read', '--name', 'existing', '--if-not-exists', '--output-file', 'tokens.json'], { cwd: dir });
+    const r = runCli(['create', 'token', '--permission', 'db:other:read', '--name', 'existing', '--if-not-exists', '--output-file', 'tokens.json'], {
+      cwd: dir,
+    });
     assert.equal(r.status, 0, r.stderr);
     // No database notice; the one line is the warning that the kept token has other permissions.
     assert.doesNotMatch(r.stderr, /^notice:/m);
-    assert.match(r.stderr, /^warning: the token "existing" that --if-not-exists kept in tokens\.json is stale: it has db:mydb:read, which was not asked for, and it lacks db:other:read, which was asked for; [^\n]*\n$/);
+    assert.match(
+      r.stderr,
+      /^warning: the token "existing" that --if-not-exists kept in tokens\.json is stale: it has db:mydb:read, which was not asked for, and it lacks db:other:read, which was asked for; [^\n]*\n$/,
+    );
   });
 });
 
@@ -274,14 +304,29 @@ describe('create token: permissions', () => {
   test('repeated --permission keeps each string, in order', () => {
     const dir = tempDir();
     const r = runCli(
-      ['create', 'token', '--permission', 'db:*:read', '--permission', 'system:health,ping:read', '--permission', 'db:a:write', '--name', 'multi', '--create-databases', 'a', '--output-file', 't.json'],
+      [
+        'create',
+        'token',
+        '--permission',
+        'db:*:read',
+        '--permission',
+        'system:health,ping:read',
+        '--permission',
+        'db:a:write',
+        '--name',
+        'multi',
+        '--create-databases',
+        'a',
+        '--output-file',
+        't.json',
+      ],
       { cwd: dir },
     );
     assertTextSuccess(r, 't.json');
     assert.deepEqual((readJson(join(dir, 't.json')) as PermDoc).tokens[0]!.permissions, ['db:*:read', 'system:health,ping:read', 'db:a:write']);
   });
 
-  test('the documentation\'s positional form: a bare --permission followed by the strings', () => {
+  test("the documentation's positional form: a bare --permission followed by the strings", () => {
     const dir = tempDir();
     const r = runCli(['create', 'token', '--output-file', 't.json', '--permission', '--name', 'X', 'db:a,b:read,write'], { cwd: dir });
     assertTextSuccess(r, 't.json', `notice: ${DB_NOTICE('db:a,b:read,write', '"a", "b"', 't.json', 'a,b')}\n`);
@@ -292,14 +337,30 @@ describe('create token: permissions', () => {
 
   test('positional form with several strings', () => {
     const dir = tempDir();
-    const r = runCli(['create', 'token', '--permission', '--name', 'X', 'db:a,b:read,write', 'system:health:read', '--offline', '--create-databases', 'b,a', '--output-file', 't.json'], {
-      cwd: dir,
-    });
+    const r = runCli(
+      [
+        'create',
+        'token',
+        '--permission',
+        '--name',
+        'X',
+        'db:a,b:read,write',
+        'system:health:read',
+        '--offline',
+        '--create-databases',
+        'b,a',
+        '--output-file',
+        't.json',
+      ],
+      {
+        cwd: dir,
+      },
+    );
     assertTextSuccess(r, 't.json');
     assert.deepEqual((readJson(join(dir, 't.json')) as PermDoc).tokens[0]!.permissions, ['db:a,b:read,write', 'system:health:read']);
   });
 
-  test('normalisation: duplicates removed, actions in the server\'s order', () => {
+  test("normalisation: duplicates removed, actions in the server's order", () => {
     const dir = tempDir();
     const r = runCli(
       [
@@ -415,7 +476,23 @@ describe('create token: appending', () => {
 }
 `;
     put(file, original);
-    const r = runCli(['create', 'token', '--permission', 'db:logs:write', '--name', 'app', '--output-file', 'tokens.json', '--create-databases', 'logs,audit', '--format', 'json'], { cwd: dir });
+    const r = runCli(
+      [
+        'create',
+        'token',
+        '--permission',
+        'db:logs:write',
+        '--name',
+        'app',
+        '--output-file',
+        'tokens.json',
+        '--create-databases',
+        'logs,audit',
+        '--format',
+        'json',
+      ],
+      { cwd: dir },
+    );
     const out = jsonOut(r);
     assert.equal(r.stderr, '');
     const tok = out.token as string;
@@ -592,7 +669,10 @@ describe('create token --admin', () => {
     assert.notEqual(out.token, old);
     assert.match(out.token as string, TOKEN_RE);
     assert.equal(text(file), original.replace(old, out.token as string));
-    assert.equal(text(file), `{\n  "token": "${out.token as string}",\n  "name": "_admin",\n  "description": "bootstrap admin for CI",\n  "owner": {\n    "team": "ops"\n  }\n}\n`);
+    assert.equal(
+      text(file),
+      `{\n  "token": "${out.token as string}",\n  "name": "_admin",\n  "description": "bootstrap admin for CI",\n  "owner": {\n    "team": "ops"\n  }\n}\n`,
+    );
     assert.equal(modeOf(file), 0o600);
   });
 
@@ -601,7 +681,10 @@ describe('create token --admin', () => {
     const file = join(dir, 'admin.json');
     seedAdminFile(file, { description: 'd' });
     const out = jsonOut(runCli(['create', 'token', '--admin', '--force', '--expiry', '30d', '--output-file', 'admin.json', '--format', 'json'], { cwd: dir }));
-    assert.equal(text(file), `{\n  "token": "${out.token as string}",\n  "name": "_admin",\n  "expiry_millis": ${out.expiry_millis as number},\n  "description": "d"\n}\n`);
+    assert.equal(
+      text(file),
+      `{\n  "token": "${out.token as string}",\n  "name": "_admin",\n  "expiry_millis": ${out.expiry_millis as number},\n  "description": "d"\n}\n`,
+    );
   });
 
   test('--if-not-exists keeps an existing admin file (exit 0) and reports its token in JSON', () => {
@@ -641,7 +724,10 @@ describe('create token --if-not-exists on a permission tokens file', () => {
     const dir = tempDir();
     const { token } = seedPermissionFile(join(dir, 't.json'));
     const before = snapshot(dir);
-    const r = runCli(['create', 'token', '--permission', 'db:other:write', '--name', 'existing', '--if-not-exists', '--output-file', 't.json', '--format', 'json'], { cwd: dir });
+    const r = runCli(
+      ['create', 'token', '--permission', 'db:other:write', '--name', 'existing', '--if-not-exists', '--output-file', 't.json', '--format', 'json'],
+      { cwd: dir },
+    );
     const out = jsonOut(r);
     assert.equal(out.token, token);
     assert.equal(out.name, 'existing');
@@ -665,7 +751,10 @@ describe('create token --if-not-exists on a permission tokens file', () => {
     seedPermissionFile(join(dir, 't.json'));
     const out = jsonOut(runCli(perm('t.json', 'fresh', '--if-not-exists', '--format', 'json'), { cwd: dir }));
     const doc = readJson(join(dir, 't.json')) as PermDoc;
-    assert.deepEqual(doc.tokens.map((t) => t.name), ['existing', 'fresh']);
+    assert.deepEqual(
+      doc.tokens.map((t) => t.name),
+      ['existing', 'fresh'],
+    );
     assert.equal(doc.tokens[1]!.token, out.token);
   });
 });
@@ -697,7 +786,10 @@ describe('create token: symbolic links', () => {
     symlinkSync(join(dir, 'l1'), join(dir, 'l2'));
     const r = runCli(perm('l2', 'app'), { cwd: dir });
     assertTextSuccess(r, 'l2');
-    assert.deepEqual((readJson(target) as PermDoc).tokens.map((t) => t.name), ['existing', 'app']);
+    assert.deepEqual(
+      (readJson(target) as PermDoc).tokens.map((t) => t.name),
+      ['existing', 'app'],
+    );
     assert.ok(lstatSync(join(dir, 'l1')).isSymbolicLink());
     assert.ok(lstatSync(join(dir, 'l2')).isSymbolicLink());
   });
@@ -740,7 +832,10 @@ describe('create token: file modes', () => {
     assert.ok(r.stderr.includes('t.json'), r.stderr);
     assert.ok(r.stderr.includes('0600'), r.stderr);
     assert.equal(modeOf(file), 0o600);
-    assert.deepEqual((readJson(file) as PermDoc).tokens.map((t) => t.name), ['existing', 'app']);
+    assert.deepEqual(
+      (readJson(file) as PermDoc).tokens.map((t) => t.name),
+      ['existing', 'app'],
+    );
   });
 
   test('an existing admin file with mode 0640 is written back 0600 by --force, with a notice', () => {
@@ -763,7 +858,10 @@ describe('create token: file modes', () => {
     const r = runCli(perm('t.json', 'app'), { cwd: dir });
     assertTextSuccess(r, 't.json', '');
     assert.equal(modeOf(file), 0o400);
-    assert.deepEqual((readJson(file) as PermDoc).tokens.map((t) => t.name), ['existing', 'app']);
+    assert.deepEqual(
+      (readJson(file) as PermDoc).tokens.map((t) => t.name),
+      ['existing', 'app'],
+    );
   });
 
   test('an existing 0600 file keeps 0600, no notice', () => {
@@ -797,15 +895,30 @@ const failCases: FailCase[] = [
   { title: 'missing --output-file', args: ['create', 'token', '--permission', 'db:a:read', '--name', 'app'], status: 2, mentions: ['--output-file'] },
   { title: '--admin without --output-file', args: ['create', 'token', '--admin'], status: 2, mentions: ['--output-file'] },
   { title: 'missing --name', args: ['create', 'token', '--permission', 'db:a:read', '--output-file', 'tokens.json'], status: 2, mentions: ['--name'] },
-  { title: 'empty --name', args: ['create', 'token', '--permission', 'db:a:read', '--name', '', '--output-file', 'tokens.json'], status: 2, mentions: ['--name'] },
+  {
+    title: 'empty --name',
+    args: ['create', 'token', '--permission', 'db:a:read', '--name', '', '--output-file', 'tokens.json'],
+    status: 2,
+    mentions: ['--name'],
+  },
   { title: 'no permission', args: base(), status: 2, mentions: [/permission/] },
   { title: 'bare --permission and no positional', args: base('--permission'), status: 2, mentions: [/permission/] },
   { title: 'missing subcommand', args: ['create'], status: 2, mentions: [/token/] },
   { title: 'unknown command', args: ['delete', 'token'], status: 2, mentions: [/delete/i] },
   { title: '--format yaml', args: withPerm('--format', 'yaml'), status: 2, mentions: ['yaml'] },
-  { title: '--expiry and --expires-at together', args: withPerm('--expiry', '1d', '--expires-at', '2099-01-01T00:00:00Z'), status: 2, mentions: ['--expiry', '--expires-at'] },
+  {
+    title: '--expiry and --expires-at together',
+    args: withPerm('--expiry', '1d', '--expires-at', '2099-01-01T00:00:00Z'),
+    status: 2,
+    mentions: ['--expiry', '--expires-at'],
+  },
   { title: '--force without --admin', args: withPerm('--force'), status: 2, mentions: ['--force'] },
-  { title: '--admin --force --if-not-exists', args: ['create', 'token', '--admin', '--force', '--if-not-exists', '--output-file', 'admin.json'], status: 2, mentions: ['--force', '--if-not-exists'] },
+  {
+    title: '--admin --force --if-not-exists',
+    args: ['create', 'token', '--admin', '--force', '--if-not-exists', '--output-file', 'admin.json'],
+    status: 2,
+    mentions: ['--force', '--if-not-exists'],
+  },
   { title: 'bad --lock-timeout', args: withPerm('--lock-timeout', 'soon'), status: 2, mentions: ['--lock-timeout'] },
 ];
 
@@ -836,8 +949,18 @@ for (const [p, why] of badPermissions) {
   const mentions = p === '' ? [why] : [`--permission ${JSON.stringify(p)}`, why];
   failCases.push({ title: `bad permission ${JSON.stringify(p)}`, args: base('--permission', p), status: 2, mentions });
 }
-failCases.push({ title: 'bad permission in the positional form', args: base('--permission', 'db:a:read', 'db:x:fly'), status: 2, mentions: ['db:x:fly', /"fly"/] });
-failCases.push({ title: 'one bad among good permissions', args: base('--permission', 'db:a:read', '--permission', 'sys:health:read'), status: 2, mentions: ['sys:health:read'] });
+failCases.push({
+  title: 'bad permission in the positional form',
+  args: base('--permission', 'db:a:read', 'db:x:fly'),
+  status: 2,
+  mentions: ['db:x:fly', /"fly"/],
+});
+failCases.push({
+  title: 'one bad among good permissions',
+  args: base('--permission', 'db:a:read', '--permission', 'sys:health:read'),
+  status: 2,
+  mentions: ['sys:health:read'],
+});
 
 for (const e of ['3x', '', '1.1M', '1', 'h', '1e3s', '1.5ns', '1h-', '1,5h', '+1s', '1S', 'one day', '1.5.1s', '2 weeks later']) {
   failCases.push({ title: `bad --expiry ${JSON.stringify(e)}`, args: withPerm(`--expiry=${e}`), status: 2, mentions: ['--expiry', JSON.stringify(e)] });
@@ -846,7 +969,12 @@ failCases.push({ title: 'bad --expiry "-1s"', args: withPerm('--expiry=-1s'), st
 for (const e of ['500ms', '0', '999ms', '999999999ns', '0s 0m']) {
   failCases.push({ title: `sub-second --expiry ${JSON.stringify(e)}`, args: withPerm('--expiry', e), status: 2, mentions: ['--expiry', /second/] });
 }
-failCases.push({ title: 'sub-second --expiry for --admin', args: ['create', 'token', '--admin', '--expiry', '10ms', '--output-file', 'admin.json'], status: 2, mentions: ['--expiry'] });
+failCases.push({
+  title: 'sub-second --expiry for --admin',
+  args: ['create', 'token', '--admin', '--expiry', '10ms', '--output-file', 'admin.json'],
+  status: 2,
+  mentions: ['--expiry'],
+});
 for (const e of ['300000y', '99999999999999999999999s', '600000000000y', '18446744073709551615s 1s', '1000000000000000w']) {
   failCases.push({ title: `overflowing --expiry ${JSON.stringify(e)}`, args: withPerm('--expiry', e), status: 2, mentions: ['--expiry'] });
 }
@@ -881,7 +1009,11 @@ const secretB = freshToken();
 failCases.push(
   {
     title: 'existing file is not JSON (trailing comma)',
-    setup: (dir) => put(join(dir, 'tokens.json'), `{\n  "tokens": [\n    {\n      "token": "${secretA}",\n      "name": "a",\n      "permissions": ["db:a:read"],\n    }\n  ]\n}\n`),
+    setup: (dir) =>
+      put(
+        join(dir, 'tokens.json'),
+        `{\n  "tokens": [\n    {\n      "token": "${secretA}",\n      "name": "a",\n      "permissions": ["db:a:read"],\n    }\n  ]\n}\n`,
+      ),
     args: withPerm(),
     status: 1,
     mentions: ['tokens.json', /JSON/, 'line 7, column 5'],
@@ -971,7 +1103,12 @@ failCases.push(
     setup: (dir) =>
       put(
         join(dir, 'tokens.json'),
-        pretty({ tokens: [{ token: secretA, name: 'a', permissions: ['db:a:read'] }, { token: secretB, name: 'a', permissions: ['db:a:read'] }] }),
+        pretty({
+          tokens: [
+            { token: secretA, name: 'a', permissions: ['db:a:read'] },
+            { token: secretB, name: 'a', permissions: ['db:a:read'] },
+          ],
+        }),
       ),
     args: withPerm(),
     status: 1,

@@ -9,7 +9,24 @@ const CASE = join(FIXTURES, 'kubectl', 'both-files');
 
 describe('export (CLI)', () => {
   it('prints the Secret kubectl makes, with --output -', () => {
-    const r = runCli(['export', '--file', 'perm.json', '--file', 'admin.json', '--format', 'k8s-secret', '--secret-name', 'influxdb3-auth', '--namespace', 'influxdb', '--output', '-'], { cwd: CASE });
+    const r = runCli(
+      [
+        'export',
+        '--file',
+        'perm.json',
+        '--file',
+        'admin.json',
+        '--format',
+        'k8s-secret',
+        '--secret-name',
+        'influxdb3-auth',
+        '--namespace',
+        'influxdb',
+        '--output',
+        '-',
+      ],
+      { cwd: CASE },
+    );
     assert.deepEqual([r.status, r.stderr], [0, '']);
     assert.equal(r.stdout, readFileSync(join(CASE, 'expected.yaml'), 'utf8'));
   });
@@ -38,7 +55,15 @@ describe('export (CLI)', () => {
   it('a clash: exit 1, one line naming both tokens, nothing written, no secret', () => {
     const dir = tempDir();
     const file = join(dir, 't.json');
-    writeFileSync(file, JSON.stringify({ tokens: [{ token: freshToken(), name: 'a.b', permissions: ['db:x:read'] }, { token: freshToken(), name: 'a/b', permissions: ['db:x:read'] }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        tokens: [
+          { token: freshToken(), name: 'a.b', permissions: ['db:x:read'] },
+          { token: freshToken(), name: 'a/b', permissions: ['db:x:read'] },
+        ],
+      }),
+    );
     const r = runCli(['export', '--file', file, '--format', 'files', '--output', join(dir, 'out')]);
     assert.equal(r.status, 1);
     assert.equal(r.stdout, '');

@@ -84,7 +84,12 @@ describe('hostile names through every human-facing output', () => {
       assert.equal(rotated.status, 0, rotated.stderr);
       assertNothingRaw(rotated, 'rotate');
       assertCommand(rotated.stdout, 'influxdb3 delete', ['token', '--token-name', name], 'rotate: online delete');
-      assertCommand(lineFor(rotated.stdout, 'get token'), 'influxdb3-offline-tokens', ['get', 'token', '--file', file, '--token-name', `${name}-2`], 'rotate: get token');
+      assertCommand(
+        lineFor(rotated.stdout, 'get token'),
+        'influxdb3-offline-tokens',
+        ['get', 'token', '--file', file, '--token-name', `${name}-2`],
+        'rotate: get token',
+      );
     });
   }
 
@@ -142,6 +147,10 @@ describe('hostile names through every human-facing output', () => {
     assert.equal(r.status, 0, r.stderr);
     const lines = r.stdout.split('\r\n');
     const cells = [`"'=HYPERLINK(""http://x"")"`, "'+1", "'-2", "'@SUM(A1)", "'\tx", '"a,""b"""', 'plain'];
-    for (const cell of cells) assert.ok(lines.some((l) => l.startsWith(`${cell},`)), `${cell} in ${JSON.stringify(r.stdout)}`);
+    for (const cell of cells)
+      assert.ok(
+        lines.some((l) => l.startsWith(`${cell},`)),
+        `${cell} in ${JSON.stringify(r.stdout)}`,
+      );
   });
 });

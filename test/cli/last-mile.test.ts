@@ -64,7 +64,12 @@ const HOUR = 3_600_000;
 const STALE: ReadonlyArray<{ title: string; expiry: number; permission: string; says: RegExp | undefined }> = [
   { title: 'a fresh token with the same permissions', expiry: Date.now() + HOUR, permission: 'db:a:read', says: undefined },
   { title: 'an expired token', expiry: Date.now() - 3 * 24 * HOUR, permission: 'db:a:read', says: /it expired 3 days ago \(\d{4}-/ },
-  { title: 'other permissions', expiry: Date.now() + HOUR, permission: 'db:a:read,write', says: /it has db:a:read, which was not asked for, and it lacks db:a:read,write, which was asked for/ },
+  {
+    title: 'other permissions',
+    expiry: Date.now() + HOUR,
+    permission: 'db:a:read,write',
+    says: /it has db:a:read, which was not asked for, and it lacks db:a:read,write, which was asked for/,
+  },
 ];
 
 for (const { title, expiry, permission, says } of STALE) {

@@ -36,7 +36,10 @@ function permissionFile(dir: string): { path: string; text: string; entries: Ent
     { token: freshToken(), name: 'app', permissions: ['db:logs:read,write'] },
   ];
   // An unknown member written compactly: it must come back verbatim, not re-indented.
-  const text = pretty({ create_databases: ['metrics', 'logs'], tokens: entries, owner: 'PLACEHOLDER' }).replace('"PLACEHOLDER"', '{"team":  ["infra", {"k": 1}]}');
+  const text = pretty({ create_databases: ['metrics', 'logs'], tokens: entries, owner: 'PLACEHOLDER' }).replace(
+    '"PLACEHOLDER"',
+    '{"team":  ["infra", {"k": 1}]}',
+  );
   const path = join(dir, 'tokens.json');
   writeFileSync(path, text, { mode: 0o600 });
   chmodSync(path, 0o600);
@@ -98,7 +101,14 @@ describe('show tokens', () => {
     assert.equal(out.kind, 'permission');
     assert.deepEqual(
       out.tokens.map((t) => [t.name, t.hash, t.expiry_millis, t.expiry, t.expired, t.permissions]),
-      f.entries.map((e) => [e.name, hash9(e.token), e.expiry_millis ?? null, e.expiry_millis === undefined ? null : new Date(e.expiry_millis).toISOString(), e.expiry_millis === PAST, e.permissions]),
+      f.entries.map((e) => [
+        e.name,
+        hash9(e.token),
+        e.expiry_millis ?? null,
+        e.expiry_millis === undefined ? null : new Date(e.expiry_millis).toISOString(),
+        e.expiry_millis === PAST,
+        e.permissions,
+      ]),
     );
     assert.match(String(out.tokens[0]!.expires), /^in 1 year/);
     assert.equal(out.tokens[1]!.expires, 'never');
@@ -130,8 +140,13 @@ describe('show tokens', () => {
     assert.equal(rows[0], 'name,hash,expiry_millis,expiry,expires,expired,permissions');
     assert.equal(rows[2], `grafana,${hash9(f.entries[1]!.token)},,,never,false,"db:metrics,logs:read system:health:read"`);
     assert.equal(rows.length, f.entries.length + 2); // header, rows, and the empty string after the last CRLF
-    const jsonl = ok(runCli(['list', f.path, '--format', 'jsonl'])).stdout.trimEnd().split('\n');
-    assert.deepEqual(jsonl.map((l) => (JSON.parse(l) as { name: string }).name), f.entries.map((e) => e.name));
+    const jsonl = ok(runCli(['list', f.path, '--format', 'jsonl']))
+      .stdout.trimEnd()
+      .split('\n');
+    assert.deepEqual(
+      jsonl.map((l) => (JSON.parse(l) as { name: string }).name),
+      f.entries.map((e) => e.name),
+    );
   });
 
   test('an admin token file: one row with *:*:*', () => {
@@ -141,7 +156,10 @@ describe('show tokens', () => {
     noSecrets(r);
     const out = JSON.parse(r.stdout) as { kind: string; tokens: Array<Record<string, unknown>> };
     assert.equal(out.kind, 'admin');
-    assert.deepEqual(out.tokens.map((t) => [t.name, t.hash, t.permissions]), [['_admin', hash9(a.token), ['*:*:*']]]);
+    assert.deepEqual(
+      out.tokens.map((t) => [t.name, t.hash, t.permissions]),
+      [['_admin', hash9(a.token), ['*:*:*']]],
+    );
   });
 });
 
@@ -193,7 +211,10 @@ describe('delete token', () => {
     const dir = tempDir();
     const f = permissionFile(dir);
     ok(runCli(['delete', 'token', '--file', f.path, ...f.entries.flatMap((e) => ['--token-name', e.name])]));
-    assert.equal(readFileSync(f.path, 'utf8'), '{\n  "create_databases": [\n    "metrics",\n    "logs"\n  ],\n  "tokens": [],\n  "owner": {"team":  ["infra", {"k": 1}]}\n}\n');
+    assert.equal(
+      readFileSync(f.path, 'utf8'),
+      '{\n  "create_databases": [\n    "metrics",\n    "logs"\n  ],\n  "tokens": [],\n  "owner": {"team":  ["infra", {"k": 1}]}\n}\n',
+    );
   });
 
   test('--if-exists: an unknown name is exit 0 and the file is not rewritten', () => {
@@ -230,7 +251,8 @@ describe('rotate token', () => {
     assert.ok(!f.entries.some((e) => e.token === successor.token));
     const expected = f.text.replace(`${entryText(f.entries[3]!)}\n  ]`, `${entryText(f.entries[3]!)},\n    ${entryText(successor)}\n  ]`);
     assert.equal(after, expected);
-    for (const step of ['restart the server', 'get token --file', 'influxdb3 delete token --token-name telegraf', 'delete token --file']) assert.ok(r.stdout.includes(step), `${step}: ${r.stdout}`);
+    for (const step of ['restart the server', 'get token --file', 'influxdb3 delete token --token-name telegraf', 'delete token --file'])
+      assert.ok(r.stdout.includes(step), `${step}: ${r.stdout}`);
     // Rotating again takes the next free number; a successor's own successor counts from its name.
     ok(runCli(['rotate', 'token', '--file', f.path, '--token-name', 'telegraf']));
     ok(runCli(['rotate', 'token', '--file', f.path, '--token-name', 'telegraf-2']));
@@ -301,18 +323,68 @@ describe('every failure leaves the directory byte-identical, with one line on st
     { label: 'show tokens, --file and FILE', args: (p) => ['show', 'tokens', p, '--file', p], status: 2, mentions: ['twice'] },
     { label: 'get token, unknown name', args: (p) => ['get', 'token', '--file', p, '--token-name', 'nope'], status: 1, mentions: ['"nope"', 'tokens.json'] },
     { label: 'get token without --token-name', args: (p) => ['get', 'token', '--file', p], status: 2, mentions: ['--token-name'] },
-    { label: 'delete token, unknown name', args: (p) => ['delete', 'token', '--file', p, '--token-name', 'app', '--token-name', 'nope'], status: 1, mentions: ['"nope"'] },
-    { label: 'delete token on an admin file', args: (_, a) => ['delete', 'token', '--file', a, '--token-name', '_admin'], status: 1, mentions: ['admin token file'] },
-    { label: 'delete token, missing file', args: (p) => ['delete', 'token', '--file', `${p}.nope`, '--token-name', 'app'], status: 1, mentions: ['does not exist'] },
-    { label: 'rotate token, a file in a missing directory: no directory, no lock made', args: (p) => ['rotate', 'token', '--file', join(p, '..', 'nodir', 't.json'), '--token-name', 'app'], status: 1, mentions: ['does not exist'] },
+    {
+      label: 'delete token, unknown name',
+      args: (p) => ['delete', 'token', '--file', p, '--token-name', 'app', '--token-name', 'nope'],
+      status: 1,
+      mentions: ['"nope"'],
+    },
+    {
+      label: 'delete token on an admin file',
+      args: (_, a) => ['delete', 'token', '--file', a, '--token-name', '_admin'],
+      status: 1,
+      mentions: ['admin token file'],
+    },
+    {
+      label: 'delete token, missing file',
+      args: (p) => ['delete', 'token', '--file', `${p}.nope`, '--token-name', 'app'],
+      status: 1,
+      mentions: ['does not exist'],
+    },
+    {
+      label: 'rotate token, a file in a missing directory: no directory, no lock made',
+      args: (p) => ['rotate', 'token', '--file', join(p, '..', 'nodir', 't.json'), '--token-name', 'app'],
+      status: 1,
+      mentions: ['does not exist'],
+    },
     { label: 'prune, a missing file', args: (p) => ['prune', '--file', `${p}.nope`], status: 1, mentions: ['does not exist'] },
-    { label: 'delete token, bad --lock-timeout', args: (p) => ['delete', 'token', '--file', p, '--token-name', 'app', '--lock-timeout', 'soon'], status: 2, mentions: ['--lock-timeout'] },
+    {
+      label: 'delete token, bad --lock-timeout',
+      args: (p) => ['delete', 'token', '--file', p, '--token-name', 'app', '--lock-timeout', 'soon'],
+      status: 2,
+      mentions: ['--lock-timeout'],
+    },
     { label: 'rotate token, unknown name', args: (p) => ['rotate', 'token', '--file', p, '--token-name', 'nope'], status: 1, mentions: ['"nope"'] },
-    { label: 'rotate token, --new-name taken', args: (p) => ['rotate', 'token', '--file', p, '--token-name', 'app', '--new-name', 'grafana'], status: 1, mentions: ['"grafana"', '--new-name'] },
-    { label: 'rotate token, --in-place and --new-name', args: (p) => ['rotate', 'token', '--file', p, '--token-name', 'app', '--in-place', '--new-name', 'x'], status: 2, mentions: ['--in-place'] },
-    { label: 'rotate token, an expired token without a new expiry', args: (p) => ['rotate', 'token', '--file', p, '--token-name', 'old-ci'], status: 1, mentions: ['--expiry'] },
-    { label: 'rotate token, bad --expiry', args: (p) => ['rotate', 'token', '--file', p, '--token-name', 'app', '--expiry', '-1h'], status: 2, mentions: ['--expiry'] },
-    { label: 'rotate token, admin without --in-place', args: (_, a) => ['rotate', 'token', '--file', a, '--token-name', '_admin'], status: 1, mentions: ['--in-place', '--regenerate'] },
+    {
+      label: 'rotate token, --new-name taken',
+      args: (p) => ['rotate', 'token', '--file', p, '--token-name', 'app', '--new-name', 'grafana'],
+      status: 1,
+      mentions: ['"grafana"', '--new-name'],
+    },
+    {
+      label: 'rotate token, --in-place and --new-name',
+      args: (p) => ['rotate', 'token', '--file', p, '--token-name', 'app', '--in-place', '--new-name', 'x'],
+      status: 2,
+      mentions: ['--in-place'],
+    },
+    {
+      label: 'rotate token, an expired token without a new expiry',
+      args: (p) => ['rotate', 'token', '--file', p, '--token-name', 'old-ci'],
+      status: 1,
+      mentions: ['--expiry'],
+    },
+    {
+      label: 'rotate token, bad --expiry',
+      args: (p) => ['rotate', 'token', '--file', p, '--token-name', 'app', '--expiry', '-1h'],
+      status: 2,
+      mentions: ['--expiry'],
+    },
+    {
+      label: 'rotate token, admin without --in-place',
+      args: (_, a) => ['rotate', 'token', '--file', a, '--token-name', '_admin'],
+      status: 1,
+      mentions: ['--in-place', '--regenerate'],
+    },
     { label: 'prune on an admin file', args: (_, a) => ['prune', '--file', a], status: 1, mentions: ['admin token file'] },
     { label: 'prune, unknown flag', args: (p) => ['prune', '--file', p, '--force'], status: 2, mentions: ['--force'] },
   ];

@@ -135,6 +135,8 @@ test('a writer paused (SIGSTOP) past the stale time while holding the lock fails
   // outcomes above are correct; on a loaded machine more of the early stops land before A
   // owns the lock (it writes its holder record first), so at least half must be refusals.
   assert.ok(refused >= stopAfter.length / 2, `${refused} of ${stopAfter.length} paused writers were refused`);
-  t.diagnostic(`stale time ${STALE_MS} ms; file of ${size} tokens; ${misses} round(s) retried with a bigger file; ${refused} refused, ${waitedForLock} stopped before owning the lock`);
+  t.diagnostic(
+    `stale time ${STALE_MS} ms; file of ${size} tokens; ${misses} round(s) retried with a bigger file; ${refused} refused, ${waitedForLock} stopped before owning the lock`,
+  );
   for (const m of messages) t.diagnostic(`A said: ${m}`);
 });

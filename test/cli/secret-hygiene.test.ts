@@ -116,48 +116,230 @@ const adminBody = randomBytes(64).toString('base64url');
 
 const fileCases: FileCase[] = [
   // Not JSON: the parser's own message would quote the text around the break.
-  { title: 'broken JSON right after a token (missing comma)', file: 'tokens.json', content: `{"tokens": [{"token": "${t()}" "name": "a", "permissions": ["db:a:read"]}]}`, validateStatus: 1 },
-  { title: 'broken JSON right after a token (a stray letter)', file: 'tokens.json', content: `{"tokens": [{"token": "${t()}"x, "name": "a", "permissions": ["db:a:read"]}]}\n`, validateStatus: 1 },
-  { title: 'unterminated string that starts with a token, at the end of the file', file: 'tokens.json', content: `{"tokens": [{"token": "${t()}`, validateStatus: 1 },
-  { title: 'unterminated string that starts with a token, running into a newline', file: 'tokens.json', content: `{"tokens": [{"token": "${t()}\n, "name": "a", "permissions": ["db:a:read"]}]}\n`, validateStatus: 1 },
-  { title: 'a bad escape right after a token', file: 'tokens.json', content: `{"tokens": [{"token": "${t()}\\q", "name": "a", "permissions": ["db:a:read"]}]}\n`, validateStatus: 1 },
-  { title: 'a bad \\u escape right after a token', file: 'tokens.json', content: `{"tokens": [{"token": "${t()}\\u12", "name": "a", "permissions": ["db:a:read"]}]}\n`, validateStatus: 1 },
-  { title: 'a token as an unquoted value', file: 'tokens.json', content: `{"tokens": [{"token": ${t()}, "name": "a", "permissions": ["db:a:read"]}]}\n`, validateStatus: 1 },
+  {
+    title: 'broken JSON right after a token (missing comma)',
+    file: 'tokens.json',
+    content: `{"tokens": [{"token": "${t()}" "name": "a", "permissions": ["db:a:read"]}]}`,
+    validateStatus: 1,
+  },
+  {
+    title: 'broken JSON right after a token (a stray letter)',
+    file: 'tokens.json',
+    content: `{"tokens": [{"token": "${t()}"x, "name": "a", "permissions": ["db:a:read"]}]}\n`,
+    validateStatus: 1,
+  },
+  {
+    title: 'unterminated string that starts with a token, at the end of the file',
+    file: 'tokens.json',
+    content: `{"tokens": [{"token": "${t()}`,
+    validateStatus: 1,
+  },
+  {
+    title: 'unterminated string that starts with a token, running into a newline',
+    file: 'tokens.json',
+    content: `{"tokens": [{"token": "${t()}\n, "name": "a", "permissions": ["db:a:read"]}]}\n`,
+    validateStatus: 1,
+  },
+  {
+    title: 'a bad escape right after a token',
+    file: 'tokens.json',
+    content: `{"tokens": [{"token": "${t()}\\q", "name": "a", "permissions": ["db:a:read"]}]}\n`,
+    validateStatus: 1,
+  },
+  {
+    title: 'a bad \\u escape right after a token',
+    file: 'tokens.json',
+    content: `{"tokens": [{"token": "${t()}\\u12", "name": "a", "permissions": ["db:a:read"]}]}\n`,
+    validateStatus: 1,
+  },
+  {
+    title: 'a token as an unquoted value',
+    file: 'tokens.json',
+    content: `{"tokens": [{"token": ${t()}, "name": "a", "permissions": ["db:a:read"]}]}\n`,
+    validateStatus: 1,
+  },
   { title: 'a token as an unquoted key', file: 'tokens.json', content: `{${t()}: 1, "tokens": []}\n`, validateStatus: 1 },
   { title: 'a token as a key, then no colon', file: 'tokens.json', content: `{"${t()}" 1, "tokens": []}\n`, validateStatus: 1 },
-  { title: 'a token in single quotes', file: 'tokens.json', content: `{"tokens": [{"token": '${t()}', "name": "a", "permissions": ["db:a:read"]}]}\n`, validateStatus: 1 },
-  { title: 'a trailing comma right after a token', file: 'tokens.json', content: `{"tokens": [{"permissions": ["db:a:read"], "name": "a", "token": "${t()}",}]}\n`, validateStatus: 1 },
+  {
+    title: 'a token in single quotes',
+    file: 'tokens.json',
+    content: `{"tokens": [{"token": '${t()}', "name": "a", "permissions": ["db:a:read"]}]}\n`,
+    validateStatus: 1,
+  },
+  {
+    title: 'a trailing comma right after a token',
+    file: 'tokens.json',
+    content: `{"tokens": [{"permissions": ["db:a:read"], "name": "a", "token": "${t()}",}]}\n`,
+    validateStatus: 1,
+  },
   { title: 'a token as text after the document', file: 'tokens.json', content: `{"tokens": []}\n${t()}\n`, validateStatus: 1 },
   { title: 'a token on the second line of YAML', file: 'tokens.json', content: `tokens:\n  - token: ${t()}\n    name: a\n`, validateStatus: 1 },
-  { title: 'bytes that are not UTF-8 next to a token', file: 'tokens.json', content: Buffer.concat([Buffer.from(`{"tokens": [{"token": "${t()}`), Buffer.from([0xff, 0xfe]), Buffer.from('", "name": "a", "permissions": ["db:a:read"]}]}\n')]), validateStatus: 1 },
+  {
+    title: 'bytes that are not UTF-8 next to a token',
+    file: 'tokens.json',
+    content: Buffer.concat([
+      Buffer.from(`{"tokens": [{"token": "${t()}`),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('", "name": "a", "permissions": ["db:a:read"]}]}\n'),
+    ]),
+    validateStatus: 1,
+  },
 
   // JSON, but not a file the server loads.
   { title: 'a JSON string holding a token', file: 'tokens.json', content: `"${t()}"\n`, validateStatus: 1 },
   { title: 'a JSON array of tokens', file: 'tokens.json', content: `${JSON.stringify([t(), t()])}\n`, validateStatus: 1 },
-  { title: 'a token as a key of a document that fails the schema', file: 'tokens.json', content: pretty({ [t()]: { token: t() }, tokens: [entry(t(), 'a', [])] }), validateStatus: 1 },
-  { title: 'a token in an unknown field of an entry that fails the schema', file: 'tokens.json', content: pretty({ tokens: [entry(t(), 'a', ['db:a:read'], { note: t(), expiry_millis: t() })] }), validateStatus: 1 },
-  { title: 'duplicate names, the names being tokens', file: 'tokens.json', content: (() => { const n = t(); return pretty({ tokens: [entry(t(), n), entry(t(), n)] }); })(), validateStatus: 1, validateQuotes: true },
-  { title: 'a token pasted into permissions', file: 'tokens.json', content: pretty({ tokens: [entry(t(), 'a', [t()])] }), validateStatus: 1, validateQuotes: true },
-  { title: 'a token as a db action', file: 'tokens.json', content: pretty({ tokens: [entry(t(), 'a', [`db:a:${t()}`])] }), validateStatus: 1, validateQuotes: true },
-  { title: 'a token as a system resource', file: 'tokens.json', content: pretty({ tokens: [entry(t(), 'a', [`system:${t()}:read`])] }), validateStatus: 1, validateQuotes: true },
-  { title: 'a token as a resource type', file: 'tokens.json', content: pretty({ tokens: [entry(t(), 'a', [`${t()}:a:read`])] }), validateStatus: 1, validateQuotes: true },
-  { title: 'a token beside the wildcard', file: 'tokens.json', content: pretty({ tokens: [entry(t(), 'a', [`db:*,${t()}:read`])] }), validateStatus: 1, validateQuotes: true },
-  { title: 'a token in a permission with four parts', file: 'tokens.json', content: pretty({ tokens: [entry(t(), 'a', [`db:${t()}:read:write`])] }), validateStatus: 1, validateQuotes: true },
-  { title: 'a token in a db permission, with a space after it', file: 'tokens.json', content: pretty({ tokens: [entry(t(), 'a', [`db:${t()} :read`])] }), validateStatus: 1, validateQuotes: true },
-  { title: 'an invalid database name that starts with a token', file: 'tokens.json', content: pretty({ create_databases: [`${t()}.x`], tokens: [] }), validateStatus: 1, validateQuotes: true },
+  {
+    title: 'a token as a key of a document that fails the schema',
+    file: 'tokens.json',
+    content: pretty({ [t()]: { token: t() }, tokens: [entry(t(), 'a', [])] }),
+    validateStatus: 1,
+  },
+  {
+    title: 'a token in an unknown field of an entry that fails the schema',
+    file: 'tokens.json',
+    content: pretty({ tokens: [entry(t(), 'a', ['db:a:read'], { note: t(), expiry_millis: t() })] }),
+    validateStatus: 1,
+  },
+  {
+    title: 'duplicate names, the names being tokens',
+    file: 'tokens.json',
+    content: (() => {
+      const n = t();
+      return pretty({ tokens: [entry(t(), n), entry(t(), n)] });
+    })(),
+    validateStatus: 1,
+    validateQuotes: true,
+  },
+  {
+    title: 'a token pasted into permissions',
+    file: 'tokens.json',
+    content: pretty({ tokens: [entry(t(), 'a', [t()])] }),
+    validateStatus: 1,
+    validateQuotes: true,
+  },
+  {
+    title: 'a token as a db action',
+    file: 'tokens.json',
+    content: pretty({ tokens: [entry(t(), 'a', [`db:a:${t()}`])] }),
+    validateStatus: 1,
+    validateQuotes: true,
+  },
+  {
+    title: 'a token as a system resource',
+    file: 'tokens.json',
+    content: pretty({ tokens: [entry(t(), 'a', [`system:${t()}:read`])] }),
+    validateStatus: 1,
+    validateQuotes: true,
+  },
+  {
+    title: 'a token as a resource type',
+    file: 'tokens.json',
+    content: pretty({ tokens: [entry(t(), 'a', [`${t()}:a:read`])] }),
+    validateStatus: 1,
+    validateQuotes: true,
+  },
+  {
+    title: 'a token beside the wildcard',
+    file: 'tokens.json',
+    content: pretty({ tokens: [entry(t(), 'a', [`db:*,${t()}:read`])] }),
+    validateStatus: 1,
+    validateQuotes: true,
+  },
+  {
+    title: 'a token in a permission with four parts',
+    file: 'tokens.json',
+    content: pretty({ tokens: [entry(t(), 'a', [`db:${t()}:read:write`])] }),
+    validateStatus: 1,
+    validateQuotes: true,
+  },
+  {
+    title: 'a token in a db permission, with a space after it',
+    file: 'tokens.json',
+    content: pretty({ tokens: [entry(t(), 'a', [`db:${t()} :read`])] }),
+    validateStatus: 1,
+    validateQuotes: true,
+  },
+  {
+    title: 'an invalid database name that starts with a token',
+    file: 'tokens.json',
+    content: pretty({ create_databases: [`${t()}.x`], tokens: [] }),
+    validateStatus: 1,
+    validateQuotes: true,
+  },
   { title: 'create_databases holding a token, and no tokens array', file: 'tokens.json', content: pretty({ create_databases: [t()] }), validateStatus: 1 },
-  { title: 'a token in "name" where "token" is a number', file: 'tokens.json', content: pretty({ tokens: [entry(5 as unknown as string, t())] }), validateStatus: 1 },
-  { title: 'a token string that lost its apiv3_ prefix', file: 'tokens.json', content: pretty({ tokens: [entry(body)] }), validateStatus: 1, extraSecrets: [body] },
-  { title: 'a valid file whose token is also used as a db name with a bad entry after it', file: 'tokens.json', content: (() => { const s = t(); return pretty({ tokens: [entry(s, 'a', [`db:${s}:read`]), entry(t(), 'b', [])] }); })(), validateStatus: 1, validateQuotes: true },
-  { title: 'an admin token file (named with a token) where a permission tokens file is expected', file: 'tokens.json', content: pretty({ token: t(), name: t() }), validateStatus: 0 },
+  {
+    title: 'a token in "name" where "token" is a number',
+    file: 'tokens.json',
+    content: pretty({ tokens: [entry(5 as unknown as string, t())] }),
+    validateStatus: 1,
+  },
+  {
+    title: 'a token string that lost its apiv3_ prefix',
+    file: 'tokens.json',
+    content: pretty({ tokens: [entry(body)] }),
+    validateStatus: 1,
+    extraSecrets: [body],
+  },
+  {
+    title: 'a valid file whose token is also used as a db name with a bad entry after it',
+    file: 'tokens.json',
+    content: (() => {
+      const s = t();
+      return pretty({ tokens: [entry(s, 'a', [`db:${s}:read`]), entry(t(), 'b', [])] });
+    })(),
+    validateStatus: 1,
+    validateQuotes: true,
+  },
+  {
+    title: 'an admin token file (named with a token) where a permission tokens file is expected',
+    file: 'tokens.json',
+    content: pretty({ token: t(), name: t() }),
+    validateStatus: 0,
+  },
 
   // Admin token files.
-  { title: 'an admin token file exists (named with a token) and --force is not given', file: 'admin.json', content: pretty({ token: t(), name: t(), description: t() }), validateStatus: 0 },
-  { title: 'an admin token file broken right after its token', file: 'admin.json', content: `{"token": "${t()}" "name": "_admin"}\n`, validateStatus: 1, createFlags: ['--force'] },
-  { title: 'an admin token file without name, a token in its description', file: 'admin.json', content: pretty({ token: t(), description: t() }), validateStatus: 1, createFlags: ['--force'] },
-  { title: 'an admin token file whose expiry_millis is a token', file: 'admin.json', content: pretty({ token: t(), name: '_admin', expiry_millis: t() }), validateStatus: 1, createFlags: ['--force'] },
-  { title: 'an admin token file whose token lost its prefix', file: 'admin.json', content: pretty({ token: adminBody, name: '_admin' }), validateStatus: 1, extraSecrets: [adminBody], createFlags: ['--force'] },
-  { title: 'a permission tokens file where an admin token file is expected', file: 'admin.json', content: pretty({ create_databases: ['a'], tokens: [entry(t(), t())] }), validateStatus: 0, createFlags: ['--force'] },
+  {
+    title: 'an admin token file exists (named with a token) and --force is not given',
+    file: 'admin.json',
+    content: pretty({ token: t(), name: t(), description: t() }),
+    validateStatus: 0,
+  },
+  {
+    title: 'an admin token file broken right after its token',
+    file: 'admin.json',
+    content: `{"token": "${t()}" "name": "_admin"}\n`,
+    validateStatus: 1,
+    createFlags: ['--force'],
+  },
+  {
+    title: 'an admin token file without name, a token in its description',
+    file: 'admin.json',
+    content: pretty({ token: t(), description: t() }),
+    validateStatus: 1,
+    createFlags: ['--force'],
+  },
+  {
+    title: 'an admin token file whose expiry_millis is a token',
+    file: 'admin.json',
+    content: pretty({ token: t(), name: '_admin', expiry_millis: t() }),
+    validateStatus: 1,
+    createFlags: ['--force'],
+  },
+  {
+    title: 'an admin token file whose token lost its prefix',
+    file: 'admin.json',
+    content: pretty({ token: adminBody, name: '_admin' }),
+    validateStatus: 1,
+    extraSecrets: [adminBody],
+    createFlags: ['--force'],
+  },
+  {
+    title: 'a permission tokens file where an admin token file is expected',
+    file: 'admin.json',
+    content: pretty({ create_databases: ['a'], tokens: [entry(t(), t())] }),
+    validateStatus: 0,
+    createFlags: ['--force'],
+  },
 ];
 
 /** A lock directory that never looks stale (mtime an hour ahead), whatever the machine's load. */
@@ -336,20 +518,48 @@ const argvCases: ArgvCase[] = [
   // yargs failures
   { title: 'a token without "-" as an unknown flag (--TOKEN)', argv: () => perm(`--${plainToken()}`), status: 2, setup: seed },
   { title: 'a token without "-" as an unknown flag with a value (--TOKEN=x)', argv: () => perm(`--${plainToken()}=x`), status: 2, setup: seed },
-  { title: 'regression: a token with a "-" as an unknown flag (--TOKEN): yargs adds its camel-cased form', argv: () => perm(`--${dashedToken()}`), status: 2, setup: seed },
-  { title: 'regression: a token with a "-" as an unknown flag of validate (--TOKEN=x)', argv: () => ['validate', 'tokens.json', `--${dashedToken()}=x`], status: 2, setup: seed },
+  {
+    title: 'regression: a token with a "-" as an unknown flag (--TOKEN): yargs adds its camel-cased form',
+    argv: () => perm(`--${dashedToken()}`),
+    status: 2,
+    setup: seed,
+  },
+  {
+    title: 'regression: a token with a "-" as an unknown flag of validate (--TOKEN=x)',
+    argv: () => ['validate', 'tokens.json', `--${dashedToken()}=x`],
+    status: 2,
+    setup: seed,
+  },
   { title: 'regression: a token as the tail of an unknown flag (--my-TOKEN)', argv: () => perm(`--my-${plainToken()}`), status: 2, setup: seed },
   { title: 'regression: a token as an unknown --no- flag', argv: () => perm(`--no-${dashedToken()}`), status: 2, setup: seed },
-  { title: 'a token as an unknown positional of validate (validate FILE TOKEN)', argv: () => ['validate', 'tokens.json', freshToken()], status: 2, setup: seed },
+  {
+    title: 'a token as an unknown positional of validate (validate FILE TOKEN)',
+    argv: () => ['validate', 'tokens.json', freshToken()],
+    status: 2,
+    setup: seed,
+  },
   { title: 'a token as the command (create TOKEN)', argv: () => ['create', freshToken()], status: 2 },
   { title: 'a token as the only argument', argv: () => [freshToken()], status: 2 },
   { title: 'a token as --format', argv: () => perm('--format', freshToken()), status: 2, setup: seed },
   { title: 'a token as --format of validate', argv: () => ['validate', 'tokens.json', '--format', freshToken()], status: 2, setup: seed },
-  { title: 'a token given to validate --strict as a value (unknown positional)', argv: () => ['validate', '--strict', freshToken(), 'tokens.json'], status: 2, setup: seed },
+  {
+    title: 'a token given to validate --strict as a value (unknown positional)',
+    argv: () => ['validate', '--strict', freshToken(), 'tokens.json'],
+    status: 2,
+    setup: seed,
+  },
 
   // usage errors from toOptions and the domain parsers
-  { title: 'a token as a positional after --admin (taken as a permission)', argv: () => ['create', 'token', '--admin', freshToken(), '--output-file', 'admin.json'], status: 2 },
-  { title: 'a token after a bare --permission (positional form)', argv: () => ['create', 'token', '--permission', '--name', 'n', freshToken(), '--output-file', 'tokens.json'], status: 2 },
+  {
+    title: 'a token as a positional after --admin (taken as a permission)',
+    argv: () => ['create', 'token', '--admin', freshToken(), '--output-file', 'admin.json'],
+    status: 2,
+  },
+  {
+    title: 'a token after a bare --permission (positional form)',
+    argv: () => ['create', 'token', '--permission', '--name', 'n', freshToken(), '--output-file', 'tokens.json'],
+    status: 2,
+  },
   { title: 'a token as --permission', argv: () => perm('--permission', freshToken()), status: 2 },
   { title: 'a token as a db action', argv: () => perm('--permission', `db:a:${freshToken()}`), status: 2 },
   { title: 'a token as a resource type', argv: () => perm('--permission', `${freshToken()}:a:read`), status: 2 },
@@ -363,45 +573,159 @@ const argvCases: ArgvCase[] = [
   { title: 'a token as --expires-at', argv: () => perm('--expires-at', freshToken()), status: 2 },
   { title: 'a token as --lock-timeout', argv: () => perm('--lock-timeout', freshToken()), status: 2 },
   { title: '--expiry and a token as --expires-at together', argv: () => perm('--expiry', '1d', '--expires-at', freshToken()), status: 2 },
-  { title: 'a token as --name, given twice', argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', freshToken(), '--name', freshToken(), '--output-file', 'tokens.json'], status: 2 },
+  {
+    title: 'a token as --name, given twice',
+    argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', freshToken(), '--name', freshToken(), '--output-file', 'tokens.json'],
+    status: 2,
+  },
   { title: 'a token as --expiry, given twice', argv: () => perm('--expiry', freshToken(), '--expiry', freshToken()), status: 2 },
   { title: 'a token as --name and no permission', argv: () => ['create', 'token', '--name', freshToken(), '--output-file', 'tokens.json'], status: 2 },
   { title: 'a token as --name and no --output-file', argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', freshToken()], status: 2 },
-  { title: 'a token as --name with a sub-second --expiry', argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', freshToken(), '--expiry', '500ms', '--output-file', 'tokens.json'], status: 2, setup: seed },
-  { title: 'a token as --name with an --expiry beyond MAX_SAFE_INTEGER ms', argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', freshToken(), '--expiry', '300000000y', '--output-file', 'tokens.json'], status: 2, setup: seed },
-  { title: 'a token as --name with an --expires-at in the past', argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', freshToken(), '--expires-at', '2001-01-01T00:00:00Z', '--output-file', 'tokens.json'], status: 2, setup: seed },
-  { title: 'a token as --name with --force but no --admin', argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', freshToken(), '--force', '--output-file', 'tokens.json'], status: 2 },
-  { title: 'a token as --name with --admin --force --if-not-exists', argv: () => ['create', 'token', '--admin', '--force', '--if-not-exists', '--name', freshToken(), '--output-file', 'admin.json'], status: 2 },
-  { title: 'a token as --name with --admin and --permission', argv: () => ['create', 'token', '--admin', '--permission', 'db:a:read', '--name', freshToken(), '--output-file', 'admin.json'], status: 2 },
-  { title: 'a token as --name with --admin and --create-databases', argv: () => ['create', 'token', '--admin', '--create-databases', 'a', '--name', freshToken(), '--output-file', 'admin.json'], status: 2 },
-  { title: 'a token as --admin --permission', argv: () => ['create', 'token', '--admin', '--permission', freshToken(), '--output-file', 'admin.json'], status: 2 },
+  {
+    title: 'a token as --name with a sub-second --expiry',
+    argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', freshToken(), '--expiry', '500ms', '--output-file', 'tokens.json'],
+    status: 2,
+    setup: seed,
+  },
+  {
+    title: 'a token as --name with an --expiry beyond MAX_SAFE_INTEGER ms',
+    argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', freshToken(), '--expiry', '300000000y', '--output-file', 'tokens.json'],
+    status: 2,
+    setup: seed,
+  },
+  {
+    title: 'a token as --name with an --expires-at in the past',
+    argv: () => [
+      'create',
+      'token',
+      '--permission',
+      'db:a:read',
+      '--name',
+      freshToken(),
+      '--expires-at',
+      '2001-01-01T00:00:00Z',
+      '--output-file',
+      'tokens.json',
+    ],
+    status: 2,
+    setup: seed,
+  },
+  {
+    title: 'a token as --name with --force but no --admin',
+    argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', freshToken(), '--force', '--output-file', 'tokens.json'],
+    status: 2,
+  },
+  {
+    title: 'a token as --name with --admin --force --if-not-exists',
+    argv: () => ['create', 'token', '--admin', '--force', '--if-not-exists', '--name', freshToken(), '--output-file', 'admin.json'],
+    status: 2,
+  },
+  {
+    title: 'a token as --name with --admin and --permission',
+    argv: () => ['create', 'token', '--admin', '--permission', 'db:a:read', '--name', freshToken(), '--output-file', 'admin.json'],
+    status: 2,
+  },
+  {
+    title: 'a token as --name with --admin and --create-databases',
+    argv: () => ['create', 'token', '--admin', '--create-databases', 'a', '--name', freshToken(), '--output-file', 'admin.json'],
+    status: 2,
+  },
+  {
+    title: 'a token as --admin --permission',
+    argv: () => ['create', 'token', '--admin', '--permission', freshToken(), '--output-file', 'admin.json'],
+    status: 2,
+  },
 
   // the online-only flags: --token is never the new token, and a failure is still one line
-  { title: '--token TOKEN with a usage error (no --name)', argv: () => ['create', 'token', '--permission', 'db:a:read', '--token', freshToken(), '--output-file', 'tokens.json'], status: 2 },
+  {
+    title: '--token TOKEN with a usage error (no --name)',
+    argv: () => ['create', 'token', '--permission', 'db:a:read', '--token', freshToken(), '--output-file', 'tokens.json'],
+    status: 2,
+  },
   { title: '--token=TOKEN with a bad permission', argv: () => perm('--token=' + freshToken(), '--permission', 'db:a:fly'), status: 2 },
-  { title: '--token TOKEN -H TOKEN --tls-ca TOKEN with a bad --expiry', argv: () => perm('--token', freshToken(), '-H', freshToken(), '--tls-ca', freshToken(), '--expiry', 'soon'), status: 2 },
-  { title: 'regression: --token TOKEN, the name being taken (the notice and the error make two lines)', argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', SEED_NAME, '--token', freshToken(), '--output-file', 'tokens.json'], status: 1, setup: seed },
-  { title: 'regression: --host and --tls-no-verify, the name being taken (two lines)', argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', SEED_NAME, '--host', 'http://localhost:8181', '--tls-no-verify', '--output-file', 'tokens.json'], status: 1, setup: seed },
+  {
+    title: '--token TOKEN -H TOKEN --tls-ca TOKEN with a bad --expiry',
+    argv: () => perm('--token', freshToken(), '-H', freshToken(), '--tls-ca', freshToken(), '--expiry', 'soon'),
+    status: 2,
+  },
+  {
+    title: 'regression: --token TOKEN, the name being taken (the notice and the error make two lines)',
+    argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', SEED_NAME, '--token', freshToken(), '--output-file', 'tokens.json'],
+    status: 1,
+    setup: seed,
+  },
+  {
+    title: 'regression: --host and --tls-no-verify, the name being taken (two lines)',
+    argv: () => [
+      'create',
+      'token',
+      '--permission',
+      'db:a:read',
+      '--name',
+      SEED_NAME,
+      '--host',
+      'http://localhost:8181',
+      '--tls-no-verify',
+      '--output-file',
+      'tokens.json',
+    ],
+    status: 1,
+    setup: seed,
+  },
 
   // file errors from the store
-  { title: 'a token as --name, the output path being a directory', argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', freshToken(), '--output-file', 'd'], status: 1, setup: (dir) => mkdirSync(join(dir, 'd')) },
-  { title: 'a token as --name, a component of the output path being a file', argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', freshToken(), '--output-file', 'tokens.json/x.json'], status: 1, setup: seed },
-  { title: 'a token as --name, the output path being a symlink loop', argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', freshToken(), '--output-file', 'loop1'], status: 1, setup: (dir) => {
-    symlinkSync('loop2', join(dir, 'loop1'));
-    symlinkSync('loop1', join(dir, 'loop2'));
-  } },
-  { title: 'tokens in an output file name that is too long (ENAMETOOLONG, an I/O error)', argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', 'n', '--output-file', `${freshToken()}${freshToken()}${freshToken()}.json`], status: 1 },
-  { title: 'a token as --name, the output path being a FIFO', argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', freshToken(), '--output-file', 'fifo'], status: 1, setup: (dir) => mkfifo(join(dir, 'fifo')) },
-  { title: 'a token as --name, the existing file being larger than any tokens file (sparse, starts with a token)', argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', freshToken(), '--output-file', 'tokens.json'], status: 1, setup: hugeFile },
+  {
+    title: 'a token as --name, the output path being a directory',
+    argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', freshToken(), '--output-file', 'd'],
+    status: 1,
+    setup: (dir) => mkdirSync(join(dir, 'd')),
+  },
+  {
+    title: 'a token as --name, a component of the output path being a file',
+    argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', freshToken(), '--output-file', 'tokens.json/x.json'],
+    status: 1,
+    setup: seed,
+  },
+  {
+    title: 'a token as --name, the output path being a symlink loop',
+    argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', freshToken(), '--output-file', 'loop1'],
+    status: 1,
+    setup: (dir) => {
+      symlinkSync('loop2', join(dir, 'loop1'));
+      symlinkSync('loop1', join(dir, 'loop2'));
+    },
+  },
+  {
+    title: 'tokens in an output file name that is too long (ENAMETOOLONG, an I/O error)',
+    argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', 'n', '--output-file', `${freshToken()}${freshToken()}${freshToken()}.json`],
+    status: 1,
+  },
+  {
+    title: 'a token as --name, the output path being a FIFO',
+    argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', freshToken(), '--output-file', 'fifo'],
+    status: 1,
+    setup: (dir) => mkfifo(join(dir, 'fifo')),
+  },
+  {
+    title: 'a token as --name, the existing file being larger than any tokens file (sparse, starts with a token)',
+    argv: () => ['create', 'token', '--permission', 'db:a:read', '--name', freshToken(), '--output-file', 'tokens.json'],
+    status: 1,
+    setup: hugeFile,
+  },
   { title: 'validate a file larger than any tokens file (sparse, starts with a token)', argv: () => ['validate', 'tokens.json'], status: 1, setup: hugeFile },
   { title: 'validate a FIFO', argv: () => ['validate', 'fifo'], status: 1, setup: (dir) => mkfifo(join(dir, 'fifo')) },
   { title: 'validate a directory', argv: () => ['validate', 'd'], status: 1, setup: (dir) => mkdirSync(join(dir, 'd')) },
   { title: 'create without a resource, a token as --name', argv: () => ['create', '--name', freshToken()], status: 2 },
   { title: 'validate a missing file named with a token', argv: () => ['validate', `${freshToken()}.json`], status: 1 },
-  { title: 'validate a symlink loop named with a token', argv: () => ['validate', 'l1'], status: 1, setup: (dir) => {
-    symlinkSync('l2', join(dir, 'l1'));
-    symlinkSync('l1', join(dir, 'l2'));
-  } },
+  {
+    title: 'validate a symlink loop named with a token',
+    argv: () => ['validate', 'l1'],
+    status: 1,
+    setup: (dir) => {
+      symlinkSync('l2', join(dir, 'l1'));
+      symlinkSync('l1', join(dir, 'l2'));
+    },
+  },
 ];
 
 describe('command lines carrying a token: refused, one line, no secret', { concurrency: 4 }, () => {
@@ -448,7 +772,11 @@ describe('successes print a token only with --format json, and only the new one'
     const doc = readJson(join(dir, 'tokens.json')) as { tokens: { token: string; name: string }[] };
     assert.equal(out.token, doc.tokens.find((e) => e.name === 'n')!.token);
     assert.deepEqual(tokensIn(r.stdout), [out.token], ctx);
-    assert.deepEqual(leaks(r.stdout, [given, SEED_TOKEN, SEED_NAME]).filter((l) => l !== out.token), [], ctx);
+    assert.deepEqual(
+      leaks(r.stdout, [given, SEED_TOKEN, SEED_NAME]).filter((l) => l !== out.token),
+      [],
+      ctx,
+    );
     assert.deepEqual(leaks(r.stderr, [given, out.token, SEED_TOKEN, SEED_NAME]), [], ctx);
   });
 
@@ -467,7 +795,10 @@ describe('successes print a token only with --format json, and only the new one'
   test('appending to a file full of tokens, text output, mode tightened: no token printed', () => {
     const dir = tempDir('otk-hyg');
     const secrets = Array.from({ length: 5 }, freshToken);
-    writeFileSync(join(dir, 'tokens.json'), pretty({ create_databases: ['a'], tokens: secrets.map((s, i) => entry(s, `t${i}`, [`db:a:read`], { note: freshToken() })) }));
+    writeFileSync(
+      join(dir, 'tokens.json'),
+      pretty({ create_databases: ['a'], tokens: secrets.map((s, i) => entry(s, `t${i}`, [`db:a:read`], { note: freshToken() })) }),
+    );
     chmodSync(join(dir, 'tokens.json'), 0o644);
     const all = tokensIn(readFileSync(join(dir, 'tokens.json'), 'utf8'));
     const r = runCli(perm('--create-databases', 'b'), { cwd: dir });
@@ -488,7 +819,10 @@ describe('successes print a token only with --format json, and only the new one'
     const again = runCli(['create', 'token', '--permission', 'db:a:read', '--name', 'kept', '--if-not-exists', '--output-file', 'tokens.json'], { cwd: dir });
     assert.equal(again.status, 0, ctxOf(again));
     assert.deepEqual(leaks(again.stdout + again.stderr, [kept, SEED_TOKEN, SEED_NAME]), [], ctxOf(again));
-    const json = runCli(['create', 'token', '--permission', 'db:a:read', '--name', 'kept', '--if-not-exists', '--format', 'json', '--output-file', 'tokens.json'], { cwd: dir });
+    const json = runCli(
+      ['create', 'token', '--permission', 'db:a:read', '--name', 'kept', '--if-not-exists', '--format', 'json', '--output-file', 'tokens.json'],
+      { cwd: dir },
+    );
     assert.equal(json.status, 0, ctxOf(json));
     assert.deepEqual(tokensIn(json.stdout), [kept], ctxOf(json));
     assert.deepEqual(leaks(json.stderr, [kept, SEED_TOKEN, SEED_NAME]), [], ctxOf(json));
@@ -497,7 +831,14 @@ describe('successes print a token only with --format json, and only the new one'
   test('validate of a valid file full of tokens, with warnings: no token printed', () => {
     const dir = tempDir('otk-hyg');
     const low = `apiv3_${'Ab'.repeat(20)}`;
-    const content = pretty({ create_databases: ['a'], tokens: [entry(freshToken(), 'x', ['db:a,b:read']), entry(low, 'y', ['db:*:read'], { expiry_millis: 5 }), entry(freshToken(), 'z', ['system:health:read'], { extra: freshToken() })] });
+    const content = pretty({
+      create_databases: ['a'],
+      tokens: [
+        entry(freshToken(), 'x', ['db:a,b:read']),
+        entry(low, 'y', ['db:*:read'], { expiry_millis: 5 }),
+        entry(freshToken(), 'z', ['system:health:read'], { extra: freshToken() }),
+      ],
+    });
     writeFileSync(join(dir, 'tokens.json'), content);
     chmodSync(join(dir, 'tokens.json'), 0o640);
     const r = runCli(['validate', 'tokens.json'], { cwd: dir });

@@ -165,12 +165,19 @@ describe('odd output targets', () => {
   });
 
   test('a device (/dev/null): exit 1, the message says device, no /dev/null.lock and no temp file in /dev', () => {
-    const devBefore = readdirSync('/dev').filter((n) => n.includes('null')).sort();
+    const devBefore = readdirSync('/dev')
+      .filter((n) => n.includes('null'))
+      .sort();
     try {
       const r = runCli(args('/dev/null'));
       assertFailure(r, /device/);
       assert.equal(existsSync('/dev/null.lock'), false);
-      assert.deepEqual(readdirSync('/dev').filter((n) => n.includes('null')).sort(), devBefore);
+      assert.deepEqual(
+        readdirSync('/dev')
+          .filter((n) => n.includes('null'))
+          .sort(),
+        devBefore,
+      );
       assert.ok(lstatSync('/dev/null').isCharacterDevice());
     } finally {
       // Should the tool ever leave something there, do not leave it on the machine.
@@ -215,7 +222,10 @@ describe('odd output targets', () => {
     assertSuccess(r);
     for (const d of ['a', 'a/b', 'a/b/c']) assert.equal(modeOf(join(root, d)), 0o700, d);
     assert.equal(modeOf(file), 0o600);
-    assert.deepEqual(readDoc(file).tokens.map((t) => t.name), ['app']);
+    assert.deepEqual(
+      readDoc(file).tokens.map((t) => t.name),
+      ['app'],
+    );
     assert.deepEqual(readdirSync(join(root, 'a', 'b', 'c')), ['tokens.json']);
   });
 
@@ -230,12 +240,18 @@ describe('odd output targets', () => {
     const target = join(root, 'real', 'target.json');
     assert.equal(modeOf(target), 0o600);
     assert.equal(modeOf(join(root, 'real')), 0o700);
-    assert.deepEqual(readDoc(target).tokens.map((t) => t.name), ['app']);
+    assert.deepEqual(
+      readDoc(target).tokens.map((t) => t.name),
+      ['app'],
+    );
     assert.deepEqual(readdirSync(join(root, 'real')), ['target.json']);
     assert.deepEqual(readdirSync(root).sort(), ['real', 'tokens.json']);
     // A second append goes through the (now live) link to the same file.
     assertSuccess(runCli(args(link, 'second')));
-    assert.deepEqual(readDoc(target).tokens.map((t) => t.name), ['app', 'second']);
+    assert.deepEqual(
+      readDoc(target).tokens.map((t) => t.name),
+      ['app', 'second'],
+    );
     assert.ok(lstatSync(link).isSymbolicLink());
   });
 
@@ -272,7 +288,10 @@ describe('odd output targets', () => {
     // Relative, from the working directory, the same.
     const again = runCli(args('link/../t.json', 'second'), { cwd: root });
     assert.equal(again.status, 0, again.stderr);
-    assert.deepEqual(readDoc(join(root, 'deep', 't.json')).tokens.map((t) => t.name), ['app', 'second']);
+    assert.deepEqual(
+      readDoc(join(root, 'deep', 't.json')).tokens.map((t) => t.name),
+      ['app', 'second'],
+    );
     // validate reads the same file.
     const v = runCli(['validate', 'link/../t.json'], { cwd: root });
     assert.equal(v.status, 0, v.stderr);
@@ -326,9 +345,16 @@ describe('temp files left by killed writers', () => {
     const gone = Object.keys(before).filter((k) => !(k in after));
     assert.deepEqual(gone, ['.tokens.json.otk-99999-deadbeef.tmp']);
     for (const [k, v] of Object.entries(before)) if (k !== 'tokens.json' && k in after) assert.equal(after[k], v, `${k} untouched`);
-    assert.deepEqual(Object.keys(after).filter((k) => !(k in before)), [], 'nothing new beside the file');
+    assert.deepEqual(
+      Object.keys(after).filter((k) => !(k in before)),
+      [],
+      'nothing new beside the file',
+    );
     assert.equal(readFileSync(outside, 'utf8'), 'precious\n');
-    assert.deepEqual(readDoc(file).tokens.map((t) => t.name), ['seed-0', 'seed-1', 'after-crash']);
+    assert.deepEqual(
+      readDoc(file).tokens.map((t) => t.name),
+      ['seed-0', 'seed-1', 'after-crash'],
+    );
   });
 });
 
@@ -417,7 +443,13 @@ describe('modes under any umask', () => {
 
     const doc = readDoc(file);
     assert.equal(doc.tokens.length, 1 + 5_000 + 16);
-    assert.deepEqual(doc.tokens.slice(-16).map((x) => x.name).sort(), [...names].sort());
+    assert.deepEqual(
+      doc.tokens
+        .slice(-16)
+        .map((x) => x.name)
+        .sort(),
+      [...names].sort(),
+    );
     assert.equal(modeOf(file), 0o600);
     assert.equal(modeOf(dir), 0o700);
     assert.deepEqual(readdirSync(dir), ['tokens.json']);

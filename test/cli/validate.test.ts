@@ -49,7 +49,10 @@ function assertLoads(r: CliResult, file: string, warningPointers: string[] = [])
   assert.equal(got.length, warningPointers.length, ctx);
   for (const p of warningPointers) {
     const head = p === '' ? `${file}: warning: ` : `${file}: warning at ${p}: `;
-    assert.ok(got.some((l) => l.startsWith(head)), `missing ${head} in ${ctx}`);
+    assert.ok(
+      got.some((l) => l.startsWith(head)),
+      `missing ${head} in ${ctx}`,
+    );
   }
   if (warningPointers.length > 0) assert.match(r.stdout, new RegExp(`${warningPointers.length} warning`));
   assert.deepEqual(tokensIn(r.stdout + r.stderr), []);
@@ -262,7 +265,10 @@ describe('validate: files the server would refuse', () => {
   });
 
   test('regression: expiry_millis written with an exponent (4.1024448e12) is refused', () => {
-    const dir = fileIn('f.json', pretty({ tokens: [] }).replace('[]', `[{"token": "${freshToken()}", "name": "a", "expiry_millis": 4.1024448e12, "permissions": ["db:*:read"]}]`));
+    const dir = fileIn(
+      'f.json',
+      pretty({ tokens: [] }).replace('[]', `[{"token": "${freshToken()}", "name": "a", "expiry_millis": 4.1024448e12, "permissions": ["db:*:read"]}]`),
+    );
     assertRefused(validate(dir, 'f.json'), 'f.json', ['/tokens/0/expiry_millis']);
   });
 });
@@ -303,13 +309,28 @@ describe('validate: text that is not JSON', () => {
 describe('validate: warnings do not change the exit status unless --strict', () => {
   const ok = (doc: unknown): string => pretty(doc);
   const cases: [string, string, number, string[]][] = [
-    ['an expired permission token', ok({ tokens: [{ token: freshToken(), name: 'a', expiry_millis: 1_000, permissions: ['db:*:read'] }] }), 0o600, ['/tokens/0/expiry_millis']],
+    [
+      'an expired permission token',
+      ok({ tokens: [{ token: freshToken(), name: 'a', expiry_millis: 1_000, permissions: ['db:*:read'] }] }),
+      0o600,
+      ['/tokens/0/expiry_millis'],
+    ],
     ['an expired admin token', ok({ token: freshToken(), name: '_admin', expiry_millis: Date.now() - 60_000 }), 0o600, ['/expiry_millis']],
     ['mode 0644', ok({ token: freshToken(), name: '_admin' }), 0o644, ['']],
     ['mode 0640 on a permission file', ok({ tokens: [] }), 0o640, ['']],
-    ['a db: permission naming a database not in create_databases', ok({ create_databases: ['a'], tokens: [{ token: freshToken(), name: 'x', permissions: ['db:a,b:read'] }] }), 0o600, ['/tokens/0/permissions/0']],
-    ['a db: permission and no create_databases at all', ok({ tokens: [{ token: freshToken(), name: 'x', permissions: ['db:z:read'] }] }), 0o600, ['/tokens/0/permissions/0']],
-    ['the documentation\'s placeholder token (admin)', ok({ token: 'apiv3_0XXXX-xxxXxXxxxXX_OxxxX...', name: '_admin' }), 0o600, ['/token']],
+    [
+      'a db: permission naming a database not in create_databases',
+      ok({ create_databases: ['a'], tokens: [{ token: freshToken(), name: 'x', permissions: ['db:a,b:read'] }] }),
+      0o600,
+      ['/tokens/0/permissions/0'],
+    ],
+    [
+      'a db: permission and no create_databases at all',
+      ok({ tokens: [{ token: freshToken(), name: 'x', permissions: ['db:z:read'] }] }),
+      0o600,
+      ['/tokens/0/permissions/0'],
+    ],
+    ["the documentation's placeholder token (admin)", ok({ token: 'apiv3_0XXXX-xxxXxXxxxXX_OxxxX...', name: '_admin' }), 0o600, ['/token']],
     ['a low-entropy token', ok({ tokens: [{ token: `apiv3_${'A'.repeat(86)}`, name: 'x', permissions: ['db:*:read'] }] }), 0o600, ['/tokens/0/token']],
     ['a short token', ok({ token: 'apiv3_abc123', name: '_admin' }), 0o600, ['/token']],
   ];
@@ -332,13 +353,19 @@ describe('validate: warnings do not change the exit status unless --strict', () 
       const rep = JSON.parse(j.stdout) as Report;
       assert.equal(rep.valid, true);
       assert.deepEqual(rep.errors, []);
-      assert.deepEqual(rep.warnings.map((w) => w.pointer), pointers);
+      assert.deepEqual(
+        rep.warnings.map((w) => w.pointer),
+        pointers,
+      );
 
       const js = validate(dir, 'w.json', '--format', 'json', '--strict');
       assert.equal(js.status, 1);
       const reps = JSON.parse(js.stdout) as Report;
       assert.equal(reps.valid, false);
-      assert.deepEqual(reps.warnings.map((w) => w.pointer), pointers);
+      assert.deepEqual(
+        reps.warnings.map((w) => w.pointer),
+        pointers,
+      );
       assert.deepEqual(tokensIn(js.stdout + js.stderr), []);
     });
   }
@@ -347,8 +374,14 @@ describe('validate: warnings do not change the exit status unless --strict', () 
     const dir = fileIn('m.json', pretty({ tokens: [{ token: freshToken(), name: 'a', expiry_millis: 5, permissions: [] }] }), 0o644);
     const r = validate(dir, 'm.json');
     assertRefused(r, 'm.json', ['/tokens/0/permissions']);
-    assert.ok(lines(r.stderr).some((l) => l.startsWith('m.json: warning at /tokens/0/expiry_millis: ')), r.stderr);
-    assert.ok(lines(r.stderr).some((l) => l.startsWith('m.json: warning: ') && l.includes('0644')), r.stderr);
+    assert.ok(
+      lines(r.stderr).some((l) => l.startsWith('m.json: warning at /tokens/0/expiry_millis: ')),
+      r.stderr,
+    );
+    assert.ok(
+      lines(r.stderr).some((l) => l.startsWith('m.json: warning: ') && l.includes('0644')),
+      r.stderr,
+    );
   });
 
   // An i64 the server loads (it is an integer); the expired warning must not crash validate.
@@ -375,7 +408,10 @@ describe('validate: --kind, several files, standard input', () => {
     const dir = fileIn('e.json', admin({ tokens: [] }));
     const r = validate(dir, 'e.json');
     assertLoads(r, 'e.json');
-    assert.match(r.stdout, /loads as a permission tokens file with 0 tokens \(--permission-tokens-file\) or as an admin token file \(--admin-token-file\); pass --kind/);
+    assert.match(
+      r.stdout,
+      /loads as a permission tokens file with 0 tokens \(--permission-tokens-file\) or as an admin token file \(--admin-token-file\); pass --kind/,
+    );
     for (const kind of ['admin', 'permission']) {
       const k = validate(dir, '--kind', kind, 'e.json');
       assertLoads(k, 'e.json');
@@ -399,10 +435,16 @@ describe('validate: --kind, several files, standard input', () => {
     writeFileSync(join(dir, 'bad.json'), '{"tokens": 1}\n', { mode: 0o600 });
     const ok = validate(dir, 'good.json', 'admin.json');
     assert.equal(ok.status, 0, ok.stderr);
-    assert.deepEqual(lines(ok.stdout).map((l) => l.split(':')[0]), ['good.json', 'admin.json']);
+    assert.deepEqual(
+      lines(ok.stdout).map((l) => l.split(':')[0]),
+      ['good.json', 'admin.json'],
+    );
     const r = validate(dir, 'good.json', 'bad.json', 'missing.json', 'admin.json');
     assert.equal(r.status, 1, r.stderr);
-    assert.deepEqual(lines(r.stdout).map((l) => l.split(':')[0]), ['good.json', 'admin.json']);
+    assert.deepEqual(
+      lines(r.stdout).map((l) => l.split(':')[0]),
+      ['good.json', 'admin.json'],
+    );
     const err = lines(r.stderr);
     assert.equal(err.length, 3, r.stderr);
     assert.match(err[0]!, /^bad\.json: error at \/tokens: /);
@@ -411,7 +453,13 @@ describe('validate: --kind, several files, standard input', () => {
     const j = validate(dir, '--format', 'json', 'good.json', 'bad.json');
     assert.equal(j.status, 1);
     const reports = lines(j.stdout).map((l) => JSON.parse(l) as Report);
-    assert.deepEqual(reports.map((x) => [x.file, x.valid]), [['good.json', true], ['bad.json', false]]);
+    assert.deepEqual(
+      reports.map((x) => [x.file, x.valid]),
+      [
+        ['good.json', true],
+        ['bad.json', false],
+      ],
+    );
   });
 
   test('- reads standard input, shown as <stdin>, without a mode check', () => {

@@ -11,7 +11,10 @@ import { UsageError } from '../../src/errors';
 
 const noop = async (): Promise<void> => undefined;
 const make: CommandModule = {
-  paths: [['make', 'thing'], ['thing', 'make']],
+  paths: [
+    ['make', 'thing'],
+    ['thing', 'make'],
+  ],
   describe: 'a command with every kind of flag',
   positionals: [{ name: 'rest', describe: 'trailing words', variadic: true }],
   flags: {
@@ -116,7 +119,10 @@ const cases: [string, string[], Expect][] = [
 for (const [label, words, expected] of cases) {
   test(`argv: ${label}: ${JSON.stringify(words)}`, () => {
     if (expected instanceof RegExp) {
-      assert.throws(() => read(words), (e: unknown) => e instanceof UsageError && expected.test(e.message) && !e.message.includes('\n'));
+      assert.throws(
+        () => read(words),
+        (e: unknown) => e instanceof UsageError && expected.test(e.message) && !e.message.includes('\n'),
+      );
       return;
     }
     const got = read(words);

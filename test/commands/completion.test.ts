@@ -30,12 +30,21 @@ function offered(words: readonly string[]): string[] {
   const r = spawnSync('bash', ['--norc', '--noprofile', '-c', program, 'bash', BASH], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr, '');
-  return r.stdout.split('\n').filter((w) => w !== '').sort();
+  return r.stdout
+    .split('\n')
+    .filter((w) => w !== '')
+    .sort();
 }
 
 const firstWords = [...new Set(COMMANDS.flatMap((c) => c.paths.map((p) => p[0]!)))].sort();
 const after = (prefix: string): string[] =>
-  [...new Set(COMMANDS.flatMap((c) => c.paths).filter((p) => p.length > 1 && p[0] === prefix).map((p) => p[1]!))].sort();
+  [
+    ...new Set(
+      COMMANDS.flatMap((c) => c.paths)
+        .filter((p) => p.length > 1 && p[0] === prefix)
+        .map((p) => p[1]!),
+    ),
+  ].sort();
 const choicesOf = (path: string, flag: string): string[] => [...(COMMANDS.find((c) => c.paths[0]!.join(' ') === path)!.flags[flag]!.choices ?? [])].sort();
 
 const CASES: ReadonlyArray<readonly [string, readonly string[], readonly string[]]> = [
@@ -104,7 +113,12 @@ test('fish completion: a complete line for every command word and every declared
   assert.match(r.stdout, /^function __influxdb3_offline_tokens_path$/m);
   for (const command of COMMANDS) {
     const path = command.paths[0]!.join(' ');
-    assert.ok(r.stdout.includes(`-a '${command.paths[0]!.at(-1)}`) || r.stdout.includes(` ${command.paths[0]!.at(-1)}'`) || r.stdout.includes(` ${command.paths[0]!.at(-1)} `), path);
+    assert.ok(
+      r.stdout.includes(`-a '${command.paths[0]!.at(-1)}`) ||
+        r.stdout.includes(` ${command.paths[0]!.at(-1)}'`) ||
+        r.stdout.includes(` ${command.paths[0]!.at(-1)} `),
+      path,
+    );
     for (const [flag, spec] of Object.entries(command.flags)) {
       if (spec.hidden) continue;
       assert.match(r.stdout, new RegExp(`= '\\\\''${path}'\\\\'''.* -l ${flag}${spec.type === 'string' ? ' (-r|-x)' : '$'}`, 'm'), `${path} --${flag}`);

@@ -14,7 +14,11 @@ const base: Flags = { outputFile: 't.json', name: 'app', permission: 'db:a:read'
 
 const ok: Array<[string, Flags, Record<string, unknown>]> = [
   ['one permission', {}, { kind: 'permission', permissions: ['db:a:read'], createDatabases: [], lockTimeoutMs: 30_000, ifNotExists: false }],
-  ['repeated permissions, normalised and de-duplicated', { permission: ['db:a,a:write,read', 'db:a:read,write', 'system:health:read'] }, { permissions: ['db:a:read,write', 'system:health:read'] }],
+  [
+    'repeated permissions, normalised and de-duplicated',
+    { permission: ['db:a,a:write,read', 'db:a:read,write', 'system:health:read'] },
+    { permissions: ['db:a:read,write', 'system:health:read'] },
+  ],
   ['bare --permission with positional strings', { permission: true, permissions: ['db:b:write'] }, { permissions: ['db:b:write'] }],
   ['create-databases lists, repeated', { createDatabases: ['a,b', 'c'] }, { createDatabases: ['a', 'b', 'c'] }],
   ['lock timeout as a duration', { lockTimeout: '1m 30s' }, { lockTimeoutMs: 90_000 }],
@@ -60,7 +64,10 @@ const usage: Array<[string, Flags, RegExp]> = [
 
 for (const [label, extra, message] of usage) {
   test(`toOptions refuses ${label} with a usage error`, () => {
-    assert.throws(() => toOptions(createTokenArgs({ ...base, ...extra })), (e: unknown) => isUsageError(e) && message.test(e.message));
+    assert.throws(
+      () => toOptions(createTokenArgs({ ...base, ...extra })),
+      (e: unknown) => isUsageError(e) && message.test(e.message),
+    );
   });
 }
 

@@ -24,7 +24,11 @@ describe('export usage errors', () => {
     ['bad Secret key', { ...base, key: 'a/b', 'token-name': ['a'] }, /--key "a\/b" is not valid: a Secret key may only hold/],
     ['Secret key ..x', { ...base, key: '..x', 'token-name': ['a'] }, /must not begin with "\.\."/],
     ['bad env name', { ...base, format: 'env', key: '1X', 'token-name': ['a'] }, /--key "1X" is not valid: an environment variable name/],
-    ['file key leaving DIR', { ...base, format: 'files', output: 'd', key: '../x', 'token-name': ['a'] }, /--key "..\/x" is not valid: a file name must not hold "\/"/],
+    [
+      'file key leaving DIR',
+      { ...base, format: 'files', output: 'd', key: '../x', 'token-name': ['a'] },
+      /--key "..\/x" is not valid: a file name must not hold "\/"/,
+    ],
     ['file key ..', { ...base, format: 'files', output: 'd', key: '..', 'token-name': ['a'] }, /is not a file name/],
     ['upper-case Secret name', { ...base, 'secret-name': 'Tokens' }, /--secret-name "Tokens" is not valid: .*DNS subdomain/],
     ['namespace with a dot', { ...base, namespace: 'a.b' }, /--namespace "a.b" is not valid: .*DNS label/],
@@ -39,7 +43,10 @@ describe('export usage errors', () => {
   ];
   for (const [what, flags, message] of table) {
     it(what, () => {
-      assert.throws(() => req(flags), (e: unknown) => isUsageError(e) && message.test(e.message));
+      assert.throws(
+        () => req(flags),
+        (e: unknown) => isUsageError(e) && message.test(e.message),
+      );
     });
   }
 });

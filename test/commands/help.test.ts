@@ -7,7 +7,12 @@ import { durationUnits } from '../../src/domain/duration';
 import { DB_ACTIONS, SYSTEM_RESOURCES } from '../../src/domain/permissions';
 
 const helpOf = (path: readonly string[]): Promise<string> =>
-  renderHelp(COMMANDS, path, COMMANDS.find((c) => c.paths[0]!.join(' ') === path.join(' ')), false);
+  renderHelp(
+    COMMANDS,
+    path,
+    COMMANDS.find((c) => c.paths[0]!.join(' ') === path.join(' ')),
+    false,
+  );
 
 const EXIT_LINES = [/^ {2}0 {2}success$/m, /^ {2}1 {2}failure: /m, /^ {2}2 {2}usage error: /m];
 
@@ -47,7 +52,7 @@ test('validate --help has no permission or duration reference: it takes neither'
   assert.doesNotMatch(text, /^Permissions|^Durations/m);
 });
 
-test('top-level help has examples, the way to a command\'s flags and the docs link', async () => {
+test("top-level help has examples, the way to a command's flags and the docs link", async () => {
   const text = await renderHelp(COMMANDS, [], undefined, false);
   assert.match(text, /^Examples:$/m);
   assert.match(text, /influxdb3-offline-tokens apply -f tokens\.yaml/);

@@ -17,7 +17,9 @@ test('the committed reference pages, man page and spec reference are what `npm r
 
 test('a flag added to the registry without regenerating is drift, in its page and the man page', () => {
   const prune = COMMANDS.find((c) => c.paths[0]!.join(' ') === 'prune')!;
-  const changed = COMMANDS.map((c) => (c === prune ? { ...c, flags: { ...c.flags, 'keep-last': { type: 'string' as const, describe: 'Keep the N newest' } } } : c));
+  const changed = COMMANDS.map((c) =>
+    c === prune ? { ...c, flags: { ...c.flags, 'keep-last': { type: 'string' as const, describe: 'Keep the N newest' } } } : c,
+  );
   assert.deepEqual(driftOf(referencePages(changed, schema, pkg.version), read, committed), [pageOf(prune), MAN_PAGE].sort());
 });
 
@@ -34,5 +36,6 @@ test('every command page lists each declared flag with its aliases, and the man 
 
 test('the spec reference has a row for every key of the schema, nested ones included', () => {
   const page = referencePages(COMMANDS, schema, pkg.version).get('docs/spec-reference.md')!;
-  for (const key of ['admin.file', 'permissions.tokens[].renew_before', 'outputs[].token_names']) assert.match(page, new RegExp(`\\| \`${key.replace(/[[\].]/g, '\\$&')}\` \\|`), key);
+  for (const key of ['admin.file', 'permissions.tokens[].renew_before', 'outputs[].token_names'])
+    assert.match(page, new RegExp(`\\| \`${key.replace(/[[\].]/g, '\\$&')}\` \\|`), key);
 });

@@ -116,12 +116,9 @@ const nearLimit = fc
 
 test('property: the schema pattern agrees with databaseNameProblem on generated names', () => {
   fc.assert(
-    fc.property(
-      fc.oneof(fc.string({ unit: nameChar, maxLength: 10 }), fc.string({ unit: 'binary', maxLength: 10 }), nearLimit),
-      (name) => {
-        assert.equal(schemaPattern.test(name), databaseNameProblem(name) === undefined, JSON.stringify(name.slice(0, 60)));
-      },
-    ),
+    fc.property(fc.oneof(fc.string({ unit: nameChar, maxLength: 10 }), fc.string({ unit: 'binary', maxLength: 10 }), nearLimit), (name) => {
+      assert.equal(schemaPattern.test(name), databaseNameProblem(name) === undefined, JSON.stringify(name.slice(0, 60)));
+    }),
     { numRuns: 3000 },
   );
 });

@@ -100,7 +100,10 @@ function textOf(doc: PermissionDocument, meant: PlainFile): string {
   const entries = meant.tokens.map(valuesOf);
   const databases = meant.create_databases ?? undefined;
   assert.deepEqual(entriesOf(doc), entries, 'the document reads as the edits meant');
-  assert.deepEqual(doc.names, entries.map((e) => e.name));
+  assert.deepEqual(
+    doc.names,
+    entries.map((e) => e.name),
+  );
   assert.deepEqual(doc.databases, databases);
   const again = open(text);
   assert.deepEqual(entriesOf(again), entries, 'the text reads back as the edits meant');
@@ -156,7 +159,10 @@ test('append to a canonical file adds at the end; the old text is a prefix, kept
   const meant = { tokens: [entry(T1, 'first'), entry(T2, 'second'), entry(T3, 'third')] };
   assert.equal(textOf(doc, meant), canonical(meant));
   const pieces = renderDocument(doc);
-  assert.ok(pieces.some((p) => p.length > 300 && before.includes(p)), 'the two old entries go out as one slice of the old text');
+  assert.ok(
+    pieces.some((p) => p.length > 300 && before.includes(p)),
+    'the two old entries go out as one slice of the old text',
+  );
 });
 
 test('append keeps unknown members verbatim and in place, insides not re-indented', () => {
@@ -267,10 +273,22 @@ test('replaceEntry replaces the token string in place; expiry set, changed or re
 
 test('setAdminToken replaces token and name, keeps unknown fields in place; a new expiry goes after name', () => {
   const cases: Array<[Record<string, unknown>, AdminValues, string[]]> = [
-    [{ token: T1, description: 'bootstrap', name: '_admin', labels: { env: 'prod' } }, newAdminFile(T2, 'root', null), ['token', 'description', 'name', 'labels']],
+    [
+      { token: T1, description: 'bootstrap', name: '_admin', labels: { env: 'prod' } },
+      newAdminFile(T2, 'root', null),
+      ['token', 'description', 'name', 'labels'],
+    ],
     [{ token: T1, name: '_admin', expiry_millis: 1756400061529, description: 'd' }, newAdminFile(T2, '_admin', null), ['token', 'name', 'description']],
-    [{ description: 'd', expiry_millis: 1, token: T1, name: '_admin' }, newAdminFile(T2, '_admin', 2082758400000n), ['description', 'expiry_millis', 'token', 'name']],
-    [{ description: 'first', token: T1, note: 'between', name: '_admin', last: true }, newAdminFile(T2, '_admin', 2082758400000n), ['description', 'token', 'note', 'name', 'expiry_millis', 'last']],
+    [
+      { description: 'd', expiry_millis: 1, token: T1, name: '_admin' },
+      newAdminFile(T2, '_admin', 2082758400000n),
+      ['description', 'expiry_millis', 'token', 'name'],
+    ],
+    [
+      { description: 'first', token: T1, note: 'between', name: '_admin', last: true },
+      newAdminFile(T2, '_admin', 2082758400000n),
+      ['description', 'token', 'note', 'name', 'expiry_millis', 'last'],
+    ],
   ];
   for (const [before, next, keys] of cases) {
     const text = adminTextOf(setAdminToken(openAdmin(canonical(before)), next), next);
@@ -307,7 +325,11 @@ test('i64 bounds and an integer beyond a double survive append/remove/replace/ad
     ['remove', (d) => removeEntries(d, new Set(['plain'])), { tokens: tokens.slice(0, 3) }],
     ['remove a bound', (d) => removeEntries(d, new Set(['min'])), { tokens: [tokens[0]!, tokens[2]!, tokens[3]!] }],
     ['replace another', (d) => replaceEntry(d, 'plain', { token: NEW }), { tokens: [...tokens.slice(0, 3), entry(NEW, 'plain')] }],
-    ['replace the token of each bound, expiry kept', (d) => ['max', 'min', 'odd'].reduce((x, n) => replaceEntry(x, n, { token: NEW }), d), { tokens: [...tokens.slice(0, 3).map((t) => ({ ...t, token: NEW })), tokens[3]!] }],
+    [
+      'replace the token of each bound, expiry kept',
+      (d) => ['max', 'min', 'odd'].reduce((x, n) => replaceEntry(x, n, { token: NEW }), d),
+      { tokens: [...tokens.slice(0, 3).map((t) => ({ ...t, token: NEW })), tokens[3]!] },
+    ],
     ['addDatabases', (d) => addDatabases(d, ['x']).doc, { create_databases: ['x'], tokens }],
   ];
   for (const [what, edit, meant] of edits) {
@@ -355,7 +377,10 @@ test('replaceEntry, appendEntries and setAdminToken write i64 bounds with their 
     assert.ok(text2.includes(`\n      "expiry_millis": ${digits},\n`), text2);
     assert.equal(text2, canonical(appended));
     const admin = newAdminFile(T1, '_admin', expiry);
-    assert.equal(adminTextOf(setAdminToken(emptyDocument('admin'), admin), admin), `{\n  "token": "${T1}",\n  "name": "_admin",\n  "expiry_millis": ${digits}\n}\n`);
+    assert.equal(
+      adminTextOf(setAdminToken(emptyDocument('admin'), admin), admin),
+      `{\n  "token": "${T1}",\n  "name": "_admin",\n  "expiry_millis": ${digits}\n}\n`,
+    );
   }
 });
 
@@ -386,16 +411,29 @@ test('a null expiry in an untouched entry is kept as written (and reads as no ex
 });
 
 test('escaped strings in an untouched entry keep their escapes; entryAt gives the decoded text', () => {
-  const escaped = '{\n      "token": "apiv3_\\u0041bc",\n      "name": "caf\\u00e9 \\"q\\" \\\\ \\/",\n      "permissions": [\n        "db:\\u0061:read"\n      ]\n    }';
+  const escaped =
+    '{\n      "token": "apiv3_\\u0041bc",\n      "name": "caf\\u00e9 \\"q\\" \\\\ \\/",\n      "permissions": [\n        "db:\\u0061:read"\n      ]\n    }';
   const decoded: EntryValues = { token: 'apiv3_Abc', name: 'café "q" \\ /', permissions: ['db:a:read'], expiry: null };
   const other = entry(T2, 'other');
   const before = fileOf([escaped, layoutAt2(other)]);
   assert.deepEqual(entryAt(open(before), 0), decoded);
   assert.equal(findEntry(open(before), decoded.name), 0);
   const cases: Array<[string, (d: PermissionDocument) => PermissionDocument, string, EntryValues[], string[] | undefined]> = [
-    ['append', (d) => appendEntries(d, [valuesOf(entry(T3, 'new'))]), fileOf([escaped, layoutAt2(other), layoutAt2(entry(T3, 'new'))]), [decoded, valuesOf(other), valuesOf(entry(T3, 'new'))], undefined],
+    [
+      'append',
+      (d) => appendEntries(d, [valuesOf(entry(T3, 'new'))]),
+      fileOf([escaped, layoutAt2(other), layoutAt2(entry(T3, 'new'))]),
+      [decoded, valuesOf(other), valuesOf(entry(T3, 'new'))],
+      undefined,
+    ],
     ['remove', (d) => removeEntries(d, new Set(['other'])), fileOf([escaped]), [decoded], undefined],
-    ['replace another', (d) => replaceEntry(d, 'other', { token: NEW }), fileOf([escaped, layoutAt2(entry(NEW, 'other'))]), [decoded, valuesOf(entry(NEW, 'other'))], undefined],
+    [
+      'replace another',
+      (d) => replaceEntry(d, 'other', { token: NEW }),
+      fileOf([escaped, layoutAt2(entry(NEW, 'other'))]),
+      [decoded, valuesOf(entry(NEW, 'other'))],
+      undefined,
+    ],
     ['addDatabases', (d) => addDatabases(d, ['x']).doc, fileOf([escaped, layoutAt2(other)], ['x']), [decoded, valuesOf(other)], ['x']],
     [
       'replace its token only',
@@ -430,9 +468,18 @@ type Op =
 
 const nameArb = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'quote"d', 'é');
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ op: fc.constant('append' as const), name: nameArb, expiry: fc.option(fc.integer({ min: 0, max: 2 ** 45 }), { nil: undefined }), perms: fc.array(fc.constantFrom('db:a:read', 'db:b:write', 'system:health:read'), { minLength: 1, maxLength: 3 }) }),
+  fc.record({
+    op: fc.constant('append' as const),
+    name: nameArb,
+    expiry: fc.option(fc.integer({ min: 0, max: 2 ** 45 }), { nil: undefined }),
+    perms: fc.array(fc.constantFrom('db:a:read', 'db:b:write', 'system:health:read'), { minLength: 1, maxLength: 3 }),
+  }),
   fc.record({ op: fc.constant('remove' as const), names: fc.array(nameArb, { maxLength: 3 }) }),
-  fc.record({ op: fc.constant('replace' as const), name: nameArb, expiry: fc.oneof(fc.constant('keep' as const), fc.constant(undefined), fc.integer({ min: 0, max: 2 ** 45 })) }),
+  fc.record({
+    op: fc.constant('replace' as const),
+    name: nameArb,
+    expiry: fc.oneof(fc.constant('keep' as const), fc.constant(undefined), fc.integer({ min: 0, max: 2 ** 45 })),
+  }),
   fc.record({ op: fc.constant('databases' as const), dbs: fc.array(fc.constantFrom('x', 'y', 'z'), { maxLength: 3 }) }),
 );
 
@@ -446,7 +493,13 @@ function applyModel(model: PlainFile, op: Op, token: string): PlainFile {
   switch (op.op) {
     case 'append':
       if (tokens.some((t) => t.name === op.name)) return model;
-      return { ...model, tokens: [...tokens, op.expiry === undefined ? { token, name: op.name, permissions: op.perms } : { token, name: op.name, expiry_millis: op.expiry, permissions: op.perms }] };
+      return {
+        ...model,
+        tokens: [
+          ...tokens,
+          op.expiry === undefined ? { token, name: op.name, permissions: op.perms } : { token, name: op.name, expiry_millis: op.expiry, permissions: op.perms },
+        ],
+      };
     case 'remove':
       return { ...model, tokens: tokens.filter((t) => !op.names.includes(t.name)) };
     case 'replace':
@@ -486,7 +539,9 @@ function applyDoc(doc: PermissionDocument, op: Op, token: string): PermissionDoc
 }
 
 const startArb = fc.record({
-  entries: fc.array(fc.record({ name: fc.constantFrom('a', 'b', 'c', 'seed1', 'seed2'), note: fc.option(fc.constantFrom('n', 'm'), { nil: undefined }) }), { maxLength: 5 }),
+  entries: fc.array(fc.record({ name: fc.constantFrom('a', 'b', 'c', 'seed1', 'seed2'), note: fc.option(fc.constantFrom('n', 'm'), { nil: undefined }) }), {
+    maxLength: 5,
+  }),
   dbs: fc.option(fc.array(fc.constantFrom('x', 'w'), { maxLength: 2 }), { nil: undefined }),
   tail: fc.boolean(),
 });
@@ -549,7 +604,12 @@ test('successorName: the first free NAME-2, NAME-3, ..., counted from the name a
     ['seed-6', ['seed-7'], 'seed-6-2'],
     ['db-2024', [], 'db-2024-2'],
   ];
-  for (const [name, taken, expected] of cases) assert.equal(successorName(name, (n) => taken.includes(n)), expected, `${name} with ${taken.join()}`);
+  for (const [name, taken, expected] of cases)
+    assert.equal(
+      successorName(name, (n) => taken.includes(n)),
+      expected,
+      `${name} with ${taken.join()}`,
+    );
 });
 
 test('isExpired: from the expiry instant on; never without one', () => {
@@ -573,6 +633,12 @@ test('isExpired and expiredEntries compare exactly, beyond what a double holds',
     { name: 'at', expiry: BigInt(now) },
     { name: 'before', expiry: 0n },
   ];
-  assert.deepEqual(expiredEntries(list, now).map((t) => t.name), ['min', 'at', 'before']);
-  assert.deepEqual(expiredEntries(entriesOf(open(canonical({ tokens: [timed(T1, 'max', I64_MAX), timed(T2, 'min', I64_MIN), entry(T3, 'none')] }))), now).map((t) => t.name), ['min']);
+  assert.deepEqual(
+    expiredEntries(list, now).map((t) => t.name),
+    ['min', 'at', 'before'],
+  );
+  assert.deepEqual(
+    expiredEntries(entriesOf(open(canonical({ tokens: [timed(T1, 'max', I64_MAX), timed(T2, 'min', I64_MIN), entry(T3, 'none')] }))), now).map((t) => t.name),
+    ['min'],
+  );
 });

@@ -506,21 +506,30 @@ test('message names the label, the input, the reason and a hint', () => {
   assert.throws(() => parseDuration(''), {
     message: 'duration: "" is not a valid duration (value was empty). Write a number and a unit, for example 7d, 12h or 1y.',
   });
-  assert.throws(() => parseDuration('1.1M', '--expiry'), (e: unknown) => {
-    assert.ok(e instanceof InvalidInputError);
-    assert.match(e.message, /^--expiry: "1\.1M" is not a valid duration \(number is too large or cannot be represented without a lack of precision \(values below 1ns are not supported\)\)\. Use a smaller value/);
-    return true;
-  });
+  assert.throws(
+    () => parseDuration('1.1M', '--expiry'),
+    (e: unknown) => {
+      assert.ok(e instanceof InvalidInputError);
+      assert.match(
+        e.message,
+        /^--expiry: "1\.1M" is not a valid duration \(number is too large or cannot be represented without a lack of precision \(values below 1ns are not supported\)\)\. Use a smaller value/,
+      );
+      return true;
+    },
+  );
 });
 
 test('message stays on one line and shows invisible characters', () => {
   for (const input of ['1h\n2x', '1\r\nx', '\u2028x', '1h\u2029x', '\u0085x', 'x\u0000', '\ufeff1s', '1\u202es', '"\\x']) {
-    assert.throws(() => parseDuration(input, '--expiry'), (e: unknown) => {
-      assert.ok(e instanceof InvalidInputError);
-      assert.doesNotMatch(e.message, /[\n\r\u0085\u2028\u2029\ufeff\u202e\u0000]/, JSON.stringify(input));
-      assert.ok(e.message.startsWith('--expiry: "'), e.message);
-      return true;
-    });
+    assert.throws(
+      () => parseDuration(input, '--expiry'),
+      (e: unknown) => {
+        assert.ok(e instanceof InvalidInputError);
+        assert.doesNotMatch(e.message, /[\n\r\u0085\u2028\u2029\ufeff\u202e\u0000]/, JSON.stringify(input));
+        assert.ok(e.message.startsWith('--expiry: "'), e.message);
+        return true;
+      },
+    );
   }
   assert.throws(() => parseDuration('\ufeff1s'), { message: /"\\ufeff1s"/ });
   assert.throws(() => parseDuration('1h\u2028x'), { message: /"1h\\u2028x"/ });

@@ -63,7 +63,12 @@ test('expiryMillis: the largest result that is still a safe integer is accepted;
   const got = expiryMillis(duration('big', maxSecs), NOW);
   assert.equal(got, NOW + Number(maxSecs) * 1000);
   assert.ok(Number.isSafeInteger(got));
-  usageError(() => expiryMillis(duration('bigger', maxSecs + 1n), NOW), 'expiry "bigger"', String(Number.MAX_SAFE_INTEGER), 'no expiry for a token that does not expire');
+  usageError(
+    () => expiryMillis(duration('bigger', maxSecs + 1n), NOW),
+    'expiry "bigger"',
+    String(Number.MAX_SAFE_INTEGER),
+    'no expiry for a token that does not expire',
+  );
 });
 
 test('expiryMillis refuses the largest humantime durations (u64 seconds) with a usage error', () => {
@@ -94,7 +99,11 @@ test('expiryMillis of a future instant is that instant', () => {
 });
 
 test('expiryMillis refuses an instant in the past, or exactly now', () => {
-  usageError(() => expiryMillis(instant('2020-01-01T00:00:00Z', Date.UTC(2020, 0, 1)), NOW), 'expiry 2020-01-01T00:00:00Z is in the past', 'give a future instant such as 2023-11-21T22:13:20Z');
+  usageError(
+    () => expiryMillis(instant('2020-01-01T00:00:00Z', Date.UTC(2020, 0, 1)), NOW),
+    'expiry 2020-01-01T00:00:00Z is in the past',
+    'give a future instant such as 2023-11-21T22:13:20Z',
+  );
   usageError(() => expiryMillis(instant('now', NOW), NOW), 'is in the past');
   usageError(() => expiryMillis(instant('just before', NOW - 1), NOW), 'is in the past');
 });

@@ -23,10 +23,23 @@ describe('groupGenerations', () => {
   const e = (name: string) => ({ name });
   it('a declared name owns itself and NAME-N, oldest first; a declared NAME-N is its own token', () => {
     const { byName, others } = groupGenerations(new Set(['x', 'x-2', 'y']), [e('x-3'), e('x'), e('x-2'), e('x-2-2'), e('y-1'), e('z-2'), e('x-10')]);
-    assert.deepEqual(byName.get('x')!.map((g) => [g.n, g.entry.name]), [[1n, 'x'], [3n, 'x-3'], [10n, 'x-10']]);
-    assert.deepEqual(byName.get('x-2')!.map((g) => g.entry.name), ['x-2', 'x-2-2']);
+    assert.deepEqual(
+      byName.get('x')!.map((g) => [g.n, g.entry.name]),
+      [
+        [1n, 'x'],
+        [3n, 'x-3'],
+        [10n, 'x-10'],
+      ],
+    );
+    assert.deepEqual(
+      byName.get('x-2')!.map((g) => g.entry.name),
+      ['x-2', 'x-2-2'],
+    );
     assert.equal(byName.has('y'), false);
-    assert.deepEqual(others.map((o) => o.name), ['y-1', 'z-2']);
+    assert.deepEqual(
+      others.map((o) => o.name),
+      ['y-1', 'z-2'],
+    );
   });
 });
 

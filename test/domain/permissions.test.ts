@@ -254,10 +254,7 @@ const validPermission: fc.Arbitrary<{ text: string; normal: string }> = fc.oneof
       normal: `db:${names === '*' ? '*' : [...new Set(names)].join(',')}:${DB_ACTIONS.filter((a) => actions.includes(a)).join(',')}`,
     })),
   fc
-    .tuple(
-      fc.oneof(fc.constant<'*'>('*'), fc.array(fc.constantFrom(...SYSTEM_RESOURCES), { minLength: 1, maxLength: 6 })),
-      fc.integer({ min: 1, max: 3 }),
-    )
+    .tuple(fc.oneof(fc.constant<'*'>('*'), fc.array(fc.constantFrom(...SYSTEM_RESOURCES), { minLength: 1, maxLength: 6 })), fc.integer({ min: 1, max: 3 }))
     .map(([names, reads]) => ({
       text: `system:${names === '*' ? '*' : names.join(',')}:${Array(reads).fill('read').join(',')}`,
       normal: `system:${names === '*' ? '*' : [...new Set(names)].join(',')}:read`,

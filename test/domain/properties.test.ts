@@ -32,7 +32,25 @@ function usageErrorOf(f: () => unknown): TokenFileError | undefined {
 }
 
 /** Rust's char::is_whitespace, a few of each kind (ASCII, Latin-1, the U+2000 block, line separators). */
-const RUST_WS = [' ', '\t', '\n', '\r', '\u000b', '\u000c', '\u0085', '\u00a0', '\u1680', '\u2000', '\u2003', '\u200a', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000'];
+const RUST_WS = [
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  '\u000b',
+  '\u000c',
+  '\u0085',
+  '\u00a0',
+  '\u1680',
+  '\u2000',
+  '\u2003',
+  '\u200a',
+  '\u2028',
+  '\u2029',
+  '\u202f',
+  '\u205f',
+  '\u3000',
+];
 
 // ---------------------------------------------------------------------------------------
 // Durations
@@ -64,30 +82,31 @@ const durationish = fc.string({
 
 test('property: parseDuration returns {secs: u64 bigint, nanos: integer in [0, 1e9)} or throws a one-line UsageError, for any string', () => {
   fc.assert(
-    fc.property(
-      fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme-composite' }), durationish),
-      (text) => {
-        let got: ReturnType<typeof parseDuration> | undefined;
-        const e = usageErrorOf(() => {
-          got = parseDuration(text, '--expiry');
-        });
-        if (e) {
-          assert.ok(e.message.startsWith('--expiry: '), e.message);
-          assert.doesNotMatch(e.message, /[\n\r\u0085\u2028\u2029]/, 'the message stays on one line');
-          return;
-        }
-        assert.equal(typeof got!.secs, 'bigint');
-        assert.ok(got!.secs >= 0n && got!.secs <= U64_MAX);
-        assert.ok(Number.isInteger(got!.nanos) && got!.nanos >= 0 && got!.nanos < 1e9, String(got!.nanos));
-        assert.deepEqual(Object.keys(got!).sort(), ['nanos', 'secs']);
-      },
-    ),
+    fc.property(fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme-composite' }), durationish), (text) => {
+      let got: ReturnType<typeof parseDuration> | undefined;
+      const e = usageErrorOf(() => {
+        got = parseDuration(text, '--expiry');
+      });
+      if (e) {
+        assert.ok(e.message.startsWith('--expiry: '), e.message);
+        assert.doesNotMatch(e.message, /[\n\r\u0085\u2028\u2029]/, 'the message stays on one line');
+        return;
+      }
+      assert.equal(typeof got!.secs, 'bigint');
+      assert.ok(got!.secs >= 0n && got!.secs <= U64_MAX);
+      assert.ok(Number.isInteger(got!.nanos) && got!.nanos >= 0 && got!.nanos < 1e9, String(got!.nanos));
+      assert.deepEqual(Object.keys(got!).sort(), ['nanos', 'secs']);
+    }),
     { numRuns: 3000 },
   );
 });
 
 /** Optional Rust whitespace: separators between spans, around the input, between number and unit. */
-const gap = fc.oneof({ weight: 3, arbitrary: fc.constant('') }, { weight: 2, arbitrary: fc.constant(' ') }, { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(...RUST_WS), minLength: 1, maxLength: 3 }) });
+const gap = fc.oneof(
+  { weight: 3, arbitrary: fc.constant('') },
+  { weight: 2, arbitrary: fc.constant(' ') },
+  { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(...RUST_WS), minLength: 1, maxLength: 3 }) },
+);
 /** Numbers from tiny to beyond u64, as the operator might type them (leading zeros allowed). */
 const count = fc.oneof(
   { weight: 4, arbitrary: fc.bigInt({ min: 0n, max: 1_000n }) },
@@ -115,7 +134,10 @@ function spanArb(restricted: boolean): fc.Arbitrary<Span> {
 function expectSum(text: string, totalNs: bigint): void {
   const secs = totalNs / NS_PER_S;
   if (secs > U64_MAX) {
-    assert.ok(usageErrorOf(() => parseDuration(text)), `${JSON.stringify(text)} overflows u64 seconds but was accepted`);
+    assert.ok(
+      usageErrorOf(() => parseDuration(text)),
+      `${JSON.stringify(text)} overflows u64 seconds but was accepted`,
+    );
     return;
   }
   let got: ReturnType<typeof parseDuration> | undefined;
@@ -157,14 +179,20 @@ test('property: without the ns-domain restriction a span list still gives the ex
 
 test('property: fractional spans are exact at ns resolution (whole seconds for h and longer), otherwise a UsageError', () => {
   const fracSpan = fc
-    .tuple(fc.bigInt({ min: 0n, max: 100_000n }), fc.option(fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 8 }), { nil: undefined }), unitArb, gap)
+    .tuple(
+      fc.bigInt({ min: 0n, max: 100_000n }),
+      fc.option(fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 8 }), { nil: undefined }),
+      unitArb,
+      gap,
+    )
     .map(([n, digits, u, inner]) => {
       const text = `${n}${digits === undefined ? '' : `.${digits}`}${inner}${u.name}`;
-      if (digits === undefined) return { text, ns: n * u.ns as bigint | null };
+      if (digits === undefined) return { text, ns: (n * u.ns) as bigint | null };
       const num = BigInt(digits);
       const den = 10n ** BigInt(digits.length);
       let frac: bigint | null;
-      if (u.fracIn === 'none') frac = null; // any fraction of a nanosecond unit is refused
+      if (u.fracIn === 'none')
+        frac = null; // any fraction of a nanosecond unit is refused
       else if (u.fracIn === 'ns') frac = (num * u.ns) % den === 0n ? (num * u.ns) / den : null;
       else {
         const unitSecs = u.ns / NS_PER_S;
@@ -176,8 +204,15 @@ test('property: fractional spans are exact at ns resolution (whole seconds for h
     fc.property(fc.array(fracSpan, { minLength: 1, maxLength: 4 }), (spans) => {
       const text = spans.map((s) => s.text).join(' ');
       if (spans.some((s) => s.ns === null)) {
-        assert.ok(usageErrorOf(() => parseDuration(text)), `${JSON.stringify(text)} is inexact but was accepted`);
-      } else expectSum(text, spans.reduce((acc, s) => acc + s.ns!, 0n));
+        assert.ok(
+          usageErrorOf(() => parseDuration(text)),
+          `${JSON.stringify(text)} is inexact but was accepted`,
+        );
+      } else
+        expectSum(
+          text,
+          spans.reduce((acc, s) => acc + s.ns!, 0n),
+        );
     }),
     { numRuns: 2000 },
   );
@@ -190,15 +225,52 @@ const permissionish = fc.oneof(
   fc.string({ unit: 'grapheme' }),
   fc.string({ unit: 'binary' }),
   fc.string({
-    unit: fc.constantFrom('db', 'system', '*', ':', ':', ',', ',', ...DB_ACTIONS, 'health', 'metrics', 'ping', 'ready', 'a', 'b1', 'x/y', '/', '_', '-', ' ', '\u00e9', 'READ', 'Db'),
+    unit: fc.constantFrom(
+      'db',
+      'system',
+      '*',
+      ':',
+      ':',
+      ',',
+      ',',
+      ...DB_ACTIONS,
+      'health',
+      'metrics',
+      'ping',
+      'ready',
+      'a',
+      'b1',
+      'x/y',
+      '/',
+      '_',
+      '-',
+      ' ',
+      '\u00e9',
+      'READ',
+      'Db',
+    ),
     maxLength: 10,
   }),
   // Structured: three parts of lists drawn from what the grammar knows, dups and all;
   // mostly well-formed (so the laws about accepted strings get exercised), some near misses.
   fc
     .oneof(
-      { weight: 3, arbitrary: fc.tuple(fc.constant('db'), fc.oneof(fc.constant(['*']), fc.array(fc.constantFrom('a', 'b', 'mydb', 'x/rp', 'A-1_b'), { minLength: 1, maxLength: 4 })), fc.array(fc.constantFrom(...DB_ACTIONS), { minLength: 1, maxLength: 7 })) },
-      { weight: 2, arbitrary: fc.tuple(fc.constant('system'), fc.oneof(fc.constant(['*']), fc.array(fc.constantFrom(...SYSTEM_RESOURCES), { minLength: 1, maxLength: 5 })), fc.array(fc.constant('read'), { minLength: 1, maxLength: 3 })) },
+      {
+        weight: 3,
+        arbitrary: fc.tuple(
+          fc.constant('db'),
+          fc.oneof(fc.constant(['*']), fc.array(fc.constantFrom('a', 'b', 'mydb', 'x/rp', 'A-1_b'), { minLength: 1, maxLength: 4 })),
+          fc.array(fc.constantFrom(...DB_ACTIONS), { minLength: 1, maxLength: 7 }),
+        ),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.tuple(
+          fc.constant('system'),
+          fc.oneof(fc.constant(['*']), fc.array(fc.constantFrom(...SYSTEM_RESOURCES), { minLength: 1, maxLength: 5 })),
+          fc.array(fc.constant('read'), { minLength: 1, maxLength: 3 }),
+        ),
+      },
       { weight: 1, arbitrary: fc.constant(['*', ['*'], ['*']] as [string, string[], string[]]) },
       {
         weight: 3,
@@ -232,7 +304,11 @@ test('property: parsePermission never throws; an accepted string has a normal fo
       for (const list of [names.split(','), actions.split(',')]) assert.equal(new Set(list).size, list.length, normal);
       if (type === 'db') {
         const order = actions.split(',').map((a) => (DB_ACTIONS as readonly string[]).indexOf(a));
-        assert.deepEqual(order, [...order].sort((x, y) => x - y), normal);
+        assert.deepEqual(
+          order,
+          [...order].sort((x, y) => x - y),
+          normal,
+        );
       }
     }),
     { numRuns: 4000 },
@@ -271,11 +347,35 @@ test('property: toOptions with any --permission returns its normal form, or thro
 
 /** Values a user might give a flag: well-formed ones, near misses, and noise. */
 const flagText = fc.oneof(
-  fc.constantFrom('db:a:read', 'db:a,a:write,read', 'system:*:read', '*:*:*', 'db:bad name:read', '7d', '1.5h', '500ms', '0', '1.1M', '2030-01-01T00:00:00Z', '2000-02-30T00:00:00Z', '1999-12-31T23:59:60+01:00', 'f.json', 'a,b', 'a,,b', 'x/y', 'x/', '', ' ', '_admin'),
+  fc.constantFrom(
+    'db:a:read',
+    'db:a,a:write,read',
+    'system:*:read',
+    '*:*:*',
+    'db:bad name:read',
+    '7d',
+    '1.5h',
+    '500ms',
+    '0',
+    '1.1M',
+    '2030-01-01T00:00:00Z',
+    '2000-02-30T00:00:00Z',
+    '1999-12-31T23:59:60+01:00',
+    'f.json',
+    'a,b',
+    'a,,b',
+    'x/y',
+    'x/',
+    '',
+    ' ',
+    '_admin',
+  ),
   fc.string({ maxLength: 12 }),
   fc.string({ unit: 'binary', maxLength: 6 }),
 );
-const flagValue = fc.option(fc.oneof({ weight: 4, arbitrary: flagText }, { weight: 1, arbitrary: fc.array(flagText, { minLength: 1, maxLength: 3 }) }), { nil: undefined });
+const flagValue = fc.option(fc.oneof({ weight: 4, arbitrary: flagText }, { weight: 1, arbitrary: fc.array(flagText, { minLength: 1, maxLength: 3 }) }), {
+  nil: undefined,
+});
 const flagBool = fc.option(fc.boolean(), { nil: undefined });
 /** A well-formed value `weight` times in weight+1, else anything `other` makes. */
 const mostly = (weight: number, good: fc.Arbitrary<unknown>, other: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> =>
@@ -291,7 +391,9 @@ test('property: toOptions on any combination of flags returns coherent options o
       fc.boolean().chain((admin) =>
         fc.record({
           // Admin command lines rarely carry permissions or databases; permission ones usually do.
-          permission: admin ? maybe(1, 6, fc.constant('db:a:read'), flagValue) : mostly(6, fc.constantFrom('db:a:read', 'db:a,b:write,read,write', 'system:health,ping:read', '*:*:*'), flagValue),
+          permission: admin
+            ? maybe(1, 6, fc.constant('db:a:read'), flagValue)
+            : mostly(6, fc.constantFrom('db:a:read', 'db:a,b:write,read,write', 'system:health,ping:read', '*:*:*'), flagValue),
           permissions: maybe(5, 1, fc.constant(undefined), fc.array(flagText, { maxLength: 3 })),
           name: mostly(6, fc.constantFrom('app', 'grafana', '_admin'), flagValue),
           expiry: maybe(3, 3, fc.constantFrom('7d', '1.5h', '1y 6months', '500ms', '0'), flagValue),
@@ -370,7 +472,13 @@ const nearLimit = fc
 test('property: databaseNameProblem never throws and accepts exactly what SPEC 5 allows', () => {
   fc.assert(
     fc.property(
-      fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary', maxLength: 8 }), fc.string({ unit: nameChar, maxLength: 10 }), validName, nearLimit),
+      fc.oneof(
+        fc.string({ unit: 'grapheme' }),
+        fc.string({ unit: 'binary', maxLength: 8 }),
+        fc.string({ unit: nameChar, maxLength: 10 }),
+        validName,
+        nearLimit,
+      ),
       (name) => {
         const problem = databaseNameProblem(name);
         assert.ok(problem === undefined || (typeof problem === 'string' && problem.length > 0));

@@ -77,8 +77,14 @@ test('canonical and compact entries, with and without the parsed hint, give the 
       const r = readTokenFile(text, 'permission', { values: true });
       assert.deepEqual(r.errors, [], text);
       assert.deepEqual(readTokenFile(text, 'permission').errors, [], text);
-      assert.deepEqual(r.read.map((t) => t.values.name), d.tokens.map((t) => t.name));
-      assert.deepEqual(r.names, d.tokens.map((t) => t.name));
+      assert.deepEqual(
+        r.read.map((t) => t.values.name),
+        d.tokens.map((t) => t.name),
+      );
+      assert.deepEqual(
+        r.names,
+        d.tokens.map((t) => t.name),
+      );
     }
   }
   // Duplicates and escapes in an otherwise canonical entry fall through to the walk.

@@ -44,14 +44,47 @@ describe('desiredState: what a spec asks for', () => {
     ['not an object', [], '', /must be an object/],
     ['empty', {}, '', /fewer than 1/],
     ['unknown top-level key', { admin: { file: 'a' }, extra: 1 }, '/extra', /unknown key "extra"/],
-    ['misspelt token key', { permissions: { file: 'p', tokens: [{ name: 't', permissions: ['db:a:read'], expires: '1d' }] } }, '/permissions/tokens/0/expires', /unknown key "expires"/],
+    [
+      'misspelt token key',
+      { permissions: { file: 'p', tokens: [{ name: 't', permissions: ['db:a:read'], expires: '1d' }] } },
+      '/permissions/tokens/0/expires',
+      /unknown key "expires"/,
+    ],
     ['admin without file', { admin: { name: '_admin' } }, '/admin/file', /required field "file"/],
     ['token without permissions', { permissions: { file: 'p', tokens: [{ name: 't' }] } }, '/permissions/tokens/0/permissions', /required/],
     ['empty permissions', { permissions: { file: 'p', tokens: [{ name: 't', permissions: [] }] } }, '/permissions/tokens/0/permissions', /at least 1/],
-    ['bad permission', { permissions: { file: 'p', tokens: [{ name: 't', permissions: ['db:a:read', 'db:a:fly'] }] } }, '/permissions/tokens/0/permissions/1', /unknown db action "fly"/],
-    ['*:*:* on a permission token', { permissions: { file: 'p', tokens: [{ name: 't', permissions: ['*:*:*'] }] } }, '/permissions/tokens/0/permissions/0', /only for the admin token/],
-    ['name given twice', { permissions: { file: 'p', tokens: [{ name: 't', permissions: ['db:a:read'] }, { name: 't', permissions: ['db:a:read'] }] } }, '/permissions/tokens/1/name', /given twice \(first at \/permissions\/tokens\/0\/name\)/],
-    ['bad duration', { permissions: { file: 'p', tokens: [{ name: 't', permissions: ['db:a:read'], expiry: '90 days please' }] } }, '/permissions/tokens/0/expiry', /not a valid duration/],
+    [
+      'bad permission',
+      { permissions: { file: 'p', tokens: [{ name: 't', permissions: ['db:a:read', 'db:a:fly'] }] } },
+      '/permissions/tokens/0/permissions/1',
+      /unknown db action "fly"/,
+    ],
+    [
+      '*:*:* on a permission token',
+      { permissions: { file: 'p', tokens: [{ name: 't', permissions: ['*:*:*'] }] } },
+      '/permissions/tokens/0/permissions/0',
+      /only for the admin token/,
+    ],
+    [
+      'name given twice',
+      {
+        permissions: {
+          file: 'p',
+          tokens: [
+            { name: 't', permissions: ['db:a:read'] },
+            { name: 't', permissions: ['db:a:read'] },
+          ],
+        },
+      },
+      '/permissions/tokens/1/name',
+      /given twice \(first at \/permissions\/tokens\/0\/name\)/,
+    ],
+    [
+      'bad duration',
+      { permissions: { file: 'p', tokens: [{ name: 't', permissions: ['db:a:read'], expiry: '90 days please' }] } },
+      '/permissions/tokens/0/expiry',
+      /not a valid duration/,
+    ],
     ['sub-second duration', { admin: { file: 'a', expiry: '500ms' } }, '/admin/expiry', /born expired/],
     ['both expiry forms', { admin: { file: 'a', expiry: '1d', expires_at: '2030-01-01T00:00:00Z' } }, '/admin/expires_at', /not both/],
     ['bad instant', { admin: { file: 'a', expires_at: 'tomorrow' } }, '/admin/expires_at', /not an RFC 3339 date-time/],
@@ -73,7 +106,12 @@ describe('desiredState: what a spec asks for', () => {
 });
 
 const want = (tokens: DesiredPermissions['tokens'], createDatabases: string[] = []): DesiredPermissions => ({ file: 'p.json', createDatabases, tokens });
-const tok = (name: string, permissions = ['db:a:read'], expiry: DesiredPermissions['tokens'][number]['expiry'] = { kind: 'none' }) => ({ name, permissions, expiry, pointer: `/permissions/tokens/${name}` });
+const tok = (name: string, permissions = ['db:a:read'], expiry: DesiredPermissions['tokens'][number]['expiry'] = { kind: 'none' }) => ({
+  name,
+  permissions,
+  expiry,
+  pointer: `/permissions/tokens/${name}`,
+});
 
 describe('planPermissions: every token state with every flag combination', () => {
   // The file holds "same" (as declared), "drifted" (other permissions) and "undeclared";
@@ -92,10 +130,36 @@ describe('planPermissions: every token state with every flag combination', () =>
   const created = { action: 'create', name: 'absent', permissions: ['db:a:read'], expiryMillis: undefined, recreated: true } as const;
   // [prune, replaceDrifted, expected steps in order]
   const table: Array<[boolean, boolean, TokenStep[]]> = [
-    [false, false, [created, { action: 'keep', name: 'same' }, { action: 'drift', name: 'drifted', differences: drift }, { action: 'unmanaged', name: 'undeclared' }]],
-    [true, false, [created, { action: 'keep', name: 'same' }, { action: 'drift', name: 'drifted', differences: drift }, { action: 'remove', name: 'undeclared' }]],
-    [false, true, [created, { action: 'keep', name: 'same' }, { action: 'replace', name: 'drifted', permissions: ['db:a:read'], expiryMillis: undefined, differences: drift }, { action: 'unmanaged', name: 'undeclared' }]],
-    [true, true, [created, { action: 'keep', name: 'same' }, { action: 'replace', name: 'drifted', permissions: ['db:a:read'], expiryMillis: undefined, differences: drift }, { action: 'remove', name: 'undeclared' }]],
+    [
+      false,
+      false,
+      [created, { action: 'keep', name: 'same' }, { action: 'drift', name: 'drifted', differences: drift }, { action: 'unmanaged', name: 'undeclared' }],
+    ],
+    [
+      true,
+      false,
+      [created, { action: 'keep', name: 'same' }, { action: 'drift', name: 'drifted', differences: drift }, { action: 'remove', name: 'undeclared' }],
+    ],
+    [
+      false,
+      true,
+      [
+        created,
+        { action: 'keep', name: 'same' },
+        { action: 'replace', name: 'drifted', permissions: ['db:a:read'], expiryMillis: undefined, differences: drift },
+        { action: 'unmanaged', name: 'undeclared' },
+      ],
+    ],
+    [
+      true,
+      true,
+      [
+        created,
+        { action: 'keep', name: 'same' },
+        { action: 'replace', name: 'drifted', permissions: ['db:a:read'], expiryMillis: undefined, differences: drift },
+        { action: 'remove', name: 'undeclared' },
+      ],
+    ],
   ];
   for (const [prune, replaceDrifted, steps] of table) {
     it(`prune=${prune} replace-drifted=${replaceDrifted}`, () => {
@@ -119,13 +183,20 @@ describe('planPermissions: every token state with every flag combination', () =>
     it(`${what} alone: ${action}, ${changes ? 'writes' : 'changes no byte'}`, () => {
       const r = planPermissions(spec1, { create_databases: ['a'], tokens }, opts);
       assert.ok(r.ok);
-      assert.deepEqual(r.value.steps.map((s) => s.action), [action]);
+      assert.deepEqual(
+        r.value.steps.map((s) => s.action),
+        [action],
+      );
       assert.equal(r.value.changes, changes);
     });
   }
 
   it('permissions compare normalised and as a set', () => {
-    const r = planPermissions(want([tok('x', ['db:a:read,write', 'system:health:read'])]), { tokens: [{ name: 'x', permissions: ['system:health:read', 'db:a,a:write,read'] }] }, { prune: false, replaceDrifted: false, now: NOW });
+    const r = planPermissions(
+      want([tok('x', ['db:a:read,write', 'system:health:read'])]),
+      { tokens: [{ name: 'x', permissions: ['system:health:read', 'db:a,a:write,read'] }] },
+      { prune: false, replaceDrifted: false, now: NOW },
+    );
     assert.ok(r.ok);
     assert.deepEqual(r.value.steps, [{ action: 'keep', name: 'x' }]);
   });
@@ -157,7 +228,10 @@ describe('expiry drift', () => {
   ];
   for (const [what, expiry, fileMs, diff] of table) {
     it(what, () => {
-      const file: ExistingToken = fileMs === undefined ? { name: 'x', permissions: ['db:a:read'] } : { name: 'x', permissions: ['db:a:read'], expiry: fileMs === null ? null : BigInt(fileMs) };
+      const file: ExistingToken =
+        fileMs === undefined
+          ? { name: 'x', permissions: ['db:a:read'] }
+          : { name: 'x', permissions: ['db:a:read'], expiry: fileMs === null ? null : BigInt(fileMs) };
       const r = planPermissions(want([tok('x', ['db:a:read'], expiry)]), { tokens: [file] }, { prune: false, replaceDrifted: false, now: NOW });
       assert.ok(r.ok);
       assert.deepEqual(r.value.steps[0], diff === undefined ? { action: 'keep', name: 'x' } : { action: 'drift', name: 'x', differences: [diff] });
@@ -172,7 +246,11 @@ describe('expiry drift', () => {
 
   it('a duration that cannot be written exactly is a problem at its place', () => {
     const huge = { kind: 'duration', text: '300000y', secs: 300_000n * 31_557_600n } as const;
-    const r = planPermissions(want([{ ...tok('x', ['db:a:read'], huge), pointer: '/permissions/tokens/0' }]), undefined, { prune: false, replaceDrifted: false, now: NOW });
+    const r = planPermissions(want([{ ...tok('x', ['db:a:read'], huge), pointer: '/permissions/tokens/0' }]), undefined, {
+      prune: false,
+      replaceDrifted: false,
+      now: NOW,
+    });
     assert.deepEqual(!r.ok && r.problems.map((p) => p.pointer), ['/permissions/tokens/0/expiry']);
   });
 });
@@ -184,7 +262,18 @@ describe('planAdmin', () => {
     ['absent', undefined, false, { action: 'create', name: '_admin', permissions: ['*:*:*'], expiryMillis: undefined }],
     ['present', { name: '_admin' }, true, { action: 'keep', name: '_admin' }],
     ['other name', { name: 'root' }, false, { action: 'drift', name: '_admin', differences: [{ field: 'name', file: 'root', spec: '_admin' }] }],
-    ['expiry drift, replaced', { name: '_admin', expiry: BigInt(LATER) }, true, { action: 'replace', name: '_admin', permissions: ['*:*:*'], expiryMillis: undefined, differences: [{ field: 'expiry', file: BigInt(LATER), spec: null }] }],
+    [
+      'expiry drift, replaced',
+      { name: '_admin', expiry: BigInt(LATER) },
+      true,
+      {
+        action: 'replace',
+        name: '_admin',
+        permissions: ['*:*:*'],
+        expiryMillis: undefined,
+        differences: [{ field: 'expiry', file: BigInt(LATER), spec: null }],
+      },
+    ],
   ];
   for (const [what, existing, replace, step] of table) {
     it(what, () => {
@@ -202,7 +291,17 @@ describe('generations in the plan (SPEC 11.1)', () => {
   const renewing = (name: string) => ({ ...tok(name, ['db:a:read'], dur), renewBeforeMs: 30 * DAY });
 
   it('the current generation is the highest number; older ones retire, and are never unmanaged', () => {
-    const r = planPermissions(want([tok('g')]), { tokens: [{ name: 'g-3', permissions: ['db:a:read'] }, { name: 'g', permissions: ['db:a:read'], expiry: BigInt(NOW + DAY) }, { name: 'other', permissions: ['db:a:read'] }] }, opts(NOW));
+    const r = planPermissions(
+      want([tok('g')]),
+      {
+        tokens: [
+          { name: 'g-3', permissions: ['db:a:read'] },
+          { name: 'g', permissions: ['db:a:read'], expiry: BigInt(NOW + DAY) },
+          { name: 'other', permissions: ['db:a:read'] },
+        ],
+      },
+      opts(NOW),
+    );
     assert.ok(r.ok);
     assert.deepEqual(r.value.steps, [
       { action: 'retire', name: 'g', of: 'g', expiryMillis: BigInt(NOW + DAY) },
@@ -228,43 +327,107 @@ describe('generations in the plan (SPEC 11.1)', () => {
   });
 
   it('drift is judged on the current generation', () => {
-    const r = planPermissions(want([tok('g', ['db:a:write'])]), { tokens: [{ name: 'g', permissions: ['db:a:read'] }, { name: 'g-2', permissions: ['db:a:write'] }] }, opts(NOW));
+    const r = planPermissions(
+      want([tok('g', ['db:a:write'])]),
+      {
+        tokens: [
+          { name: 'g', permissions: ['db:a:read'] },
+          { name: 'g-2', permissions: ['db:a:write'] },
+        ],
+      },
+      opts(NOW),
+    );
     assert.ok(r.ok);
-    assert.deepEqual(r.value.steps.map((s) => s.action), ['retire', 'keep']);
+    assert.deepEqual(
+      r.value.steps.map((s) => s.action),
+      ['retire', 'keep'],
+    );
   });
 
   // [days left on the current generation, renewed?]
-  const windows: Array<[number, boolean]> = [[31, false], [30, true], [1, true], [-5, true]];
+  const windows: Array<[number, boolean]> = [
+    [31, false],
+    [30, true],
+    [1, true],
+    [-5, true],
+  ];
   for (const [left, renewed] of windows) {
     it(`renew_before 30d, ${left} days left: ${renewed ? 'the next generation, the spec lifetime from now' : 'kept'}`, () => {
-      const r = planPermissions(want([renewing('g')]), { tokens: [{ name: 'g', permissions: ['db:b:read'], expiry: BigInt(NOW + left * DAY) }, { name: 'g-7', permissions: ['db:a:read'], expiry: BigInt(NOW + left * DAY) }] }, opts(NOW));
+      const r = planPermissions(
+        want([renewing('g')]),
+        {
+          tokens: [
+            { name: 'g', permissions: ['db:b:read'], expiry: BigInt(NOW + left * DAY) },
+            { name: 'g-7', permissions: ['db:a:read'], expiry: BigInt(NOW + left * DAY) },
+          ],
+        },
+        opts(NOW),
+      );
       assert.ok(r.ok);
       const last = r.value.steps.at(-1)!;
       if (!renewed) {
         assert.deepEqual(last, { action: 'keep', name: 'g-7', of: 'g' });
         return;
       }
-      assert.deepEqual(last, { action: 'renew', name: 'g-8', of: 'g', previous: 'g-7', previousExpiryMillis: BigInt(NOW + left * DAY), permissions: ['db:a:read'], expiryMillis: BigInt(NOW + 90 * DAY) });
+      assert.deepEqual(last, {
+        action: 'renew',
+        name: 'g-8',
+        of: 'g',
+        previous: 'g-7',
+        previousExpiryMillis: BigInt(NOW + left * DAY),
+        permissions: ['db:a:read'],
+        expiryMillis: BigInt(NOW + 90 * DAY),
+      });
       assert.equal(r.value.steps.at(-2)!.action, 'retire');
       assert.equal(r.value.changes, true);
     });
   }
 
   it('a spec with x and x-2 has two tokens', () => {
-    const r = planPermissions(want([tok('x'), tok('x-2')]), { tokens: [{ name: 'x', permissions: ['db:a:read'] }, { name: 'x-2', permissions: ['db:a:read'] }] }, opts(NOW, true));
+    const r = planPermissions(
+      want([tok('x'), tok('x-2')]),
+      {
+        tokens: [
+          { name: 'x', permissions: ['db:a:read'] },
+          { name: 'x-2', permissions: ['db:a:read'] },
+        ],
+      },
+      opts(NOW, true),
+    );
     assert.ok(r.ok);
-    assert.deepEqual(r.value.steps, [{ action: 'keep', name: 'x' }, { action: 'keep', name: 'x-2' }]);
+    assert.deepEqual(r.value.steps, [
+      { action: 'keep', name: 'x' },
+      { action: 'keep', name: 'x-2' },
+    ]);
   });
 
   it('outputs hand out the current generation under the spec name, no older one', () => {
-    const r = planPermissions(want([tok('g'), tok('h')]), { tokens: [{ name: 'g', permissions: ['db:a:read'] }, { name: 'g-2', permissions: ['db:a:read'] }, { name: 'h', permissions: ['db:a:read'] }] }, opts(NOW));
+    const r = planPermissions(
+      want([tok('g'), tok('h')]),
+      {
+        tokens: [
+          { name: 'g', permissions: ['db:a:read'] },
+          { name: 'g-2', permissions: ['db:a:read'] },
+          { name: 'h', permissions: ['db:a:read'] },
+        ],
+      },
+      opts(NOW),
+    );
     assert.ok(r.ok);
-    assert.deepEqual([...outputNames(r.value)], [['g', undefined], ['g-2', 'g']]);
+    assert.deepEqual(
+      [...outputNames(r.value)],
+      [
+        ['g', undefined],
+        ['g-2', 'g'],
+      ],
+    );
   });
 });
 
 describe('renew_before in the spec', () => {
-  const base = (token: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ permissions: { file: 'p', ...extra, tokens: [{ name: 't', permissions: ['db:a:read'], ...token }] } });
+  const base = (token: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    permissions: { file: 'p', ...extra, tokens: [{ name: 't', permissions: ['db:a:read'], ...token }] },
+  });
   it('on a token, or on permissions: for every token with a relative expiry', () => {
     assert.equal(desired(base({ expiry: '90d', renew_before: '30d' })).permissions!.tokens[0]!.renewBeforeMs, 30 * DAY);
     assert.equal(desired(base({ expiry: '90d' }, { renew_before: '7d' })).permissions!.tokens[0]!.renewBeforeMs, 7 * DAY);
@@ -294,8 +457,19 @@ describe('renewal names', () => {
   it('the next generation skips a name the spec declares, even before it is in the file', () => {
     const dur = { kind: 'duration', text: '90d', secs: 90n * 86_400n } as const;
     const x = { ...tok('x', ['db:a:read'], dur), renewBeforeMs: 30 * DAY };
-    const r = planPermissions(want([x, tok('x-2')]), { tokens: [{ name: 'x', permissions: ['db:a:read'], expiry: BigInt(NOW + DAY) }] }, { prune: false, replaceDrifted: false, now: NOW });
+    const r = planPermissions(
+      want([x, tok('x-2')]),
+      { tokens: [{ name: 'x', permissions: ['db:a:read'], expiry: BigInt(NOW + DAY) }] },
+      { prune: false, replaceDrifted: false, now: NOW },
+    );
     assert.ok(r.ok);
-    assert.deepEqual(r.value.steps.map((s) => [s.action, s.name]), [['retire', 'x'], ['renew', 'x-3'], ['create', 'x-2']]);
+    assert.deepEqual(
+      r.value.steps.map((s) => [s.action, s.name]),
+      [
+        ['retire', 'x'],
+        ['renew', 'x-3'],
+        ['create', 'x-2'],
+      ],
+    );
   });
 });

@@ -1,7 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { addDatabases, adminOf, appendEntries, documentText, emptyDocument, entriesOf, openDocument, setAdminToken, type AdminDocument, type PermissionDocument } from '../../src/domain/document';
+import {
+  addDatabases,
+  adminOf,
+  appendEntries,
+  documentText,
+  emptyDocument,
+  entriesOf,
+  openDocument,
+  setAdminToken,
+  type AdminDocument,
+  type PermissionDocument,
+} from '../../src/domain/document';
 import { readTokenFile } from '../../src/domain/server-reader';
 import { KIND_LABEL, detectKind, expiryOf, newAdminFile, newTokenEntry, repeatsAName } from '../../src/domain/token-file';
 
@@ -70,7 +81,10 @@ test('newTokenEntry without expiry: token, name, no expiry, permissions; written
   assert.equal(e.expiry, null);
   assert.deepEqual(e, { token: T1, name: 'ci', expiry: null, permissions: ['db:a:read'] });
   const text = documentText(appendEntries(emptyDocument('permission'), [e]));
-  assert.equal(text, `{\n  "tokens": [\n    {\n      "token": "${T1}",\n      "name": "ci",\n      "permissions": [\n        "db:a:read"\n      ]\n    }\n  ]\n}\n`);
+  assert.equal(
+    text,
+    `{\n  "tokens": [\n    {\n      "token": "${T1}",\n      "name": "ci",\n      "permissions": [\n        "db:a:read"\n      ]\n    }\n  ]\n}\n`,
+  );
   assert.deepEqual(entriesOf(openPermission(text)), [e]);
 });
 

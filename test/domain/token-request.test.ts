@@ -1,7 +1,14 @@
 /** The flag-free rules of a token request: tables of inputs and the reasons or results. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type DatabaseGrant, normalisePermission, parseValueSource, permissionsFromGrants, requestProblem, suppliedTokenValue } from '../../src/domain/token-request';
+import {
+  type DatabaseGrant,
+  normalisePermission,
+  parseValueSource,
+  permissionsFromGrants,
+  requestProblem,
+  suppliedTokenValue,
+} from '../../src/domain/token-request';
 import { tokenWeakness } from '../../src/domain/token';
 import { freshToken } from '../helpers';
 
@@ -23,7 +30,12 @@ for (const [label, grants, expected] of MERGES) {
 }
 
 test('permissionsFromGrants refuses a list or a colon inside one name, and bad names', () => {
-  for (const [db, reason] of [['a,b', /contains ","/], ['a:b', /contains ":"/], ['a b', /invalid/], ['', /empty/]] as const) {
+  for (const [db, reason] of [
+    ['a,b', /contains ","/],
+    ['a:b', /contains ":"/],
+    ['a b', /invalid/],
+    ['', /empty/],
+  ] as const) {
     const r = permissionsFromGrants([g(db, 'read')]);
     assert.ok(!r.ok && reason.test(r.reason), JSON.stringify(r));
   }

@@ -2,13 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 
-import {
-  MIN_SUPPLIED_TOKEN_CHARS,
-  TOKEN_PREFIX,
-  TOKEN_RANDOM_BYTES,
-  mintToken,
-  tokenWeakness,
-} from '../../src/domain/token';
+import { MIN_SUPPLIED_TOKEN_CHARS, TOKEN_PREFIX, TOKEN_RANDOM_BYTES, mintToken, tokenWeakness } from '../../src/domain/token';
 
 const realRandom = (n: number): Uint8Array => randomBytes(n);
 const FORMAT = /^apiv3_[A-Za-z0-9_-]{86}$/;
@@ -20,7 +14,10 @@ test('constants: apiv3_, 64 random bytes, 22 characters minimum for supplied tok
 });
 
 test('mintToken of 64 zero bytes is apiv3_ and 86 "A"', () => {
-  assert.equal(mintToken(() => new Uint8Array(64)), `apiv3_${'A'.repeat(86)}`);
+  assert.equal(
+    mintToken(() => new Uint8Array(64)),
+    `apiv3_${'A'.repeat(86)}`,
+  );
 });
 
 test('mintToken of bytes 0..63 is their unpadded base64url', () => {
@@ -40,7 +37,10 @@ test('mintToken encodes only the view it is given, not the whole underlying buff
   const backing = new Uint8Array(200).fill(0xff);
   backing.fill(0, 10, 74);
   const view = new Uint8Array(backing.buffer, 10, 64);
-  assert.equal(mintToken(() => view), `apiv3_${'A'.repeat(86)}`);
+  assert.equal(
+    mintToken(() => view),
+    `apiv3_${'A'.repeat(86)}`,
+  );
 });
 
 test('mintToken asks the source for exactly 64 bytes, once', () => {
@@ -94,10 +94,22 @@ interface WeakCase {
 
 const RANDOM_22 = 'Xq3_Lk9-vB2mZr7TfW0yHc'; // 22 distinct characters
 const weakCases: readonly WeakCase[] = [
-  { label: 'a real token from the fixtures', token: 'apiv3_WuZ2cmgZEoXT_5jHh5eMBMbDePgSYPvUAnZO9y4PCsrR1RhHtIBh3No2j6oz8Os7yCRqY8IdBMFUYjSboY7oAQ', weakness: undefined },
+  {
+    label: 'a real token from the fixtures',
+    token: 'apiv3_WuZ2cmgZEoXT_5jHh5eMBMbDePgSYPvUAnZO9y4PCsrR1RhHtIBh3No2j6oz8Os7yCRqY8IdBMFUYjSboY7oAQ',
+    weakness: undefined,
+  },
   { label: '22 random-looking characters (the minimum)', token: `apiv3_${RANDOM_22}`, weakness: undefined },
-  { label: 'the documentation placeholder', token: 'apiv3_0XXXX-xxxXxXxxxXX_OxxxX...', weakness: 'it contains characters outside base64url, like a placeholder' },
-  { label: 'the placeholder without its dots', token: 'apiv3_0XXXX-xxxXxXxxxXX_OxxxX', weakness: 'its characters repeat too much to be random, like a placeholder' },
+  {
+    label: 'the documentation placeholder',
+    token: 'apiv3_0XXXX-xxxXxXxxxXX_OxxxX...',
+    weakness: 'it contains characters outside base64url, like a placeholder',
+  },
+  {
+    label: 'the placeholder without its dots',
+    token: 'apiv3_0XXXX-xxxXxXxxxXX_OxxxX',
+    weakness: 'its characters repeat too much to be random, like a placeholder',
+  },
   { label: 'angle-bracket placeholder', token: 'apiv3_<86 chars>', weakness: 'outside base64url' },
   { label: 'standard base64 with + and /', token: `apiv3_${RANDOM_22}+/abc`, weakness: 'outside base64url' },
   { label: 'padded base64url', token: `apiv3_${RANDOM_22}AB==`, weakness: 'outside base64url' },

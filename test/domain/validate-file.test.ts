@@ -493,24 +493,67 @@ function checkText(t: string, opts: { warnings?: boolean; kind?: 'admin' | 'perm
 
 const serdeErrors: Array<{ label: string; text: string; pointer: string; fragment: string }> = [
   { label: 'a known field twice', text: `{"token":"${T[4]}","name":"a","name":"b"}`, pointer: '/name', fragment: 'more than once' },
-  { label: 'a known field twice, once spelled with escapes', text: `{"token":"${T[4]}","name":"a","n\\u0061me":"b"}`, pointer: '/name', fragment: 'more than once' },
-  { label: 'expiry_millis twice, the first null', text: `{"token":"${T[4]}","name":"a","expiry_millis":null,"expiry_millis":${LATER}}`, pointer: '/expiry_millis', fragment: 'more than once' },
-  { label: 'a duplicate in a token entry', text: `{"tokens":[{"token":"${T[0]}","name":"a","permissions":["db:a:read"],"permissions":["db:a:read"]}]}`, pointer: '/tokens/0/permissions', fragment: 'more than once' },
+  {
+    label: 'a known field twice, once spelled with escapes',
+    text: `{"token":"${T[4]}","name":"a","n\\u0061me":"b"}`,
+    pointer: '/name',
+    fragment: 'more than once',
+  },
+  {
+    label: 'expiry_millis twice, the first null',
+    text: `{"token":"${T[4]}","name":"a","expiry_millis":null,"expiry_millis":${LATER}}`,
+    pointer: '/expiry_millis',
+    fragment: 'more than once',
+  },
+  {
+    label: 'a duplicate in a token entry',
+    text: `{"tokens":[{"token":"${T[0]}","name":"a","permissions":["db:a:read"],"permissions":["db:a:read"]}]}`,
+    pointer: '/tokens/0/permissions',
+    fragment: 'more than once',
+  },
   { label: 'a lone surrogate in the name', text: `{"token":"${T[4]}","name":"\\ud800"}`, pointer: '/name', fragment: 'lone or reversed surrogate' },
-  { label: 'a reversed pair in a permission', text: `{"tokens":[{"token":"${T[0]}","name":"a","permissions":["db:a:read\\udc00\\ud800"]}]}`, pointer: '/tokens/0/permissions/0', fragment: 'surrogate' },
-  { label: 'a lone surrogate in an unknown key of the struct', text: `{"token":"${T[4]}","name":"a","\\udfff":1}`, pointer: '', fragment: 'a key of this object' },
+  {
+    label: 'a reversed pair in a permission',
+    text: `{"tokens":[{"token":"${T[0]}","name":"a","permissions":["db:a:read\\udc00\\ud800"]}]}`,
+    pointer: '/tokens/0/permissions/0',
+    fragment: 'surrogate',
+  },
+  {
+    label: 'a lone surrogate in an unknown key of the struct',
+    text: `{"token":"${T[4]}","name":"a","\\udfff":1}`,
+    pointer: '',
+    fragment: 'a key of this object',
+  },
   { label: 'expiry_millis -0', text: `{"token":"${T[4]}","name":"a","expiry_millis":-0}`, pointer: '/expiry_millis', fragment: 'as a float' },
   { label: 'expiry_millis 1.0', text: `{"token":"${T[4]}","name":"a","expiry_millis":${LATER}.0}`, pointer: '/expiry_millis', fragment: 'as a float' },
-  { label: 'expiry_millis 1e12', text: `{"tokens":[{"token":"${T[0]}","name":"a","expiry_millis":1e13,"permissions":["db:a:read"]}]}`, pointer: '/tokens/0/expiry_millis', fragment: 'as a float' },
-  { label: 'expiry_millis 2^63', text: `{"token":"${T[4]}","name":"a","expiry_millis":9223372036854775808}`, pointer: '/expiry_millis', fragment: 'signed 64-bit' },
-  { label: 'expiry_millis -2^63-1', text: `{"token":"${T[4]}","name":"a","expiry_millis":-9223372036854775809}`, pointer: '/expiry_millis', fragment: 'signed 64-bit' },
+  {
+    label: 'expiry_millis 1e12',
+    text: `{"tokens":[{"token":"${T[0]}","name":"a","expiry_millis":1e13,"permissions":["db:a:read"]}]}`,
+    pointer: '/tokens/0/expiry_millis',
+    fragment: 'as a float',
+  },
+  {
+    label: 'expiry_millis 2^63',
+    text: `{"token":"${T[4]}","name":"a","expiry_millis":9223372036854775808}`,
+    pointer: '/expiry_millis',
+    fragment: 'signed 64-bit',
+  },
+  {
+    label: 'expiry_millis -2^63-1',
+    text: `{"token":"${T[4]}","name":"a","expiry_millis":-9223372036854775809}`,
+    pointer: '/expiry_millis',
+    fragment: 'signed 64-bit',
+  },
   { label: 'tokens null', text: '{"tokens":null}', pointer: '/tokens', fragment: 'must be an array' },
   { label: 'an array of two fields for an admin file', text: `["${T[4]}","a"]`, pointer: '', fragment: 'needs exactly 3' },
 ];
 for (const c of serdeErrors) {
   test(`serde refuses ${c.label}: error at ${c.pointer || '/'}`, () => {
     const r = checkText(c.text);
-    assert.ok(r.errors.some((p) => p.pointer === c.pointer && p.message.includes(c.fragment)), JSON.stringify(r.errors));
+    assert.ok(
+      r.errors.some((p) => p.pointer === c.pointer && p.message.includes(c.fragment)),
+      JSON.stringify(r.errors),
+    );
     assertNoSecrets(r);
   });
 }

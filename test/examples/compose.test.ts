@@ -69,16 +69,17 @@ describe('compose.yaml', () => {
     assert.equal(dir, '/secrets');
     for (const [name, secret] of Object.entries(compose!.secrets as Record<string, { file: string }>)) {
       const inside = tokenServicePath(secret.file);
-      const reader = Object.entries(services).find(([, s]) =>
-        (s.secrets ?? []).some((x: any) => (typeof x === 'string' ? x : x.source) === name),
-      )!;
+      const reader = Object.entries(services).find(([, s]) => (s.secrets ?? []).some((x: any) => (typeof x === 'string' ? x : x.source) === name))!;
       const [service, spec] = reader;
       if (service === 'influxdb3') {
         const file = inside.replace('/secrets/', '$DIR/');
         assert.ok(script.includes(`="${file}"`), `${name}: ${file} not written by the script`);
         assert.equal(shellDefaults(script).get('SERVER_OWNER'), spec.user);
         const target = spec.secrets.find((x: any) => x.source === name).target;
-        assert.ok(spec.command.some((a: string) => a.endsWith(`=/run/secrets/${target}`)), `${name} not passed to serve`);
+        assert.ok(
+          spec.command.some((a: string) => a.endsWith(`=/run/secrets/${target}`)),
+          `${name} not passed to serve`,
+        );
       } else {
         // A files output of the spec writes DIR/NAME for token NAME.
         const token = posix.basename(inside);

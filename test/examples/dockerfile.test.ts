@@ -58,14 +58,15 @@ describe('Dockerfile', () => {
 
   test('the final stage installs only the packed tarball, offline', () => {
     const copies = final.filter((i) => i.op === 'COPY');
-    assert.deepEqual(copies.map((c) => c.args.split(' ')[0]), ['--from=build']);
+    assert.deepEqual(
+      copies.map((c) => c.args.split(' ')[0]),
+      ['--from=build'],
+    );
     assert.match(final.find((i) => i.op === 'RUN')!.args, /npm install -g --offline .*\.tgz/);
   });
 
   test('every file the build copies exists and is in the build context', () => {
-    const sources = dockerfile
-      .filter((i) => i.op === 'COPY' && !i.args.startsWith('--from'))
-      .flatMap((i) => i.args.split(' ').slice(0, -1));
+    const sources = dockerfile.filter((i) => i.op === 'COPY' && !i.args.startsWith('--from')).flatMap((i) => i.args.split(' ').slice(0, -1));
     assert.ok(sources.includes('src'));
     for (const s of sources) {
       assert.ok(existsSync(join(ROOT, s)), `${s} does not exist`);
@@ -74,7 +75,14 @@ describe('Dockerfile', () => {
   });
 
   test('.dockerignore keeps local tokens, node_modules and build output out of the context', () => {
-    for (const p of ['node_modules/yaml', 'dist/app.cjs', 'examples/compose/secrets/server/admin-token.json', 'tokens.json', '.git', 'src/generated/validators.ts'])
+    for (const p of [
+      'node_modules/yaml',
+      'dist/app.cjs',
+      'examples/compose/secrets/server/admin-token.json',
+      'tokens.json',
+      '.git',
+      'src/generated/validators.ts',
+    ])
       assert.equal(inContext(ignore, p), false, p);
     assert.equal(inContext(['*', '!src/'], 'src/cli.ts'), true);
   });

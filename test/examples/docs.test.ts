@@ -27,7 +27,10 @@ export function blocksOf(markdown: string): Block[] {
   const out: Block[] = [];
   for (const m of markdown.matchAll(/^( *)```(\S[^\n]*)\n([\s\S]*?)^\1```$/gm)) {
     const indent = m[1]!.length;
-    const body = m[3]!.split('\n').map((l) => l.slice(Math.min(indent, l.length - l.trimStart().length))).join('\n');
+    const body = m[3]!
+      .split('\n')
+      .map((l) => l.slice(Math.min(indent, l.length - l.trimStart().length)))
+      .join('\n');
     out.push({ info: m[2]!.trim(), body, line: markdown.slice(0, m.index).split('\n').length });
   }
   return out;
@@ -48,7 +51,10 @@ export function roleOf(block: Block): { run: boolean; file?: string; skip?: stri
 }
 
 function markdownFiles(): string[] {
-  const docs = readdirSync(join(ROOT, 'docs'), { recursive: true }).map(String).filter((f) => f.endsWith('.md')).map((f) => join('docs', f));
+  const docs = readdirSync(join(ROOT, 'docs'), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => join('docs', f));
   return ['README.md', ...docs].sort();
 }
 
@@ -64,7 +70,10 @@ function seed(bin: string): string {
   const run = (...args: string[]) => assert.equal(spawnSync(join(bin, BIN), args, { cwd: dir, encoding: 'utf8' }).status, 0, args.join(' '));
   for (const name of ['telegraf', 'old-ci', 'test']) run('create', 'token', '--name', name, '--permission', 'db:metrics:write', '--output-file', 'tokens.json');
   run('create', 'token', '--admin', '--output-file', 'admin.json');
-  writeFileSync(join(dir, 'body.json'), JSON.stringify({ token_name: 'grafana', permissions: [{ resource_type: 'db', resource_identifier: ['metrics'], actions: ['read'] }] }));
+  writeFileSync(
+    join(dir, 'body.json'),
+    JSON.stringify({ token_name: 'grafana', permissions: [{ resource_type: 'db', resource_identifier: ['metrics'], actions: ['read'] }] }),
+  );
   writeFileSync(join(dir, 'tokens.yaml'), 'permissions:\n  file: spec-tokens.json\n  tokens:\n    - { name: app, permissions: ["db:metrics:read"] }\n');
   for (const d of ['.local/share/bash-completion/completions', '.zfunc', '.config/fish/completions']) mkdirSync(join(dir, d), { recursive: true });
   return dir;
@@ -110,7 +119,13 @@ describe('the commands in README.md and docs/ run as written', () => {
 describe('the block harness', () => {
   test('finds indented blocks and their info strings', () => {
     const blocks = blocksOf('1. step\n\n   ```sh skip-test needs docker\n   docker ps\n   ```\n\n```yaml file=a.yaml\nx: 1\n```\n');
-    assert.deepEqual(blocks.map((b) => [b.info, b.body]), [['sh skip-test needs docker', 'docker ps\n'], ['yaml file=a.yaml', 'x: 1\n']]);
+    assert.deepEqual(
+      blocks.map((b) => [b.info, b.body]),
+      [
+        ['sh skip-test needs docker', 'docker ps\n'],
+        ['yaml file=a.yaml', 'x: 1\n'],
+      ],
+    );
   });
   test('refuses a skip without a reason, and runs every other sh block', () => {
     assert.ok(roleOf({ info: 'sh skip-test', body: `${BIN} x`, line: 1 }).error);

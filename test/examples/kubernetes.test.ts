@@ -56,8 +56,7 @@ function unknownFieldErrors(docs: readonly Manifest[]): string[] {
   };
   const host = ts.createCompilerHost(options);
   const { getSourceFile, fileExists, readFile } = host;
-  host.getSourceFile = (name, lang, ...rest) =>
-    name === file ? ts.createSourceFile(name, source, lang) : getSourceFile.call(host, name, lang, ...rest);
+  host.getSourceFile = (name, lang, ...rest) => (name === file ? ts.createSourceFile(name, source, lang) : getSourceFile.call(host, name, lang, ...rest));
   host.fileExists = (name) => name === file || fileExists.call(host, name);
   host.readFile = (name) => (name === file ? source : readFile.call(host, name));
   const program = ts.createProgram([file], options, host);
@@ -123,13 +122,11 @@ describe('the Helm flow fits together', () => {
       const [values] = loadYaml(`${HELM}/${file}`);
       const paths: string[] = [];
       const walk = (v: any, prefix: string) => {
-        if (v && typeof v === 'object' && !Array.isArray(v))
-          for (const [k, x] of Object.entries(v)) walk(x, (paths.push(prefix + k), `${prefix}${k}.`));
+        if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(x, (paths.push(prefix + k), `${prefix}${k}.`));
       };
       walk(values, '');
       for (const p of paths) assert.ok(charts[chart].valuesPaths.includes(p), `${file}: ${p} is not a value of ${chart}`);
-      for (const kind of ['adminToken', 'permissionTokens'])
-        if (values!.security.auth[kind]) assert.equal(values!.security.auth[kind].existingSecret, secret);
+      for (const kind of ['adminToken', 'permissionTokens']) if (values!.security.auth[kind]) assert.equal(values!.security.auth[kind].existingSecret, secret);
     }
   });
 

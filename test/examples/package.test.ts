@@ -47,40 +47,58 @@ describe('the published package', () => {
     const dir = tempDir('pack');
     const [packed] = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', dir], ROOT).stdout);
     const files = packed.files.map((f: { path: string }) => f.path).sort();
-    assert.deepEqual(files, [
-      'LICENSE',
-      'README.md',
-      'bin/influxdb3-offline-tokens.cjs',
-      'dist/app.cjs',
-      'dist/app.cjs.cache',
-      'docs/man/influxdb3-offline-tokens.1',
-      // The library (SPEC 18): ESM and CommonJS entry points and their types.
-      'dist/index.cjs',
-      'dist/index.d.ts',
-      'dist/index.mjs',
-      'package.json',
-      // Every schema, so editors can point at the copy installed with the tool.
-      ...readdirSync(join(ROOT, 'schemas')).filter((f) => f.endsWith('.schema.json')).map((f) => `schemas/${f}`),
-    ].sort());
+    assert.deepEqual(
+      files,
+      [
+        'LICENSE',
+        'README.md',
+        'bin/influxdb3-offline-tokens.cjs',
+        'dist/app.cjs',
+        'dist/app.cjs.cache',
+        'docs/man/influxdb3-offline-tokens.1',
+        // The library (SPEC 18): ESM and CommonJS entry points and their types.
+        'dist/index.cjs',
+        'dist/index.d.ts',
+        'dist/index.mjs',
+        'package.json',
+        // Every schema, so editors can point at the copy installed with the tool.
+        ...readdirSync(join(ROOT, 'schemas'))
+          .filter((f) => f.endsWith('.schema.json'))
+          .map((f) => `schemas/${f}`),
+      ].sort(),
+    );
     const prefix = join(dir, 'prefix');
     // An empty cache, as in a container build: nothing may be fetched.
-    const installed = npm(['install', '-g', '--prefix', prefix, '--offline', '--cache', join(dir, 'empty-cache'), '--no-audit', '--no-fund', join(dir, packed.filename)], dir);
+    const installed = npm(
+      ['install', '-g', '--prefix', prefix, '--offline', '--cache', join(dir, 'empty-cache'), '--no-audit', '--no-fund', join(dir, packed.filename)],
+      dir,
+    );
     // No install-time script (npm 11 warns about every one) and nothing else to warn about.
     assert.doesNotMatch(installed.stderr, /npm (warn|WARN|ERR)/, installed.stderr);
-    assert.deepEqual(Object.keys(pkg.scripts).filter((s) => /^(pre|post)?(install|prepare)$/.test(s)), []);
+    assert.deepEqual(
+      Object.keys(pkg.scripts).filter((s) => /^(pre|post)?(install|prepare)$/.test(s)),
+      [],
+    );
     // `man influxdb3-offline-tokens` finds the page from this prefix (npm links it into share/man).
     assert.match(readFileSync(join(prefix, 'share', 'man', 'man1', 'influxdb3-offline-tokens.1'), 'utf8'), /^\.TH INFLUXDB3-OFFLINE-TOKENS 1 /);
     const bin = join(prefix, 'bin', 'influxdb3-offline-tokens');
     const out = join(dir, 'tokens.json');
     const env = { PATH: process.env.PATH, HOME: dir };
-    const created = spawnSync(bin, ['create', 'token', '--name', 'app', '--permission', 'db:mydb:read,write', '--output-file', out], { encoding: 'utf8', env, cwd: dir });
+    const created = spawnSync(bin, ['create', 'token', '--name', 'app', '--permission', 'db:mydb:read,write', '--output-file', out], {
+      encoding: 'utf8',
+      env,
+      cwd: dir,
+    });
     assert.equal(created.status, 0, created.stderr);
     assert.match(created.stdout, /^Token saved to: /);
     assert.equal(statSync(out).mode & 0o777, 0o600);
     const validated = spawnSync(bin, ['validate', out], { encoding: 'utf8', env, cwd: dir });
     assert.equal(validated.status, 0, validated.stderr);
     assert.equal(spawnSync(bin, ['--version'], { encoding: 'utf8', env }).stdout.trim(), pkg.version);
-    writeFileSync(join(dir, 'spec.yaml'), 'permissions:\n  file: perm.json\n  create_databases: [metrics]\n  tokens:\n    - name: telegraf\n      permissions: ["db:metrics:write"]\n');
+    writeFileSync(
+      join(dir, 'spec.yaml'),
+      'permissions:\n  file: perm.json\n  create_databases: [metrics]\n  tokens:\n    - name: telegraf\n      permissions: ["db:metrics:write"]\n',
+    );
     const applied = spawnSync(bin, ['apply', '-f', join(dir, 'spec.yaml')], { encoding: 'utf8', env, cwd: dir });
     assert.equal(applied.status, 0, applied.stderr);
     assert.equal(spawnSync(bin, ['validate', join(dir, 'perm.json')], { encoding: 'utf8', env }).status, 0);

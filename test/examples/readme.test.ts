@@ -6,7 +6,13 @@ import { ROOT } from '../helpers';
 import { filesUnder } from './examples';
 
 // README.md and every page of docs/: the deployment recipes are described in the guides.
-const readme = ['README.md', ...readdirSync(join(ROOT, 'docs'), { recursive: true }).map(String).filter((f) => f.endsWith('.md')).map((f) => join('docs', f))]
+const readme = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => join('docs', f)),
+]
   .map((f) => readFileSync(join(ROOT, f), 'utf8'))
   .join('\n');
 
@@ -26,6 +32,5 @@ test('every example (a directory of files not inside another example) is describ
 test('no README command writes a token to a file through a shell redirection', () => {
   const code = [...readme.matchAll(/```(?:sh|yaml)?\n([\s\S]*?)```/g)].map((m) => m[1]!).join('\n');
   const lines = code.replace(/\\\n\s*/g, ' ').split('\n');
-  for (const line of lines)
-    if (/influxdb3-offline-tokens.*(--format json|get token)/.test(line)) assert.doesNotMatch(line, />\s*\S/, line);
+  for (const line of lines) if (/influxdb3-offline-tokens.*(--format json|get token)/.test(line)) assert.doesNotMatch(line, />\s*\S/, line);
 });

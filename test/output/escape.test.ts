@@ -20,7 +20,23 @@ test('escapeText: C0, DEL, C1 and bidi controls become escapes; everything else 
 });
 
 test('shQuote: sh reads back exactly the word, whatever it holds', () => {
-  const words = ['plain', '', 'a b', "it's", 'x; touch /tmp/p #', '$(id)', '`id`', '"q"', '\\', '-n', '%s%d', 'a\x1bb', 'a\nb', '\u202eevil', "mixed 'q' \x07 %b \\0 -x"];
+  const words = [
+    'plain',
+    '',
+    'a b',
+    "it's",
+    'x; touch /tmp/p #',
+    '$(id)',
+    '`id`',
+    '"q"',
+    '\\',
+    '-n',
+    '%s%d',
+    'a\x1bb',
+    'a\nb',
+    '\u202eevil',
+    "mixed 'q' \x07 %b \\0 -x",
+  ];
   for (const w of words) {
     const line = `printf '%s\\0' ${shQuote(w)}`;
     const r = spawnSync('sh', ['-c', line], { encoding: 'utf8' });

@@ -39,14 +39,18 @@ describe('assignKeys', () => {
   it('keeps the order of the tokens', () => {
     const r = assignKeys([t('b'), t('a')], (x) => x.name);
     assert.ok(r.ok);
-    assert.deepEqual(r.value.map((k) => k.key), ['b', 'a']);
+    assert.deepEqual(
+      r.value.map((k) => k.key),
+      ['b', 'a'],
+    );
   });
 });
 
 describe('fileNameProblem (a --key for files)', () => {
   const bad = ['', '.', '..', '../x', 'a/b', 'a\\b', 'nul\0', 'x'.repeat(256)];
   for (const name of bad) it(`refuses ${JSON.stringify(name.slice(0, 20))}`, () => assert.ok(fileNameProblem(name)));
-  for (const name of ['token', '.hidden', 'x'.repeat(255)]) it(`takes ${JSON.stringify(name.slice(0, 20))}`, () => assert.equal(fileNameProblem(name), undefined));
+  for (const name of ['token', '.hidden', 'x'.repeat(255)])
+    it(`takes ${JSON.stringify(name.slice(0, 20))}`, () => assert.equal(fileNameProblem(name), undefined));
 });
 
 describe('renderEnv', () => {
@@ -75,7 +79,13 @@ describe('renderEnv', () => {
 
 describe('renderJsonExport', () => {
   it('keeps the order of integer-like names (JSON.stringify of an object would not)', () => {
-    assert.equal(renderJsonExport([{ key: 'b', value: 'x' }, { key: '1', value: 'y' }]), '{\n  "b": "x",\n  "1": "y"\n}\n');
+    assert.equal(
+      renderJsonExport([
+        { key: 'b', value: 'x' },
+        { key: '1', value: 'y' },
+      ]),
+      '{\n  "b": "x",\n  "1": "y"\n}\n',
+    );
   });
   it('is {} without tokens', () => assert.equal(renderJsonExport([]), '{}\n'));
 });

@@ -13,7 +13,10 @@ import { renderSecret, yamlKeyLess } from '../../src/output/k8s-secret';
 import { FIXTURES, captureEnv } from '../helpers';
 
 const ROOT = join(FIXTURES, 'kubectl');
-const cases = readdirSync(ROOT, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const cases = readdirSync(ROOT, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
 
 describe('k8s-secret export matches kubectl', () => {
   it('has the oracle cases', () => assert.ok(cases.length >= 20, `only ${cases.length} cases in ${ROOT}`));

@@ -20,7 +20,10 @@ test('json is one pretty object and a newline; jsonl one compact object per line
   assert.equal(jsonLines([{ a: 1 }, { b: 'x' }]), '{"a":1}\n{"b":"x"}\n');
   assert.equal(jsonLines([]), '');
   // i64 values keep every digit; everything else is JSON.stringify's.
-  assert.equal(jsonLines([{ a: 9223372036854775807n, b: -9223372036854775808n, c: 9007199254740993n }]), '{"a":9223372036854775807,"b":-9223372036854775808,"c":9007199254740993}\n');
+  assert.equal(
+    jsonLines([{ a: 9223372036854775807n, b: -9223372036854775808n, c: 9007199254740993n }]),
+    '{"a":9223372036854775807,"b":-9223372036854775808,"c":9007199254740993}\n',
+  );
   for (const v of [{ a: [1, 'x', null, true, { b: [] }, {}], u: undefined }, [], {}, 'é\u2028"', [undefined, 1]]) {
     assert.equal(jsonObject(v), `${JSON.stringify(v, null, 2)}\n`);
     assert.equal(jsonLines([v]), `${JSON.stringify(v)}\n`);
@@ -48,7 +51,14 @@ test('tokenHash is the first 9 hex digits of the SHA-512 of the string (known an
 test('show tokens pretty and csv, as known answers: columns padded but the last, the admin token, never, expired', () => {
   const now = Date.UTC(2026, 0, 1);
   const day = 86_400_000;
-  const view = (name: string, expiry: number | undefined, permissions: string[] | undefined): TokenView => ({ name, token: `apiv3_${name}`, expiry: expiry === undefined ? null : BigInt(expiry), permissions, start: 0, end: 0 });
+  const view = (name: string, expiry: number | undefined, permissions: string[] | undefined): TokenView => ({
+    name,
+    token: `apiv3_${name}`,
+    expiry: expiry === undefined ? null : BigInt(expiry),
+    permissions,
+    start: 0,
+    end: 0,
+  });
   const tokens = [view('a', now + day, ['db:x:read']), view('admin-é', undefined, undefined), view('b', now - day, ['db:x:read', 'system:health:read'])];
   assert.equal(
     renderTokens(tokens, now, 'pretty', 'f.json', 'permission'),

@@ -13,7 +13,10 @@ import { freshToken, runCli, startCli, tempDir } from '../helpers';
 
 const files = (names: string[], tag: string) => names.map((name) => ({ name, text: `${tag}-${name}\n` }));
 const write = (path: string, set: ReturnType<typeof files>) => writeDirectoryAtomic({ path, files: set, lockTimeoutMs: 2_000 });
-const visible = (dir: string): string[] => readdirSync(dir).filter((n) => !n.startsWith('..')).sort();
+const visible = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((n) => !n.startsWith('..'))
+    .sort();
 
 test('each file is a link through ..data into one timestamped directory (0700, files 0600)', async () => {
   const dir = join(tempDir(), 'out');
@@ -62,7 +65,9 @@ test('a writer SIGKILLed at random instants of a 3,000-file export leaves the ol
   const names = Array.from({ length: 3000 }, (_, i) => `t${i}`);
   const source = (tag: string) => {
     const path = join(dir, `${tag}.json`);
-    writeFileSync(path, `${JSON.stringify({ tokens: names.map((name) => ({ token: freshToken(), name, permissions: ['db:x:read'] })) }, null, 2)}\n`, { mode: 0o600 });
+    writeFileSync(path, `${JSON.stringify({ tokens: names.map((name) => ({ token: freshToken(), name, permissions: ['db:x:read'] })) }, null, 2)}\n`, {
+      mode: 0o600,
+    });
     return { path, tokens: JSON.parse(readFileSync(path, 'utf8')).tokens.map((t: { token: string }) => `${t.token}\n`) as string[] };
   };
   const out = join(dir, 'out');

@@ -40,7 +40,12 @@ for (const step of ['write', 'fsync', 'rename'] as const) {
     const target = join(dir, 'out.json');
     writeFileSync(target, 'old');
     const err = Object.assign(new Error(`EIO: injected, ${step}`), { code: 'EIO' });
-    const seam: FsSeam = { ...nodeFs, [step]: () => { throw err; } };
+    const seam: FsSeam = {
+      ...nodeFs,
+      [step]: () => {
+        throw err;
+      },
+    };
     assert.throws(
       () => writeFileAtomic(target, 'new', { seam, label: 'out.json' }),
       (e: unknown) => e instanceof IoError && e.cause === err && e.message.includes('out.json'),
@@ -55,7 +60,15 @@ test('beforeRename throwing cancels the write and is reported as it is', () => {
   const target = join(dir, 'out.json');
   writeFileSync(target, 'old');
   const stop = new LockError('ECOMPROMISED', 'the lock was lost');
-  assert.throws(() => writeFileAtomic(target, 'new', { beforeRename: () => { throw stop; } }), (e: unknown) => e === stop);
+  assert.throws(
+    () =>
+      writeFileAtomic(target, 'new', {
+        beforeRename: () => {
+          throw stop;
+        },
+      }),
+    (e: unknown) => e === stop,
+  );
   assert.equal(readFileSync(target, 'utf8'), 'old');
   assert.deepEqual(readdirSync(dir), ['out.json']);
 });

@@ -94,7 +94,10 @@ test('a link at FILE.lock is refused at once with a clear message, not waited on
   const file = join(dir, 'tokens.json');
   symlinkSync(join(dir, 'nowhere'), `${file}.lock`);
   const t0 = Date.now();
-  await assert.rejects(append(file, 10_000), (e: unknown) => e instanceof FileError && /tokens\.json\.lock is a symbolic link, not a lock directory/.test(e.message));
+  await assert.rejects(
+    append(file, 10_000),
+    (e: unknown) => e instanceof FileError && /tokens\.json\.lock is a symbolic link, not a lock directory/.test(e.message),
+  );
   assert.ok(Date.now() - t0 < 1_000);
   assert.equal(existsSync(file), false);
 });

@@ -70,7 +70,10 @@ test('ENOENT from the lock directory mkdir (its parent removed) is an I/O error,
   const file = join(dir, 'tokens.json');
   const seam: FsSeam = {
     ...nodeFs,
-    lock: () => Promise.reject(Object.assign(new Error(`ENOENT: no such file or directory, mkdir '${file}.lock'`), { code: 'ENOENT', syscall: 'mkdir', path: `${file}.lock` })),
+    lock: () =>
+      Promise.reject(
+        Object.assign(new Error(`ENOENT: no such file or directory, mkdir '${file}.lock'`), { code: 'ENOENT', syscall: 'mkdir', path: `${file}.lock` }),
+      ),
   };
   await assert.rejects(
     updateFile({ path: file, lockTimeoutMs: 5000, seam, transform: () => ({ write: false, result: null }) }),

@@ -100,7 +100,10 @@ const permInput: fc.Arbitrary<PermInput> = fc.oneof(
   {
     weight: 5,
     arbitrary: fc
-      .tuple(fc.oneof({ weight: 1, arbitrary: fc.constant<'*'>('*') }, { weight: 4, arbitrary: fc.array(fc.constantFrom(...DBS), { minLength: 1, maxLength: 4 }) }), fc.array(fc.constantFrom(...DB_ACTIONS), { minLength: 1, maxLength: 6 }))
+      .tuple(
+        fc.oneof({ weight: 1, arbitrary: fc.constant<'*'>('*') }, { weight: 4, arbitrary: fc.array(fc.constantFrom(...DBS), { minLength: 1, maxLength: 4 }) }),
+        fc.array(fc.constantFrom(...DB_ACTIONS), { minLength: 1, maxLength: 6 }),
+      )
       .map(([names, actions]) => ({
         text: `db:${names === '*' ? '*' : names.join(',')}:${actions.join(',')}`,
         normal: `db:${names === '*' ? '*' : uniq(names).join(',')}:${DB_ACTIONS.filter((a) => actions.includes(a)).join(',')}`,
@@ -139,7 +142,14 @@ const nameInput = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 10 }) },
 );
 
-function argsFor(name: string, perms: readonly PermInput[], dbs: readonly string[][], expiry: { text: string } | undefined, ifNotExists: boolean, path: string): Record<string, unknown> {
+function argsFor(
+  name: string,
+  perms: readonly PermInput[],
+  dbs: readonly string[][],
+  expiry: { text: string } | undefined,
+  ifNotExists: boolean,
+  path: string,
+): Record<string, unknown> {
   return {
     permission: perms.map((p) => p.text),
     name,
@@ -224,7 +234,12 @@ class CreateDuplicate implements Cmd {
   }
   async run(m: Model, r: Real): Promise<void> {
     const name = m.doc!.tokens[this.pick % m.doc!.tokens.length]!.name;
-    await assertRefused(r, () => create(argsFor(name, this.perms, this.dbs, undefined, false, r.path), r), (e) => e instanceof FileError && e.code === 'ENAMETAKEN', this.toString());
+    await assertRefused(
+      r,
+      () => create(argsFor(name, this.perms, this.dbs, undefined, false, r.path), r),
+      (e) => e instanceof FileError && e.code === 'ENAMETAKEN',
+      this.toString(),
+    );
     assertFileMatches(m, r, this.toString());
   }
   toString(): string {
@@ -264,10 +279,12 @@ class CreateIfNotExistsTaken implements Cmd {
 /** Invalid input of every kind a usage check catches: refused before the file is touched. */
 const INVALID: readonly { label: string; args: (name: string, path: string) => Record<string, unknown> }[] = [
   // *:*:* is the admin token's alone: the server refuses it in a permission tokens file.
-  ...['*:*:*', 'db:a:fly', 'db::read', 'db:a', 'system:health:write', '*:a:*', 'db:*,a:read', 'db:bad name:read', 'x:y:z', 'db:a,,b:read', 'db:a/:read'].map((p) => ({
-    label: `bad permission ${p}`,
-    args: (name: string, path: string) => ({ permission: ['db:a:read', p], name, outputFile: path }),
-  })),
+  ...['*:*:*', 'db:a:fly', 'db::read', 'db:a', 'system:health:write', '*:a:*', 'db:*,a:read', 'db:bad name:read', 'x:y:z', 'db:a,,b:read', 'db:a/:read'].map(
+    (p) => ({
+      label: `bad permission ${p}`,
+      args: (name: string, path: string) => ({ permission: ['db:a:read', p], name, outputFile: path }),
+    }),
+  ),
   ...['bad name', 'a/', 'a//b', '/a', '\u00e9t\u00e9', '', 'a,', 'x'.repeat(512)].map((db) => ({
     label: `bad database ${JSON.stringify(db.slice(0, 20))}`,
     args: (name: string, path: string) => ({ permission: 'db:a:read', name, outputFile: path, createDatabases: ['a', db] }),
@@ -297,7 +314,12 @@ class CreateInvalid implements Cmd {
   }
   async run(m: Model, r: Real): Promise<void> {
     const c = INVALID[this.which % INVALID.length]!;
-    await assertRefused(r, () => create(c.args(this.name, r.path), r), (e) => isUsageError(e), this.toString());
+    await assertRefused(
+      r,
+      () => create(c.args(this.name, r.path), r),
+      (e) => isUsageError(e),
+      this.toString(),
+    );
     assertFileMatches(m, r, this.toString());
   }
   toString(): string {
@@ -310,16 +332,80 @@ const CORRUPTIONS: readonly { label: string; code: FileError['code']; apply: (te
   { label: 'truncated', code: 'EINVALIDFILE', apply: (t, at) => t.slice(0, at % (t.length - 1)) },
   { label: 'text appended', code: 'EINVALIDFILE', apply: (t) => `${t}x` },
   { label: 'a trailing comma', code: 'EINVALIDFILE', apply: (t) => t.replace(/\n {2}\]\n\}\n$/, ',\n  ]\n}\n') },
-  { label: 'a byte that is not UTF-8', code: 'EINVALIDFILE', apply: (t, at) => Buffer.concat([Buffer.from(t.slice(0, at % t.length)), Buffer.from([0xff]), Buffer.from(t.slice(at % t.length))]) },
-  { label: 'replaced by an admin token file', code: 'EWRONGKIND', apply: (t) => `${JSON.stringify({ token: (JSON.parse(t) as ModelDoc).tokens[0]!.token, name: '_admin' }, null, 2)}\n` },
+  {
+    label: 'a byte that is not UTF-8',
+    code: 'EINVALIDFILE',
+    apply: (t, at) => Buffer.concat([Buffer.from(t.slice(0, at % t.length)), Buffer.from([0xff]), Buffer.from(t.slice(at % t.length))]),
+  },
+  {
+    label: 'replaced by an admin token file',
+    code: 'EWRONGKIND',
+    apply: (t) => `${JSON.stringify({ token: (JSON.parse(t) as ModelDoc).tokens[0]!.token, name: '_admin' }, null, 2)}\n`,
+  },
   { label: 'a JSON array', code: 'EINVALIDFILE', apply: (t) => `[${t}]\n` },
-  { label: 'a duplicate name', code: 'EINVALIDFILE', apply: (t) => { const d = JSON.parse(t) as ModelDoc; d.tokens.push({ ...d.tokens[0]!, token: `apiv3_${'Zq9'.repeat(29)}` }); return JSON.stringify(d, null, 2); } },
-  { label: 'empty permissions', code: 'EINVALIDFILE', apply: (t, at) => { const d = JSON.parse(t) as ModelDoc; d.tokens[at % d.tokens.length]!.permissions = []; return JSON.stringify(d, null, 2); } },
-  { label: 'a bad permission', code: 'EINVALIDFILE', apply: (t, at) => { const d = JSON.parse(t) as ModelDoc; d.tokens[at % d.tokens.length]!.permissions.push('db:a:fly'); return JSON.stringify(d, null, 2); } },
-  { label: 'a bad database name', code: 'EINVALIDFILE', apply: (t) => { const d = JSON.parse(t) as ModelDoc; d.create_databases = [...(d.create_databases ?? []), 'no way']; return JSON.stringify(d, null, 2); } },
-  { label: 'a fractional expiry_millis', code: 'EINVALIDFILE', apply: (t, at) => { const d = JSON.parse(t) as ModelDoc; d.tokens[at % d.tokens.length]!.expiry_millis = 1.5; return JSON.stringify(d, null, 2); } },
-  { label: 'a token without the prefix', code: 'EINVALIDFILE', apply: (t, at) => { const d = JSON.parse(t) as ModelDoc; const e = d.tokens[at % d.tokens.length]!; e.token = e.token.slice(6); return JSON.stringify(d, null, 2); } },
-  { label: 'no tokens array', code: 'EINVALIDFILE', apply: (t) => { const d = JSON.parse(t) as ModelDoc; return JSON.stringify({ create_databases: d.create_databases ?? ['a'] }); } },
+  {
+    label: 'a duplicate name',
+    code: 'EINVALIDFILE',
+    apply: (t) => {
+      const d = JSON.parse(t) as ModelDoc;
+      d.tokens.push({ ...d.tokens[0]!, token: `apiv3_${'Zq9'.repeat(29)}` });
+      return JSON.stringify(d, null, 2);
+    },
+  },
+  {
+    label: 'empty permissions',
+    code: 'EINVALIDFILE',
+    apply: (t, at) => {
+      const d = JSON.parse(t) as ModelDoc;
+      d.tokens[at % d.tokens.length]!.permissions = [];
+      return JSON.stringify(d, null, 2);
+    },
+  },
+  {
+    label: 'a bad permission',
+    code: 'EINVALIDFILE',
+    apply: (t, at) => {
+      const d = JSON.parse(t) as ModelDoc;
+      d.tokens[at % d.tokens.length]!.permissions.push('db:a:fly');
+      return JSON.stringify(d, null, 2);
+    },
+  },
+  {
+    label: 'a bad database name',
+    code: 'EINVALIDFILE',
+    apply: (t) => {
+      const d = JSON.parse(t) as ModelDoc;
+      d.create_databases = [...(d.create_databases ?? []), 'no way'];
+      return JSON.stringify(d, null, 2);
+    },
+  },
+  {
+    label: 'a fractional expiry_millis',
+    code: 'EINVALIDFILE',
+    apply: (t, at) => {
+      const d = JSON.parse(t) as ModelDoc;
+      d.tokens[at % d.tokens.length]!.expiry_millis = 1.5;
+      return JSON.stringify(d, null, 2);
+    },
+  },
+  {
+    label: 'a token without the prefix',
+    code: 'EINVALIDFILE',
+    apply: (t, at) => {
+      const d = JSON.parse(t) as ModelDoc;
+      const e = d.tokens[at % d.tokens.length]!;
+      e.token = e.token.slice(6);
+      return JSON.stringify(d, null, 2);
+    },
+  },
+  {
+    label: 'no tokens array',
+    code: 'EINVALIDFILE',
+    apply: (t) => {
+      const d = JSON.parse(t) as ModelDoc;
+      return JSON.stringify({ create_databases: d.create_databases ?? ['a'] });
+    },
+  },
 ];
 
 class CorruptThenAppend implements Cmd {
@@ -338,7 +424,12 @@ class CorruptThenAppend implements Cmd {
     const bad = c.apply(good.toString('utf8'), this.at);
     writeFileSync(r.path, bad);
     chmodSync(r.path, 0o600);
-    await assertRefused(r, () => create(argsFor(this.name, [{ text: 'db:a:read', normal: 'db:a:read' }], [['a', 'zz']], undefined, this.ifNotExists, r.path), r), (e) => e instanceof FileError && e.code === c.code, this.toString());
+    await assertRefused(
+      r,
+      () => create(argsFor(this.name, [{ text: 'db:a:read', normal: 'db:a:read' }], [['a', 'zz']], undefined, this.ifNotExists, r.path), r),
+      (e) => e instanceof FileError && e.code === c.code,
+      this.toString(),
+    );
     // Put the good file back; the model never saw the corruption.
     writeFileSync(r.path, good);
     assertFileMatches(m, r, this.toString());
@@ -350,8 +441,12 @@ class CorruptThenAppend implements Cmd {
 
 const commands = fc.commands(
   [
-    fc.tuple(nameInput, fc.array(permInput, { minLength: 1, maxLength: 3 }), dbLists, expiryInput, fc.boolean()).map(([n, p, d, e, i]) => new CreateNew(n, p, d, e, i)),
-    fc.tuple(nameInput, fc.array(permInput, { minLength: 1, maxLength: 3 }), dbLists, expiryInput, fc.boolean()).map(([n, p, d, e, i]) => new CreateNew(n, p, d, e, i)),
+    fc
+      .tuple(nameInput, fc.array(permInput, { minLength: 1, maxLength: 3 }), dbLists, expiryInput, fc.boolean())
+      .map(([n, p, d, e, i]) => new CreateNew(n, p, d, e, i)),
+    fc
+      .tuple(nameInput, fc.array(permInput, { minLength: 1, maxLength: 3 }), dbLists, expiryInput, fc.boolean())
+      .map(([n, p, d, e, i]) => new CreateNew(n, p, d, e, i)),
     fc.tuple(fc.nat(), fc.array(permInput, { minLength: 1, maxLength: 2 }), dbLists).map(([k, p, d]) => new CreateDuplicate(k, p, d)),
     fc.tuple(fc.nat(), fc.array(permInput, { minLength: 1, maxLength: 2 }), dbLists, expiryInput).map(([k, p, d, e]) => new CreateIfNotExistsTaken(k, p, d, e)),
     fc.tuple(fc.nat(), nameInput).map(([k, n]) => new CreateInvalid(k, n)),
@@ -404,15 +499,16 @@ test('model: the tokens of a run are what the seeded random source gives, in ord
   const got: string[] = [];
   for (const name of ['a', 'b', 'c']) got.push((await createToken(toOptions(createTokenArgs({ permission: 'db:*:read', name, outputFile: path })), env)).token);
   assert.deepEqual(got, expected);
-  assert.deepEqual((JSON.parse(readFileSync(path, 'utf8')) as ModelDoc).tokens.map((t) => t.token), expected);
+  assert.deepEqual(
+    (JSON.parse(readFileSync(path, 'utf8')) as ModelDoc).tokens.map((t) => t.token),
+    expected,
+  );
 });
 
 // ---------------------------------------------------------------------------------------
 // Concurrent writers, as real processes
 
-const cliName = fc
-  .tuple(fc.constantFrom(...'abcXYZ019'), fc.string({ unit: fc.constantFrom(...'abcdefXYZ0189_.-'), maxLength: 10 }))
-  .map(([a, b]) => a + b);
+const cliName = fc.tuple(fc.constantFrom(...'abcXYZ019'), fc.string({ unit: fc.constantFrom(...'abcdefXYZ0189_.-'), maxLength: 10 })).map(([a, b]) => a + b);
 
 test('property: 2-8 concurrent CLI writers with distinct names leave exactly those names in the file', async () => {
   const root = tempDir('otk-conc');
@@ -424,7 +520,22 @@ test('property: 2-8 concurrent CLI writers with distinct names leave exactly tho
       mkdirSync(dir);
       const results = await Promise.all(
         names.map((name, i) =>
-          runCliAsync(['create', 'token', '--permission', `db:db${i}:read,write`, `--name=${name}`, '--create-databases', `db${i},shared`, '--output-file', rel, '--format', 'json'], { cwd: dir }),
+          runCliAsync(
+            [
+              'create',
+              'token',
+              '--permission',
+              `db:db${i}:read,write`,
+              `--name=${name}`,
+              '--create-databases',
+              `db${i},shared`,
+              '--output-file',
+              rel,
+              '--format',
+              'json',
+            ],
+            { cwd: dir },
+          ),
         ),
       );
       const printed = printedTokens(results, names);

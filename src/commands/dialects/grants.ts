@@ -25,7 +25,8 @@ export function permissionsFromFlags(args: ParsedArgs, table: GrantTable): Parse
     }
     for (const database of list(args, flag)) {
       const problem = database === '*' ? undefined : databaseNameProblem(database);
-      if (problem) return fail(`--${flag} ${JSON.stringify(database)} is not a database name: ${problem}. Give one database per --${flag}, or "*" for all of them.`);
+      if (problem)
+        return fail(`--${flag} ${JSON.stringify(database)} is not a database name: ${problem}. Give one database per --${flag}, or "*" for all of them.`);
       grants.push({ database, action });
     }
   }

@@ -19,7 +19,8 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   'from-json': {
     type: 'string',
     group: GROUP,
-    describe: 'The JSON body of POST /api/v3/configure/token ({"token_name", "permissions": [{"resource_type", "resource_identifier", "actions"}], "expiry_secs"}); - reads standard input',
+    describe:
+      'The JSON body of POST /api/v3/configure/token ({"token_name", "permissions": [{"resource_type", "resource_identifier", "actions"}], "expiry_secs"}); - reads standard input',
   },
 };
 
@@ -41,7 +42,9 @@ const KNOWN_IN_PERMISSION = new Set(['resource_type', 'resource_identifier', 'ac
 
 /** Pointers of the fields the server's reader skips, so the user hears that they had no effect. */
 function unknownFields(body: Body): string[] {
-  const out = Object.keys(body).filter((k) => !KNOWN.has(k)).map((k) => `/${k}`);
+  const out = Object.keys(body)
+    .filter((k) => !KNOWN.has(k))
+    .map((k) => `/${k}`);
   body.permissions.forEach((p, i) => {
     for (const k of Object.keys(p)) if (!KNOWN_IN_PERMISSION.has(k)) out.push(`/permissions/${i}/${k}`);
   });
@@ -75,14 +78,20 @@ export const httpBody: Dialect = {
     const parsed = parseJson(body);
     if (!parsed.ok) return fail(`${where} is not valid JSON: ${parsed.reason} at line ${parsed.line}, column ${parsed.column}.`);
     const twice = parsed.duplicate;
-    if (twice) return fail(`${where}: at ${twice.pointer} the field ${JSON.stringify(twice.key)} is given a second time (the server refuses a duplicate field); give it once.`);
+    if (twice)
+      return fail(
+        `${where}: at ${twice.pointer} the field ${JSON.stringify(twice.key)} is given a second time (the server refuses a duplicate field); give it once.`,
+      );
     const problems = schemaProblems('httpTokenBody', parsed.value);
     if (problems.length > 0) {
       const p = problems[0]!;
-      return fail(`${where} is not a token request body: at ${p.pointer || '/'} ${p.message}. Expected {"token_name": "...", "permissions": [{"resource_type": "db", "resource_identifier": ["mydb"], "actions": ["read"]}], "expiry_secs": 3600}.`);
+      return fail(
+        `${where} is not a token request body: at ${p.pointer || '/'} ${p.message}. Expected {"token_name": "...", "permissions": [{"resource_type": "db", "resource_identifier": ["mydb"], "actions": ["read"]}], "expiry_secs": 3600}.`,
+      );
     }
     // serde reads 3600.0 as a float and refuses it where it wants a u64; JSON.parse would not.
-    if (parsed.nonIntegers.includes('/expiry_secs')) return fail(`${where}: at /expiry_secs the number must be written as an integer (whole seconds), without a fraction or exponent.`);
+    if (parsed.nonIntegers.includes('/expiry_secs'))
+      return fail(`${where}: at /expiry_secs the number must be written as an integer (whole seconds), without a fraction or exponent.`);
     const request = parsed.value as Body;
     const permissions: string[] = [];
     for (const [i, p] of request.permissions.entries()) {
@@ -98,11 +107,17 @@ export const httpBody: Dialect = {
     }
     const secs = request.expiry_secs;
     const expiry: ExpirySpec | undefined =
-      secs === undefined || secs === null
-        ? undefined
-        : { kind: 'duration', text: String(secs), duration: { secs: BigInt(secs), nanos: 0 } };
+      secs === undefined || secs === null ? undefined : { kind: 'duration', text: String(secs), duration: { secs: BigInt(secs), nanos: 0 } };
     const ignored = unknownFields(request);
     const notices = ignored.length > 0 ? [`${where}: ${ignored.join(', ')} ignored, as the server ignores unknown fields.`] : [];
-    return { ok: true, value: { draft: { kind: 'permission', name: request.token_name, permissions, expiry }, nameFrom: `token_name of ${where}`, ...(expiry && { expiryFrom: `expiry_secs of ${where}` }), notices } };
+    return {
+      ok: true,
+      value: {
+        draft: { kind: 'permission', name: request.token_name, permissions, expiry },
+        nameFrom: `token_name of ${where}`,
+        ...(expiry && { expiryFrom: `expiry_secs of ${where}` }),
+        notices,
+      },
+    };
   },
 };

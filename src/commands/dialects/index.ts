@@ -7,14 +7,7 @@
  */
 import type { ExpirySpec } from '../../domain/expiry';
 import { databaseNameProblem } from '../../domain/database-name';
-import {
-  type TokenRequest,
-  type ValueSource,
-  describeValueSource,
-  parseValueSource,
-  requestProblem,
-  suppliedTokenValue,
-} from '../../domain/token-request';
+import { type TokenRequest, type ValueSource, describeValueSource, parseValueSource, requestProblem, suppliedTokenValue } from '../../domain/token-request';
 import { UsageError } from '../../errors';
 import { TOKEN_VALUE_LIMIT } from '../../store/stdin';
 import { given, list, text } from '../args';
@@ -64,7 +57,9 @@ function dialectOf(args: ParsedArgs): Dialect {
   const used = DIALECTS.map((d) => ({ d, flag: Object.keys(d.flags).find((f) => given(args, f)) })).filter((u) => u.flag !== undefined);
   if (used.length > 1) {
     const [a, b] = used as [{ d: Dialect; flag: string }, { d: Dialect; flag: string }];
-    throw new UsageError(`--${a.flag} (${a.d.label}) and --${b.flag} (${b.d.label}) come from different command lines; write the token with the flags of one of them.`);
+    throw new UsageError(
+      `--${a.flag} (${a.d.label}) and --${b.flag} (${b.d.label}) come from different command lines; write the token with the flags of one of them.`,
+    );
   }
   return used[0]?.d ?? influxdb3;
 }
@@ -96,11 +91,16 @@ function tokenValueOf(source: ValueSource, input: RequestInput): string {
     if (v === undefined) throw new UsageError(`${from}: the environment variable ${source.variable} is not set; export it, or choose another source.`);
     raw = v;
   } else {
-    raw = input.readText(source.from === 'file' ? source.path : '-', { bytes: TOKEN_VALUE_LIMIT, what: 'the token value on standard input (--token-value-from stdin)' });
+    raw = input.readText(source.from === 'file' ? source.path : '-', {
+      bytes: TOKEN_VALUE_LIMIT,
+      what: 'the token value on standard input (--token-value-from stdin)',
+    });
   }
   const checked = suppliedTokenValue(raw);
   if (!checked.ok) {
-    throw new UsageError(`${from}: the token in ${describeValueSource(source)} is refused: ${checked.reason}. Supply apiv3_ followed by at least 22 random base64url characters (128 bits).`);
+    throw new UsageError(
+      `${from}: the token in ${describeValueSource(source)} is refused: ${checked.reason}. Supply apiv3_ followed by at least 22 random base64url characters (128 bits).`,
+    );
   }
   return checked.value;
 }
@@ -135,7 +135,8 @@ export function tokenRequestOf(args: ParsedArgs, words: readonly string[], input
   const expiry = expiryFrom?.spec;
   let request: TokenRequest;
   if (draft.kind === 'admin') {
-    if (createDatabases.length > 0) throw new UsageError(`${draft.via} cannot be combined with --create-databases: an admin token file has no databases. Drop one of them.`);
+    if (createDatabases.length > 0)
+      throw new UsageError(`${draft.via} cannot be combined with --create-databases: an admin token file has no databases. Drop one of them.`);
     request = { kind: 'admin', name: draft.name ?? '_admin', expiry, value: source, replace: force || draft.replace === true };
   } else {
     if (force) throw new UsageError('--force only applies to --admin (an admin token file); permission tokens are appended, never replaced.');
@@ -143,7 +144,9 @@ export function tokenRequestOf(args: ParsedArgs, words: readonly string[], input
   }
   const problem = requestProblem(request);
   if (problem) {
-    throw new UsageError(problem.field === 'name' ? `${nameFrom} is empty; give the token a name.` : `${problem.reason}, for example --permission "db:mydb:read,write".`);
+    throw new UsageError(
+      problem.field === 'name' ? `${nameFrom} is empty; give the token a name.` : `${problem.reason}, for example --permission "db:mydb:read,write".`,
+    );
   }
   const tokenValue = source === undefined ? undefined : tokenValueOf(source, input);
   const spelling: Spelling = { name: nameFrom, ...(expiryFrom && { expiry: expiryFrom.from }) };

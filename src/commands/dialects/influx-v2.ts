@@ -15,9 +15,28 @@ const GROUP = 'influx v2 options';
 
 /** Every v2 resource of the reference's flag table and its all-access workaround, buckets aside. */
 const V2_ONLY_RESOURCES = [
-  'annotations', 'authorizations', 'checks', 'dashboards', 'dbrp', 'dbrps', 'documents', 'labels',
-  'notebooks', 'notificationEndpoints', 'notificationRules', 'orgs', 'remotes', 'replications',
-  'scrapers', 'secrets', 'sources', 'tasks', 'telegrafs', 'users', 'variables', 'views',
+  'annotations',
+  'authorizations',
+  'checks',
+  'dashboards',
+  'dbrp',
+  'dbrps',
+  'documents',
+  'labels',
+  'notebooks',
+  'notificationEndpoints',
+  'notificationRules',
+  'orgs',
+  'remotes',
+  'replications',
+  'scrapers',
+  'secrets',
+  'sources',
+  'tasks',
+  'telegrafs',
+  'users',
+  'variables',
+  'views',
 ] as const;
 
 const REFUSED: readonly string[] = V2_ONLY_RESOURCES.flatMap((r) => [`read-${r}`, `write-${r}`]);
@@ -57,7 +76,9 @@ export const influxV2: Dialect = {
     const refused = REFUSED.find((flag) => given(args, flag));
     if (refused) {
       const resource = refused.replace(/^(read|write)-/, '');
-      return fail(`--${refused} has no counterpart: InfluxDB 3 has no ${resource}, and its tokens grant databases (buckets) and system endpoints only. Drop it; ${grantFlagsOf(GRANTS)} map to databases.`);
+      return fail(
+        `--${refused} has no counterpart: InfluxDB 3 has no ${resource}, and its tokens grant databases (buckets) and system endpoints only. Drop it; ${grantFlagsOf(GRANTS)} map to databases.`,
+      );
     }
     const notices = IGNORED.filter((flag) => given(args, flag)).map((flag) => `--${flag} ignored: InfluxDB 3 has no organisations.`);
     const format = given(args, 'json') ? ('json' as const) : undefined;

@@ -17,7 +17,7 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   },
   name: { type: 'string', describe: 'Token name, unique in the file (default _admin with --admin)' },
   admin: { type: 'boolean', describe: 'Write an admin token file (--admin-token-file) instead' },
-  regenerate: { type: 'boolean', describe: 'With --admin: replace the admin token file, as the server\'s online --regenerate does (same as --force)' },
+  regenerate: { type: 'boolean', describe: "With --admin: replace the admin token file, as the server's online --regenerate does (same as --force)" },
 };
 
 export const influxdb3: Dialect = {
@@ -25,7 +25,9 @@ export const influxdb3: Dialect = {
   flags: FLAGS,
   map(args, words) {
     if (words.length > 0 && !given(args, 'permission')) {
-      return fail(`unexpected argument ${JSON.stringify(words[0])}; permissions given as arguments follow a bare --permission, as in: create token --permission --name NAME "db:mydb:read".`);
+      return fail(
+        `unexpected argument ${JSON.stringify(words[0])}; permissions given as arguments follow a bare --permission, as in: create token --permission --name NAME "db:mydb:read".`,
+      );
     }
     const texts = [...list(args, 'permission'), ...words];
     const name = text(args, 'name');
@@ -39,9 +41,13 @@ export const influxdb3: Dialect = {
       const checked = normalisePermission(text);
       if (!checked.ok) {
         if (checked.adminOnly) {
-          return fail(`--permission ${JSON.stringify(text)} is full access, which only the admin token may have: the server refuses it in a permission tokens file. Use --admin (without --permission) to write an admin token file.`);
+          return fail(
+            `--permission ${JSON.stringify(text)} is full access, which only the admin token may have: the server refuses it in a permission tokens file. Use --admin (without --permission) to write an admin token file.`,
+          );
         }
-        return fail(`--permission ${JSON.stringify(text)} is invalid: ${checked.reason}. Write RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS, for example db:mydb:read,write.`);
+        return fail(
+          `--permission ${JSON.stringify(text)} is invalid: ${checked.reason}. Write RESOURCE_TYPE:RESOURCE_NAMES:ACTIONS, for example db:mydb:read,write.`,
+        );
       }
       if (!permissions.includes(checked.value)) permissions.push(checked.value);
     }

@@ -95,4 +95,3 @@ export function appendToArray(array: string, items: readonly string[], depth: nu
   if (array === '[]') return `[${inner}${items.join(`,${inner}`)}${close}`;
   return `${array.slice(0, array.length - close.length)},${inner}${items.join(`,${inner}`)}${close}`;
 }
-

@@ -174,7 +174,9 @@ const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/',
 /** The characters of a string literal whose grammar stringEnd has checked, escapes decoded (surrogates as written). */
 export function unescapeString(literal: string): string {
   if (literal.indexOf('\\') === -1) return literal.slice(1, -1);
-  return literal.slice(1, -1).replace(/\\(?:u([0-9a-fA-F]{4})|(.))/g, (_, hex: string | undefined, c: string) => (hex ? String.fromCharCode(parseInt(hex, 16)) : SIMPLE_ESCAPES[c]!));
+  return literal
+    .slice(1, -1)
+    .replace(/\\(?:u([0-9a-fA-F]{4})|(.))/g, (_, hex: string | undefined, c: string) => (hex ? String.fromCharCode(parseInt(hex, 16)) : SIMPLE_ESCAPES[c]!));
 }
 
 export type ParsedJson =

@@ -48,21 +48,49 @@ const dbBody = (extra: Record<string, unknown> = {}): string =>
 // [label, words, files for --from-json, expected kind, name, permissions (or undefined for admin)]
 const OK: readonly (readonly [string, string[], Record<string, string>, 'admin' | 'permission', string, string[] | undefined])[] = [
   ['influxdb3 --permission', ['--permission', 'db:a:write,read', '--name', 'n'], {}, 'permission', 'n', ['db:a:read,write']],
-  ['influxdb3 bare --permission', ['--permission', '--name', 'n', 'db:a:read', 'system:health:read'], {}, 'permission', 'n', ['db:a:read', 'system:health:read']],
+  [
+    'influxdb3 bare --permission',
+    ['--permission', '--name', 'n', 'db:a:read', 'system:health:read'],
+    {},
+    'permission',
+    'n',
+    ['db:a:read', 'system:health:read'],
+  ],
   ['influxdb3 --admin', ['--admin'], {}, 'admin', '_admin', undefined],
   ['influxdb3 -Hvalue is ignored', ['-Hhttp://localhost:8181', '--admin'], {}, 'admin', '_admin', undefined],
-  ['influxctl read+write merged per database', ['--read-database', 'a', '--read-database', 'b', '--write-database', 'b', 'my token'], {}, 'permission', 'my token', ['db:a:read', 'db:b:read,write']],
+  [
+    'influxctl read+write merged per database',
+    ['--read-database', 'a', '--read-database', 'b', '--write-database', 'b', 'my token'],
+    {},
+    'permission',
+    'my token',
+    ['db:a:read', 'db:b:read,write'],
+  ],
   ['influxctl write before read still reads read,write', ['--write-database', 'a', '--read-database', 'a', 'd'], {}, 'permission', 'd', ['db:a:read,write']],
   ['influxctl wildcard', ['--read-database', '*', '--write-database', '*', 'all'], {}, 'permission', 'all', ['db:*:read,write']],
   ['influxctl repeated database once', ['--read-database', 'a', '--read-database', 'a', 'd'], {}, 'permission', 'd', ['db:a:read']],
-  ['influx v2 buckets', ['--read-bucket', 'b1', '--write-bucket', 'b1', '--read-bucket', 'b2'], {}, 'permission', 'db:b1:read,write db:b2:read', ['db:b1:read,write', 'db:b2:read']],
+  [
+    'influx v2 buckets',
+    ['--read-bucket', 'b1', '--write-bucket', 'b1', '--read-bucket', 'b2'],
+    {},
+    'permission',
+    'db:b1:read,write db:b2:read',
+    ['db:b1:read,write', 'db:b2:read'],
+  ],
   ['influx v2 -d names it', ['--write-bucket', 'b1', '-d', 'telegraf'], {}, 'permission', 'telegraf', ['db:b1:write']],
   ['influx v2 all buckets', ['--read-buckets', '--write-buckets', '--description', 'x'], {}, 'permission', 'x', ['db:*:read,write']],
   ['influx v2 --all-access', ['--all-access'], {}, 'admin', '_admin', undefined],
   ['influx v2 --operator with -d', ['--operator', '-d', 'ops'], {}, 'admin', 'ops', undefined],
   ['influx v2 --org ignored', ['--read-bucket', 'b', '-o', 'my-org', '-d', 'x'], {}, 'permission', 'x', ['db:b:read']],
   ['HTTP body', ['--from-json', 'b.json'], { 'b.json': dbBody() }, 'permission', 'api', ['db:a,b:read,write']],
-  ['HTTP body, system resource and null expiry', ['--from-json', 'b.json'], { 'b.json': body({ token_name: 's', permissions: [{ resource_type: 'system', resource_identifier: ['health'], actions: ['read'] }], expiry_secs: null }) }, 'permission', 's', ['system:health:read']],
+  [
+    'HTTP body, system resource and null expiry',
+    ['--from-json', 'b.json'],
+    { 'b.json': body({ token_name: 's', permissions: [{ resource_type: 'system', resource_identifier: ['health'], actions: ['read'] }], expiry_secs: null }) },
+    'permission',
+    's',
+    ['system:health:read'],
+  ],
   ['HTTP body on stdin', ['--from-json', '-'], { '-': dbBody() }, 'permission', 'api', ['db:a,b:read,write']],
 ];
 
@@ -100,7 +128,12 @@ test('maps: expiry from the influxctl --expires-at, the body expiry_secs, or --e
 });
 
 test('maps: the body names the fields the server would ignore', () => {
-  const p = plan(['--from-json', 'b.json'], input({ 'b.json': body({ token_name: 'x', expiry_sec: 5, permissions: [{ resource_type: 'db', resource_identifier: ['a'], actions: ['read'], note: 1 }] }) }));
+  const p = plan(
+    ['--from-json', 'b.json'],
+    input({
+      'b.json': body({ token_name: 'x', expiry_sec: 5, permissions: [{ resource_type: 'db', resource_identifier: ['a'], actions: ['read'], note: 1 }] }),
+    }),
+  );
   assert.match(p.notices[0]!, /\/expiry_sec, \/permissions\/0\/note ignored/);
 });
 
@@ -155,20 +188,60 @@ const BAD: readonly (readonly [string, string[], Record<string, string>, RegExp]
   ['influx v2 all-access with a bucket', ['--all-access', '--read-bucket', 'b'], {}, /--all-access already grants everything/],
   ['influx v2 --json with --format text', ['--read-bucket', 'b', '--json', '--format', 'text'], {}, /--json and --format text contradict/],
   ['influx v2 positional word', ['--read-bucket', 'b', 'stray'], {}, /influx v2 form takes no arguments/],
-  ['admin with --create-databases names the admin flag', ['--all-access', '--create-databases', 'a'], {}, /--all-access cannot be combined with --create-databases/],
+  [
+    'admin with --create-databases names the admin flag',
+    ['--all-access', '--create-databases', 'a'],
+    {},
+    /--all-access cannot be combined with --create-databases/,
+  ],
   ['--force on a permission token', ['--read-bucket', 'b', '--force'], {}, /--force only applies to --admin/],
   ['body: not JSON', ['--from-json', 'b.json'], { 'b.json': '{"token_name": ' }, /--from-json b.json is not valid JSON: .* line 1, column 16/],
   ['body: no token_name', ['--from-json', 'b.json'], { 'b.json': body({ permissions: [] }) }, /at \/token_name the required field "token_name" is missing/],
   ['body: no permissions', ['--from-json', 'b.json'], { 'b.json': body({ token_name: 'x', permissions: [] }) }, /at \/permissions must have at least 1 item/],
-  ['body: identifier not a list', ['--from-json', 'b.json'], { 'b.json': body({ token_name: 'x', permissions: [{ resource_type: 'db', resource_identifier: 'a', actions: ['read'] }] }) }, /at \/permissions\/0\/resource_identifier must be an array/],
+  [
+    'body: identifier not a list',
+    ['--from-json', 'b.json'],
+    { 'b.json': body({ token_name: 'x', permissions: [{ resource_type: 'db', resource_identifier: 'a', actions: ['read'] }] }) },
+    /at \/permissions\/0\/resource_identifier must be an array/,
+  ],
   ['body: negative expiry', ['--from-json', 'b.json'], { 'b.json': dbBody({ expiry_secs: -1 }) }, /at \/expiry_secs must be >= 0/],
   ['body: fractional expiry', ['--from-json', 'b.json'], { 'b.json': dbBody({ expiry_secs: 1.5 }) }, /at \/expiry_secs must be an integer/],
-  ['body: 300000.0 is a float to serde', ['--from-json', 'b.json'], { 'b.json': dbBody().replace(/}$/, ', "expiry_secs": 300000.0}') }, /at \/expiry_secs the number must be written as an integer/],
-  ['body: and --expiry', ['--from-json', 'b.json', '--expiry', '1d'], { 'b.json': dbBody({ expiry_secs: 60 }) }, /--expiry and expiry_secs of --from-json b.json both set the expiry/],
-  ['body: unknown action', ['--from-json', 'b.json'], { 'b.json': body({ token_name: 'x', permissions: [{ resource_type: 'db', resource_identifier: ['a'], actions: ['fly'] }] }) }, /at \/permissions\/0 the permission "db:a:fly" is invalid: unknown db action "fly"/],
-  ['body: comma inside a name', ['--from-json', 'b.json'], { 'b.json': body({ token_name: 'x', permissions: [{ resource_type: 'db', resource_identifier: ['a,b'], actions: ['read'] }] }) }, /at \/permissions\/0\/resource_identifier\/0 holds ","/],
-  ['body: * resource type', ['--from-json', 'b.json'], { 'b.json': body({ token_name: 'x', permissions: [{ resource_type: '*', resource_identifier: ['*'], actions: ['*'] }] }) }, /only for the admin token. Create an admin token with --admin/],
-  ['body: empty token_name', ['--from-json', 'b.json'], { 'b.json': body({ token_name: '', permissions: [{ resource_type: 'db', resource_identifier: ['a'], actions: ['read'] }] }) }, /token_name of --from-json b.json is empty/],
+  [
+    'body: 300000.0 is a float to serde',
+    ['--from-json', 'b.json'],
+    { 'b.json': dbBody().replace(/}$/, ', "expiry_secs": 300000.0}') },
+    /at \/expiry_secs the number must be written as an integer/,
+  ],
+  [
+    'body: and --expiry',
+    ['--from-json', 'b.json', '--expiry', '1d'],
+    { 'b.json': dbBody({ expiry_secs: 60 }) },
+    /--expiry and expiry_secs of --from-json b.json both set the expiry/,
+  ],
+  [
+    'body: unknown action',
+    ['--from-json', 'b.json'],
+    { 'b.json': body({ token_name: 'x', permissions: [{ resource_type: 'db', resource_identifier: ['a'], actions: ['fly'] }] }) },
+    /at \/permissions\/0 the permission "db:a:fly" is invalid: unknown db action "fly"/,
+  ],
+  [
+    'body: comma inside a name',
+    ['--from-json', 'b.json'],
+    { 'b.json': body({ token_name: 'x', permissions: [{ resource_type: 'db', resource_identifier: ['a,b'], actions: ['read'] }] }) },
+    /at \/permissions\/0\/resource_identifier\/0 holds ","/,
+  ],
+  [
+    'body: * resource type',
+    ['--from-json', 'b.json'],
+    { 'b.json': body({ token_name: 'x', permissions: [{ resource_type: '*', resource_identifier: ['*'], actions: ['*'] }] }) },
+    /only for the admin token. Create an admin token with --admin/,
+  ],
+  [
+    'body: empty token_name',
+    ['--from-json', 'b.json'],
+    { 'b.json': body({ token_name: '', permissions: [{ resource_type: 'db', resource_identifier: ['a'], actions: ['read'] }] }) },
+    /token_name of --from-json b.json is empty/,
+  ],
   ['body: with arguments', ['--from-json', 'b.json', '--', 'x'], { 'b.json': dbBody() }, /drop the 1 extra argument/],
   ['body: an empty path', ['--from-json', ''], {}, /--from-json needs the path of the body file/],
   ['body and token value both on stdin', ['--from-json', '-', '--token-value-from', 'stdin'], { '-': dbBody() }, /both read standard input/],
