@@ -9,11 +9,13 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 # --ignore-scripts: the `dependencies` script would build before the sources are copied in.
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.json ./
+COPY tsconfig.json api-extractor.json ./
 COPY scripts ./scripts
 COPY schemas ./schemas
 COPY src ./src
 COPY bin ./bin
+# The library's API report (the build checks the types against it) and the man page the package ships.
+COPY docs ./docs
 COPY LICENSE README.md ./
 RUN node scripts/build.mjs \
  && npm pack --ignore-scripts --pack-destination /tmp \
