@@ -36,6 +36,7 @@ import { newAdminFile, newTokenEntry } from '../domain/token-file';
 import { isUtf8 } from 'node:buffer';
 import { type FsSeam, nodeFs } from '../store/fs-seam';
 import { type ExistingFile, type Text, readFile } from '../store/store';
+import { joinText } from '../store/text';
 import { type Owner } from '../store/target';
 import { updateFiles } from '../store/transaction';
 import { type ExportRequest, type LoadedFile, exportTokens, render } from './export';
@@ -116,7 +117,7 @@ function editPermissions(doc: PermissionDocument, plan: PermissionsPlan, randomB
 
 /** The file as outputs see it: the admin token under its name; in the permission file, current generations under the spec's names. */
 function source(path: string, doc: TokenDocument, text: Text, plan: PermissionsPlan | undefined): LoadedFile {
-  const joined = typeof text === 'string' ? text : text.join('');
+  const joined = joinText(text);
   if (doc.kind === 'admin') {
     const a = adminOf(doc);
     return { path, kind: 'admin', text: joined, tokens: [{ file: path, name: a.name, token: a.token }] };

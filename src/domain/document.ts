@@ -51,7 +51,20 @@ interface TopMember {
 interface DocumentBase {
   /** The text the spans point into. */
   readonly base: string;
+  /** The reader's reading of `base` (absent for a new file): what the post-write check reuses. */
+  readonly baseRead?: ServerRead;
   readonly members: readonly TopMember[];
+}
+
+/**
+ * The text to write, as pieces, and which pieces are runs of the base text's canonical
+ * entries copied as they were (`start`-`end` in the base): the post-write check counts
+ * those as read (server-reader's KnownRun) and reads every other byte.
+ */
+export interface RenderedText {
+  readonly pieces: readonly string[];
+  readonly base?: { readonly text: string; readonly read: ServerRead };
+  readonly runs: ReadonlyArray<{ readonly piece: number; readonly start: number; readonly end: number }>;
 }
 
 export interface PermissionDocument extends DocumentBase {
@@ -79,13 +92,13 @@ function members(text: string, places: readonly MemberPlace[], depth: number, kn
 
 /** The document of a file the reader has read, that loads, in object form. */
 export function openDocument(text: string, read: ServerRead): TokenDocument {
-  if (read.kind === 'admin') return { kind: 'admin', base: text, members: members(text, read.members, 0, KNOWN.admin) };
+  if (read.kind === 'admin') return { kind: 'admin', base: text, baseRead: read, members: members(text, read.members, 0, KNOWN.admin) };
   const top: TopMember[] = read.members.map((p) => {
     if (p.key !== 'tokens') return members(text, [p], 0, KNOWN.permission)[0]!;
     const entries = read.entries.map((e): Entry => (e.canonical ? e : members(text, readMembers(text, e.start), 2, KNOWN.entry)));
     return { rawKey: text.slice(p.keyStart, p.keyEnd), key: p.key, value: { entries } };
   });
-  return { kind: 'permission', base: text, members: top, names: read.names as string[], databases: read.databases ?? undefined };
+  return { kind: 'permission', base: text, baseRead: read, members: top, names: read.names as string[], databases: read.databases ?? undefined };
 }
 
 /** The document of a file that does not exist yet. */
@@ -197,13 +210,23 @@ export function appendEntries(doc: PermissionDocument, entries: readonly EntryVa
 
 /** Removes every entry whose name is in `names`. */
 export function removeEntries(doc: PermissionDocument, names: ReadonlySet<string>): PermissionDocument {
-  const keep = doc.names.map((n) => !names.has(n));
-  if (keep.every(Boolean)) return doc;
-  return withTokens(
-    doc,
-    tokensOf(doc).entries.filter((_, i) => keep[i]),
-    doc.names.filter((_, i) => keep[i]),
-  );
+  const gone: number[] = [];
+  doc.names.forEach((n, i) => {
+    if (names.has(n)) gone.push(i);
+  });
+  if (gone.length === 0) return doc;
+  // Whole stretches between the removed entries are copied at once (a big file, few removed).
+  const without = <T>(list: readonly T[]): T[] => {
+    const parts: T[][] = [];
+    let from = 0;
+    for (const i of gone) {
+      parts.push(list.slice(from, i));
+      from = i + 1;
+    }
+    parts.push(list.slice(from));
+    return ([] as T[]).concat(...parts);
+  };
+  return withTokens(doc, without(tokensOf(doc).entries), without(doc.names));
 }
 
 export interface EntryChange {
@@ -274,29 +297,30 @@ export function setAdminToken(doc: AdminDocument, admin: AdminValues): AdminDocu
 
 const TOP_SEPARATOR = ',\n  ';
 
-/** The text of the document as pieces to write one after another. */
-export function renderDocument(doc: TokenDocument): string[] {
-  if (doc.members.length === 0) return ['{}\n'];
+/** The text of the document as pieces to write one after another, with the runs of base entries among them. */
+export function renderDocument(doc: TokenDocument): RenderedText {
+  if (doc.members.length === 0) return { pieces: ['{}\n'], runs: [] };
   const out: string[] = ['{\n  '];
+  const runs: Array<RenderedText['runs'][number]> = [];
   doc.members.forEach((m, i) => {
     out.push(`${i === 0 ? '' : TOP_SEPARATOR}${m.rawKey}: `);
     if (typeof m.value === 'string') out.push(m.value);
-    else renderTokens(doc.base, m.value, out);
+    else renderTokens(doc.base, m.value, out, runs);
   });
   out.push('\n}\n');
-  return out;
+  return { pieces: out, runs, ...(doc.baseRead && { base: { text: doc.base, read: doc.baseRead } }) };
 }
 
 /** The text of the document as one string. */
 export function documentText(doc: TokenDocument): string {
-  return renderDocument(doc).join('');
+  return renderDocument(doc).pieces.join('');
 }
 
 /**
  * Pushes the tokens array. Runs of entries that were neighbours in the original text go
- * out as one slice of it; runs of new entries as one joined string.
+ * out as one slice of it (recorded in `runs`); runs of new entries as one joined string.
  */
-function renderTokens(base: string, array: TokensArray, out: string[]): void {
+function renderTokens(base: string, array: TokensArray, out: string[], runs: Array<RenderedText['runs'][number]>): void {
   const { entries } = array;
   if (entries.length === 0) {
     out.push('[]');
@@ -307,8 +331,10 @@ function renderTokens(base: string, array: TokensArray, out: string[]): void {
   let runEnd = -1;
   let fresh: string[] = [];
   const flush = (): void => {
-    if (runStart !== -1) out.push(base.slice(runStart, runEnd));
-    else if (fresh.length > 0) out.push(fresh.join(ENTRY_SEPARATOR));
+    if (runStart !== -1) {
+      runs.push({ piece: out.length, start: runStart, end: runEnd });
+      out.push(base.slice(runStart, runEnd));
+    } else if (fresh.length > 0) out.push(fresh.join(ENTRY_SEPARATOR));
     runStart = -1;
     fresh = [];
   };

@@ -122,6 +122,25 @@ export interface ServerRead {
 export interface ReadOptions {
   /** Read every entry's values (show, validate), not only the index an edit needs. */
   values?: boolean;
+  /**
+   * Runs of entries read before, left out of `text` (the post-write check of an edit, see
+   * KnownRun), in the order of their offsets.
+   */
+  known?: readonly KnownRun[];
+}
+
+/**
+ * Entries this reader has read before, in the canonical layout, left out of the text at
+ * `at`, a place where the tokens array expects an entry. A canonical entry is a span the
+ * regular expression matched from its "{" to its "}": what the server reads of it depends
+ * on those bytes alone, not on where it stands in the array, and the checks found nothing
+ * wrong in it. The reader counts the run as its entries there, with these names, instead
+ * of matching them again; every byte around and between runs is read. A run found at no
+ * entry's place makes the text refused (an edit that put it there did something wrong).
+ */
+export interface KnownRun {
+  readonly at: number;
+  readonly names: ReadonlyArray<string | undefined>;
 }
 
 type FieldType = 'string' | 'optI64' | 'strings' | 'optStrings' | 'tokens';
@@ -222,11 +241,30 @@ class Pass {
   databaseItems: Array<string | undefined> = [];
   names: Array<string | undefined> = [];
   read: ReadEntry[] = [];
+  /** The next of the known runs to take. */
+  nextKnown = 0;
 
   constructor(
     readonly text: string,
     readonly allValues: boolean,
+    readonly known: readonly KnownRun[] = [],
   ) {}
+
+  /**
+   * Takes the known run that stands between `from` and `i`, the place of an element of the
+   * tokens array before and after the white space: its entries (zero-width places at `at`)
+   * and names. False when none stands there.
+   */
+  takeKnown(from: number, i: number): boolean {
+    const run = this.known[this.nextKnown];
+    if (run === undefined || run.at < from || run.at > i) return false;
+    this.nextKnown++;
+    const place: EntryPlace = { start: run.at, end: run.at, canonical: true };
+    // Copied as whole arrays: a run is most of a big file.
+    this.entries = this.entries.concat(new Array<EntryPlace>(run.names.length).fill(place));
+    this.names = this.names.concat(run.names);
+    return true;
+  }
 
   ws(): void {
     this.i = skipSpace(this.text, this.i);
@@ -323,39 +361,50 @@ class Pass {
       this.typeError(pointer, 'an array of token objects');
       return false;
     }
-    const { text, entries, names, read } = this;
+    const { text, read } = this;
     const seenLists = new Set<string>();
     const shared: Shared = { expiries: new Map(), lists: new Map() };
     // The hot loop of every command on a big file: no callback, no pointer built for an entry that reads fast.
-    let i = skipSpace(text, this.i + 1);
-    if (text.charCodeAt(i) === CLOSE_BRACKET) {
+    const known = this.known.length > 0;
+    let from = this.i + 1;
+    let i = skipSpace(text, from);
+    let took = known && this.takeKnown(from, i);
+    if (!took && text.charCodeAt(i) === CLOSE_BRACKET) {
       this.i = i + 1;
       return true;
     }
     for (let index = 0; ; index++) {
-      CANONICAL_ENTRY.lastIndex = i;
-      const m = CANONICAL_ENTRY.exec(text);
-      if (m !== null) {
-        const end = CANONICAL_ENTRY.lastIndex;
-        entries.push({ start: i, end, canonical: true });
-        names.push(m[2]!);
-        const distinct = !seenLists.has(m[4]!);
-        if (distinct) seenLists.add(m[4]!);
-        if (this.allValues || distinct) read.push({ index, values: canonicalValues(m, shared), distinct });
-        i = end;
+      if (took || (known && this.takeKnown(from, i))) {
+        // A known run stands here: its entries are counted, a separator or the end comes next.
+        took = false;
+        index = this.entries.length - 1;
       } else {
-        this.i = i;
-        const s = this.readStruct(TOKEN, `${pointer}/${index}`);
-        entries.push({ start: i, end: this.i, canonical: false });
-        const v = s?.values ?? {};
-        names.push(typeof v.name === 'string' ? v.name : undefined);
-        if (s) read.push({ index, values: entryValues(v), distinct: true });
-        i = this.i;
+        CANONICAL_ENTRY.lastIndex = i;
+        const m = CANONICAL_ENTRY.exec(text);
+        if (m !== null) {
+          const end = CANONICAL_ENTRY.lastIndex;
+          this.entries.push({ start: i, end, canonical: true });
+          this.names.push(m[2]!);
+          const distinct = !seenLists.has(m[4]!);
+          if (distinct) seenLists.add(m[4]!);
+          if (this.allValues || distinct) read.push({ index, values: canonicalValues(m, shared), distinct });
+          i = end;
+        } else {
+          this.i = i;
+          const s = this.readStruct(TOKEN, `${pointer}/${index}`);
+          this.entries.push({ start: i, end: this.i, canonical: false });
+          const v = s?.values ?? {};
+          this.names.push(typeof v.name === 'string' ? v.name : undefined);
+          if (s) read.push({ index, values: entryValues(v), distinct: true });
+          i = this.i;
+        }
       }
       i = skipSpace(text, i);
       const c = text.charCodeAt(i);
-      if (c === COMMA) i = skipSpace(text, i + 1);
-      else if (c === CLOSE_BRACKET) {
+      if (c === COMMA) {
+        from = i + 1;
+        i = skipSpace(text, from);
+      } else if (c === CLOSE_BRACKET) {
         this.i = i + 1;
         return true;
       } else {
@@ -501,7 +550,7 @@ function entryValues(v: Record<string, unknown>): Partial<EntryValues> {
 
 /** Reads `text` as the server reads the file it gives to --admin-token-file or --permission-tokens-file. */
 export function readTokenFile(text: string, kind: ServerKind, opts: ReadOptions = {}): ServerRead {
-  const pass = new Pass(text, opts.values === true);
+  const pass = new Pass(text, opts.values === true, opts.known);
   let top: StructRead | undefined;
   try {
     top = pass.readStruct(kind === 'admin' ? ADMIN : PERMISSION_FILE, '');
@@ -511,6 +560,8 @@ export function readTokenFile(text: string, kind: ServerKind, opts: ReadOptions 
     if (!(e instanceof JsonSyntax)) throw e;
     pass.errors.push({ pointer: '', message: `not valid JSON: ${syntaxMessage(text, e)}` });
   }
+  const stray = pass.known[pass.nextKnown];
+  if (stray !== undefined) pass.errors.push({ pointer: '', message: `entries read before stand at offset ${stray.at}, where the tokens array has no entry` });
   const v = top?.values ?? {};
   let admin: Partial<AdminValues> | undefined;
   if (kind === 'admin') {

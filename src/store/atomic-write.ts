@@ -11,7 +11,7 @@ import { type FsSeam, nodeFs } from './fs-seam';
 import { randomBytes } from 'node:crypto';
 import { io, withFd } from './sys';
 
-import type { Text } from './text';
+import { type Text, piecesOf } from './text';
 
 export type { Text } from './text';
 
@@ -94,7 +94,7 @@ const CHUNK_CHARS = 1 << 20;
  */
 function writeText(fd: number, text: Text, seam: FsSeam): void {
   // Three bytes per UTF-16 unit is the most UTF-8 needs (a surrogate pair takes 4 for 2).
-  const pieces = typeof text === 'string' ? [text] : text;
+  const pieces = piecesOf(text);
   const longest = pieces.reduce((n, p) => Math.max(n, p.length), 0);
   const scratch = Buffer.allocUnsafe(Math.min(longest, CHUNK_CHARS) * 3);
   for (const piece of pieces) writePiece(fd, piece, scratch, seam);

@@ -3,9 +3,24 @@
  * bytes that are not UTF-8 are refused before any JSON is read, and so they are here.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
+import type { RenderedText } from '../domain/document';
 
-/** The new content: a string, or pieces written one after another (no 28 MB concatenation). */
-export type Text = string | readonly string[];
+/**
+ * The new content: a string, or pieces written one after another (no 28 MB concatenation),
+ * or a token file's document rendered (its pieces, and which of them the post-write check
+ * can count as read).
+ */
+export type Text = string | readonly string[] | RenderedText;
+
+/** The pieces of `text`, to write one after another. */
+export function piecesOf(text: Text): readonly string[] {
+  return typeof text === 'string' ? [text] : 'pieces' in text ? text.pieces : text;
+}
+
+/** `text` as one string. */
+export function joinText(text: Text): string {
+  return typeof text === 'string' ? text : piecesOf(text).join('');
+}
 
 /** The text of UTF-8 bytes; undefined when they are not UTF-8. */
 export function decodeUtf8(bytes: Buffer): string | undefined {
