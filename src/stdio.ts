@@ -8,6 +8,7 @@
  * to keep the order.
  */
 import { fstatSync, writeSync } from 'node:fs';
+import { encodeChunks, scratchFor } from './store/encode';
 
 type Stream = 'stdout' | 'stderr';
 const FD: Record<Stream, number> = { stdout: 1, stderr: 2 };
@@ -41,18 +42,27 @@ function stream(name: Stream): NodeJS.WriteStream {
 
 /** Writes all of `text`; settles when it is written, rejects with the system's error. */
 export function writeOut(name: Stream, text: string): Promise<void> {
-  let rest: string | Uint8Array = text;
-  if (isDirect(name)) {
-    const bytes = Buffer.from(text, 'utf8');
-    let off = 0;
-    try {
-      while (off < bytes.length) off += writeSync(FD[name], bytes, off, bytes.length - off);
-      return Promise.resolve();
-    } catch (e) {
-      // EAGAIN (a terminal set non-blocking by another process): the stream writes the rest.
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') return Promise.reject(e);
-    }
-    rest = bytes.subarray(off);
+  if (!isDirect(name)) return new Promise((resolve, reject) => stream(name).write(text, (e) => (e ? reject(e) : resolve())));
+  // What is left when write(2) says EAGAIN (a terminal set non-blocking by another
+  // process): the rest of the chunk, then the rest of the text, through the stream.
+  let rest: { bytes: Buffer; next: number } | undefined;
+  try {
+    encodeChunks(text, scratchFor([text]), (bytes, next) => {
+      if (rest) return;
+      let off = 0;
+      try {
+        while (off < bytes.length) off += writeSync(FD[name], bytes, off, bytes.length - off);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        rest = { bytes: Buffer.from(bytes.subarray(off)), next };
+      }
+    });
+  } catch (e) {
+    return Promise.reject(e as Error);
   }
-  return new Promise((resolve, reject) => stream(name).write(rest, (e) => (e ? reject(e) : resolve())));
+  if (!rest) return Promise.resolve();
+  const { bytes, next } = rest;
+  const s = stream(name);
+  s.write(bytes);
+  return new Promise((resolve, reject) => s.write(text.slice(next), (e) => (e ? reject(e) : resolve())));
 }

@@ -74,7 +74,7 @@ function redacted<T>(f: () => T): T {
 function load(path: string, now: number, seam: FsSeam | undefined): LoadedFile {
   const existing = readFile(path, seam);
   const loaded = redacted(() => loadFile(existing, path, now, undefined, true));
-  const entries = tokensOf(loaded, existing.text);
+  const entries = tokensOf(loaded);
   return { path, kind: loaded.kind, text: existing.text, tokens: entries.map((t) => ({ file: path, name: t.name, token: t.token })) };
 }
 

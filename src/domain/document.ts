@@ -27,6 +27,8 @@ const KNOWN: Record<FileKind | 'entry', ReadonlySet<string>> = {
 
 /** The entry separator of a canonical tokens array. */
 const ENTRY_SEPARATOR = ',\n    ';
+const COMMA_CODE = 0x2c;
+const NEWLINE_CODE = 0x0a;
 
 /** A member: its key as written and its value laid out for its place. */
 interface Member {
@@ -338,18 +340,25 @@ function renderTokens(base: string, array: TokensArray, out: string[], runs: Arr
     runStart = -1;
     fresh = [];
   };
-  entries.forEach((entry, i) => {
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
     if (typeof entry === 'object' && !Array.isArray(entry)) {
       const span = entry as EntryPlace;
-      if (runStart !== -1 && span.start === runEnd + ENTRY_SEPARATOR.length && base.startsWith(ENTRY_SEPARATOR, runEnd)) {
+      // Neighbours in the base: only a separator lies between them there (an entry is longer than that).
+      if (
+        runStart !== -1 &&
+        span.start === runEnd + ENTRY_SEPARATOR.length &&
+        base.charCodeAt(runEnd) === COMMA_CODE &&
+        base.charCodeAt(runEnd + 1) === NEWLINE_CODE
+      ) {
         runEnd = span.end;
-        return;
+        continue;
       }
       flush();
       if (i > 0) out.push(ENTRY_SEPARATOR);
       runStart = span.start;
       runEnd = span.end;
-      return;
+      continue;
     }
     const text = typeof entry === 'string' ? entry : renderObject(entry as Member[], 2);
     if (runStart !== -1 || fresh.length === 0) {
@@ -357,7 +366,7 @@ function renderTokens(base: string, array: TokensArray, out: string[], runs: Arr
       if (i > 0) out.push(ENTRY_SEPARATOR);
     }
     fresh.push(text);
-  });
+  }
   flush();
   out.push('\n  ]');
 }

@@ -210,8 +210,11 @@ function canonicalValues(m: RegExpExecArray, shared?: Shared): EntryValues {
   const list = m[4]!;
   let expiry: bigint | null = null;
   if (digits !== undefined) {
-    expiry = shared?.expiries.get(digits) ?? BigInt(digits);
-    shared?.expiries.set(digits, expiry);
+    expiry = shared?.expiries.get(digits) ?? null;
+    if (expiry === null) {
+      expiry = BigInt(digits);
+      shared?.expiries.set(digits, expiry);
+    }
   }
   let permissions = shared?.lists.get(list);
   if (permissions === undefined) {
@@ -362,7 +365,6 @@ class Pass {
       return false;
     }
     const { text, read } = this;
-    const seenLists = new Set<string>();
     const shared: Shared = { expiries: new Map(), lists: new Map() };
     // The hot loop of every command on a big file: no callback, no pointer built for an entry that reads fast.
     const known = this.known.length > 0;
@@ -385,8 +387,8 @@ class Pass {
           const end = CANONICAL_ENTRY.lastIndex;
           this.entries.push({ start: i, end, canonical: true });
           this.names.push(m[2]!);
-          const distinct = !seenLists.has(m[4]!);
-          if (distinct) seenLists.add(m[4]!);
+          // The first entry with its list of permissions puts the list in `shared`.
+          const distinct = !shared.lists.has(m[4]!);
           if (this.allValues || distinct) read.push({ index, values: canonicalValues(m, shared), distinct });
           i = end;
         } else {

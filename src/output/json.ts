@@ -44,13 +44,18 @@ function write(value: unknown, newlines: string[], depth: number): string {
   return out === '' ? '{}' : `${out}${close}}`;
 }
 
-/** Whether a bigint is anywhere in `value` (an iterative walk: rows of 100,000 tokens). */
+/** Whether a bigint is anywhere in `value` (an iterative walk: rows of 100,000 tokens; only objects are stacked). */
 function holdsBigint(value: unknown): boolean {
-  const stack: unknown[] = [value];
+  if (typeof value === 'bigint') return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const stack: object[] = [value];
   while (stack.length > 0) {
-    const v = stack.pop();
-    if (typeof v === 'bigint') return true;
-    if (typeof v === 'object' && v !== null) for (const k in v) stack.push((v as Record<string, unknown>)[k]);
+    const o = stack.pop() as Record<string, unknown>;
+    for (const k in o) {
+      const v = o[k];
+      if (typeof v === 'bigint') return true;
+      if (typeof v === 'object' && v !== null) stack.push(v);
+    }
   }
   return false;
 }

@@ -123,10 +123,16 @@ function prettyTokens(tokens: readonly TokenView[], now: number): string {
   // A hash is always 9 hex digits, "yes" and "no" never wider than EXPIRED: no pass needed.
   if (tokens.length > 0) widths[1] = Math.max(widths[1]!, 9);
   const pad = (s: string, column: number): string => s.padEnd(widths[column]! + 2);
-  const lines = new Array<string>(tokens.length + 2);
-  lines[0] = `${pad(PRETTY_HEADERS[0]!, 0)}${pad(PRETTY_HEADERS[1]!, 1)}${pad(PRETTY_HEADERS[2]!, 2)}${pad(PRETTY_HEADERS[3]!, 3)}${PRETTY_HEADERS[4]}`;
+  // Lines are joined a block at a time, so that each line's pieces die young instead of
+  // being copied by every scavenge until the whole table is done.
+  const blocks: string[] = [];
+  let lines: string[] = [
+    `${pad(PRETTY_HEADERS[0]!, 0)}${pad(PRETTY_HEADERS[1]!, 1)}${pad(PRETTY_HEADERS[2]!, 2)}${pad(PRETTY_HEADERS[3]!, 3)}${PRETTY_HEADERS[4]}`,
+  ];
   let middleOf: ExpiryText | undefined | null = null;
   let middle = '';
+  let lastList: readonly string[] | undefined;
+  let permissions = '';
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     const text = texts[i];
@@ -134,9 +140,19 @@ function prettyTokens(tokens: readonly TokenView[], now: number): string {
       middle = text === undefined ? `${pad(NEVER, 2)}${pad('no', 3)}` : `${pad(text.line, 2)}${pad(text.words.expired ? 'yes' : 'no', 3)}`;
       middleOf = text;
     }
-    const permissions = t.permissions === undefined ? ADMIN_PERMISSION : t.permissions.length === 1 ? t.permissions[0]! : t.permissions.join(' ');
-    lines[i + 1] = `${pad(names[i]!, 0)}${pad(tokenHash(t.token), 1)}${middle}${permissions}`;
+    if (t.permissions !== lastList || lastList === undefined) {
+      permissions = t.permissions === undefined ? ADMIN_PERMISSION : t.permissions.join(' ');
+      lastList = t.permissions;
+    }
+    lines.push(`${pad(names[i]!, 0)}${pad(tokenHash(t.token), 1)}${middle}${permissions}`);
+    if (lines.length === BLOCK_LINES) {
+      blocks.push(lines.join('\n'));
+      lines = [];
+    }
   }
-  lines[tokens.length + 1] = '';
-  return lines.join('\n');
+  lines.push('');
+  blocks.push(lines.join('\n'));
+  return blocks.join('\n');
 }
+
+const BLOCK_LINES = 4096;

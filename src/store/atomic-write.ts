@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { io, withFd } from './sys';
 
 import { type Text, piecesOf } from './text';
+import { encodeChunks, scratchFor } from './encode';
 
 export type { Text } from './text';
 
@@ -86,31 +87,14 @@ export function removeAbandonedTemps(target: string, olderThanMs: number, seam: 
   }
 }
 
-const CHUNK_CHARS = 1 << 20;
-
-/**
- * Encodes and writes in 1 Mi-character chunks through one reused buffer: encoding a
- * 28 MB file in one go spent more time faulting in fresh pages than writing.
- */
+/** Writes the pieces one after another, encoded a chunk at a time (encode.ts). */
 function writeText(fd: number, text: Text, seam: FsSeam): void {
-  // Three bytes per UTF-16 unit is the most UTF-8 needs (a surrogate pair takes 4 for 2).
   const pieces = piecesOf(text);
-  const longest = pieces.reduce((n, p) => Math.max(n, p.length), 0);
-  const scratch = Buffer.allocUnsafe(Math.min(longest, CHUNK_CHARS) * 3);
-  for (const piece of pieces) writePiece(fd, piece, scratch, seam);
-}
-
-function writePiece(fd: number, text: string, scratch: Buffer, seam: FsSeam): void {
-  for (let i = 0; i < text.length;) {
-    let end = Math.min(i + CHUNK_CHARS, text.length);
-    // Never split a surrogate pair: each half alone would be written as U+FFFD.
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
-    const size = scratch.write(text.slice(i, end), 0, 'utf8');
-    const chunk = scratch.subarray(0, size);
-    for (let off = 0; off < size;) off += seam.write(fd, chunk, off);
-    i = end;
-  }
+  const scratch = scratchFor(pieces);
+  for (const piece of pieces)
+    encodeChunks(piece, scratch, (chunk) => {
+      for (let off = 0; off < chunk.length;) off += seam.write(fd, chunk, off);
+    });
 }
 
 /** Only root can give a file away, and a file root owned stays root's. */

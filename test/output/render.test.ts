@@ -56,8 +56,6 @@ test('show tokens pretty and csv, as known answers: columns padded but the last,
     token: `apiv3_${name}`,
     expiry: expiry === undefined ? null : BigInt(expiry),
     permissions,
-    start: 0,
-    end: 0,
   });
   const tokens = [view('a', now + day, ['db:x:read']), view('admin-é', undefined, undefined), view('b', now - day, ['db:x:read', 'system:health:read'])];
   assert.equal(
