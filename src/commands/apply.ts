@@ -46,29 +46,31 @@ export const MAX_SPEC_DEPTH = 64;
 /**
  * The spec's value, within the limits of SPEC 17: the text is measured before any parser
  * sees it (a parser's cost on deep nesting is what the limit guards against), the value
- * after; YAML aliases are refused (an alias bomb expands to gigabytes).
+ * after; YAML aliases are refused (an alias bomb expands to gigabytes). A JSON spec (what
+ * generators write) takes the JSON reader, which counts the levels as it reads them: the
+ * yaml package reads 10,000 tokens of it in seconds. YAML is a superset, so only text that
+ * is not JSON goes there.
  */
 function parseSpec(text: string, source: string): unknown {
-  // The reckoning over the text can count a level or so more than there is: twice the limit
-  // still stops a pathological text long before a parser would slow down.
-  if (textNesting(text) > 2 * MAX_SPEC_DEPTH) throw new InputLimitError(source, MAX_SPEC_DEPTH, 'depth');
-  const value = parseSpecText(text, source);
-  if (valueNesting(value, MAX_SPEC_DEPTH) > MAX_SPEC_DEPTH) throw new InputLimitError(source, MAX_SPEC_DEPTH, 'depth');
-  return value;
-}
-
-function parseSpecText(text: string, source: string): unknown {
-  // A JSON spec (what generators write) takes the JSON reader: the yaml package reads 10,000
-  // tokens of it in seconds. YAML is a superset, so only text that is not JSON goes there.
   if (text.trimStart().startsWith('{')) {
-    const json = parseJson(text);
+    const json = parseJson(text, MAX_SPEC_DEPTH);
     if (json.ok) {
       // YAML refuses a repeated key (uniqueKeys); so does this reader.
       const twice = json.duplicate;
       if (twice) throw specError(source, [{ pointer: twice.pointer, message: `the key ${JSON.stringify(twice.key)} is given a second time; give it once` }]);
       return json.value;
     }
+    if (json.tooDeep) throw new InputLimitError(source, MAX_SPEC_DEPTH, 'depth');
   }
+  // The reckoning over the text can count a level or so more than there is: twice the limit
+  // still stops a pathological text long before a parser would slow down.
+  if (textNesting(text) > 2 * MAX_SPEC_DEPTH) throw new InputLimitError(source, MAX_SPEC_DEPTH, 'depth');
+  const value = parseYaml(text, source);
+  if (valueNesting(value, MAX_SPEC_DEPTH) > MAX_SPEC_DEPTH) throw new InputLimitError(source, MAX_SPEC_DEPTH, 'depth');
+  return value;
+}
+
+function parseYaml(text: string, source: string): unknown {
   // YAML is read only here: no other command pays for loading the package.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const YAML = require('yaml') as typeof import('yaml');

@@ -33,6 +33,9 @@ export class JsonSyntax {
   ) {}
 }
 
+/** Containers nested deeper than the reader was asked to read (parseJson's maxDepth). */
+class JsonTooDeep extends JsonSyntax {}
+
 /** 1-based line and column of an offset (columns count UTF-16 units). */
 export function position(text: string, offset: number): { line: number; column: number } {
   let line = 1;
@@ -188,7 +191,7 @@ export type ParsedJson =
       /** Pointers of the numbers written with a fraction, an exponent or as -0 (floats to serde). */
       nonIntegers: string[];
     }
-  | { ok: false; line: number; column: number; reason: string };
+  | { ok: false; line: number; column: number; reason: string; /** Nested deeper than maxDepth. */ tooDeep: boolean };
 
 /**
  * A whole JSON document as plain values, for specs and request bodies: numbers as JS
@@ -199,12 +202,15 @@ export type ParsedJson =
 export function parseJson(text: string, maxDepth = 1000): ParsedJson {
   let duplicate: { key: string; pointer: string } | undefined;
   const nonIntegers: string[] = [];
+  // The keys and indexes down to the value being read; a pointer is made only when one is reported.
+  const path: Array<string | number> = [];
+  const pointer = (): string => path.map((k) => `/${typeof k === 'number' ? k : escapePointerToken(k)}`).join('');
   let i = 0;
-  const value = (pointer: string, depth: number): unknown => {
+  const value = (depth: number): unknown => {
     i = skipSpace(text, i);
     const c = text.charCodeAt(i);
     if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      if (depth >= maxDepth) throw new JsonSyntax(i, `nesting deeper than ${maxDepth} levels`);
+      if (depth >= maxDepth) throw new JsonTooDeep(i, `nesting deeper than ${maxDepth} levels`);
       const isObject = c === OPEN_BRACE;
       const close = isObject ? CLOSE_BRACE : CLOSE_BRACKET;
       const out: Record<string, unknown> | unknown[] = isObject ? {} : [];
@@ -221,11 +227,17 @@ export function parseJson(text: string, maxDepth = 1000): ParsedJson {
           i = skipSpace(text, end);
           if (text.charCodeAt(i) !== COLON) throw expected(text, i, '":" after a key');
           i++;
-          const p = `${pointer}/${escapePointerToken(key)}`;
-          if (Object.prototype.hasOwnProperty.call(out, key)) duplicate ??= { key, pointer: p };
-          // defineProperty: a key "__proto__" is data, not the prototype.
-          Object.defineProperty(out, key, { value: value(p, depth + 1), enumerable: true, writable: true, configurable: true });
-        } else (out as unknown[]).push(value(`${pointer}/${index}`, depth + 1));
+          path.push(key);
+          if (duplicate === undefined && Object.prototype.hasOwnProperty.call(out, key)) duplicate = { key, pointer: pointer() };
+          const v = value(depth + 1);
+          // A key "__proto__" is data, not the prototype (the one key an assignment would not store).
+          if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+          else (out as Record<string, unknown>)[key] = v;
+        } else {
+          path.push(index);
+          (out as unknown[]).push(value(depth + 1));
+        }
+        path.pop();
         i = skipSpace(text, i);
         const d = text.charCodeAt(i);
         if (d === COMMA) i = skipSpace(text, i + 1);
@@ -242,16 +254,16 @@ export function parseJson(text: string, maxDepth = 1000): ParsedJson {
     if (c === 0x66) return false;
     if (c === 0x6e) return null;
     const literal = text.slice(start, i);
-    if (!isIntegerLiteral(literal)) nonIntegers.push(pointer);
+    if (!isIntegerLiteral(literal)) nonIntegers.push(pointer());
     return Number(literal);
   };
   try {
-    const v = value('', 0);
+    const v = value(0);
     i = skipSpace(text, i);
     if (i < text.length) throw new JsonSyntax(i, 'unexpected text after the JSON value');
     return { ok: true, value: v, duplicate, nonIntegers };
   } catch (e) {
     if (!(e instanceof JsonSyntax)) throw e;
-    return { ok: false, ...position(text, e.offset), reason: e.what };
+    return { ok: false, ...position(text, e.offset), reason: e.what, tooDeep: e instanceof JsonTooDeep };
   }
 }
