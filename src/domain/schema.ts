@@ -32,7 +32,7 @@ export interface Problem {
 }
 
 /** The key names the schema allows in the object at `instancePath` (array items as `*`). */
-function keysAt(name: SchemaName, instancePath: string): readonly string[] {
+export function keysAt(name: SchemaName, instancePath: string): readonly string[] {
   if (name !== 'tokenSpec') return [];
   const place = instancePath.replace(/\/[0-9]+(?=\/|$)/g, '/*');
   return (generated.tokenSpecKeys as Record<string, string[]>)[place] ?? [];
