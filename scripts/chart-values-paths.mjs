@@ -1,7 +1,8 @@
 // Generator of fixtures/helm/influxdb3-charts.json: what the official InfluxDB 3 Helm
 // charts accept, read from a checkout of their repository (influxdata/helm-charts), so
 // the tests can check examples/kubernetes/helm/values-*.yaml offline against the charts:
-// every key path of each chart's values.yaml, and the Secret keys its templates mount.
+// every key path of each chart's values.yaml, the Secret keys its templates mount, and the
+// object store types its templates accept (and the default one).
 //   node scripts/chart-values-paths.mjs /path/to/helm-charts > fixtures/helm/influxdb3-charts.json
 // (a git directory without a work tree works too: the files are read with `git show`).
 import { execFileSync } from 'node:child_process';
@@ -35,13 +36,18 @@ for (const name of ['influxdb3-core', 'influxdb3-enterprise']) {
   const chart = parse(read(`charts/${name}/Chart.yaml`));
   const templates = list(`charts/${name}/templates`).map(read).join('\n');
   const secretKeys = [...new Set([...templates.matchAll(/key: ((?:admin-token|permission-tokens)\.json)/g)].map((m) => m[1]))];
+  // `has $type (list "file" ...)` (Core) or `$valid := list "s3" ...` (Enterprise).
+  const types = /(?:has \$type \(list|\$valid := list) ((?:"[\w-]+" ?)+)/.exec(templates);
+  const values = parse(read(`charts/${name}/values.yaml`));
   const tokenFileEnv = [...new Set([...templates.matchAll(/value: "?(\/etc\/influxdb\/[a-z-]+\/[a-z-]+\.json)"?/g)].map((m) => m[1]))];
   charts[name] = {
     version: chart.version,
     appVersion: String(chart.appVersion),
-    valuesPaths: keyPaths(parse(read(`charts/${name}/values.yaml`)), '', []).sort(),
+    valuesPaths: keyPaths(values, '', []).sort(),
     secretKeys: secretKeys.sort(),
     tokenFilePaths: tokenFileEnv.sort(),
+    objectStorageTypes: [...types[1].matchAll(/"([\w-]+)"/g)].map((m) => m[1]).sort(),
+    objectStorageDefault: values.objectStorage.type,
   };
 }
 const commit = git('rev-parse', 'HEAD').trim();

@@ -93,46 +93,95 @@ check_compose_script() {
   ok "compose token service under BusyBox sh: each secret file written for its reader, a re-run changes no byte, an expired token is renewed and handed out"
 }
 
-# Kubernetes: mint.sh as the Job runs it (BusyBox sh, uid of the caller), then again from
-# the Secret it produced, mounted as the Job mounts it: the second Secret must be the same.
+# Kubernetes: for each flow, mint.sh as the Job runs it (BusyBox sh, uid of the caller),
+# then again from the Secret it produced, mounted as the Job mounts it: the second run must
+# publish the same Secrets. Then what each Secret holds: the server's, the files' bytes
+# under the keys the flow's chart mounts; the clients', what works with that server.
 check_kubernetes_script() {
-  local k="$tmp/k8s"
-  mkdir -p "$k/empty" "$k/current"
-  TOOL="$CLI" busybox sh examples/kubernetes/helm/mint.sh "$k/empty" "$k/run1" > "$k/run1.log" 2>&1 ||
-    { cat "$k/run1.log"; fail "mint.sh under BusyBox sh"; }
-  local secret="$k/run1/manifests/influxdb3-tokens.yaml"
-  [ -f "$secret" ] || fail "mint.sh wrote no $secret"
-  # The Secret volume: one file per key, holding the decoded value.
-  node -e '
-    const {parse}=require("yaml"),fs=require("fs"),[,src,dir]=process.argv;
-    const s=parse(fs.readFileSync(src,"utf8"));
-    if (s.kind!=="Secret"||s.metadata.name!=="influxdb3-tokens") throw new Error("not the token Secret");
-    for (const [k,v] of Object.entries(s.data)) fs.writeFileSync(dir+"/"+k,Buffer.from(v,"base64"));
-  ' "$secret" "$k/current"
-  for key in admin-token.json permission-tokens.json; do
-    cmp -s "$k/current/$key" "$k/run1/files/$key" || fail "Secret key $key is not the file's exact bytes"
+  local flow k kind helm=examples/kubernetes/helm
+  for flow in core enterprise; do
+    k="$tmp/k8s-$flow"
+    mkdir -p "$k/empty" "$k/current"
+    TOOL="$CLI" busybox sh "$helm/base/mint.sh" "$helm/$flow/tokens.yaml" "$k/empty" "$k/run1" > "$k/run1.log" 2>&1 ||
+      { cat "$k/run1.log"; fail "$flow: mint.sh under BusyBox sh"; }
+    local secret="$k/run1/manifests/influxdb3-tokens.yaml"
+    [ -f "$secret" ] || fail "$flow: mint.sh wrote no $secret"
+    # The Secret volume: one file per key, holding the decoded value.
+    node -e '
+      const {parse}=require("yaml"),fs=require("fs"),[,src,dir]=process.argv;
+      const s=parse(fs.readFileSync(src,"utf8"));
+      if (s.kind!=="Secret"||s.metadata.name!=="influxdb3-tokens") throw new Error("not the token Secret");
+      if (s.metadata.namespace!==undefined) throw new Error("the Secret names a namespace");
+      for (const [k,v] of Object.entries(s.data)) fs.writeFileSync(dir+"/"+k,Buffer.from(v,"base64"));
+    ' "$secret" "$k/current" || fail "$flow: the server Secret"
+    local keys
+    keys=$(cd "$k/current" && ls | tr '\n' ' ')
+    [ "$keys" = "$(node -e 'const c=require("./fixtures/helm/influxdb3-charts.json").charts["influxdb3-'"$flow"'"];process.stdout.write(c.secretKeys.join(" ")+" ")')" ] ||
+      fail "$flow: the server Secret has the keys $keys, not the ones its chart mounts"
+    for key in $keys; do
+      cmp -s "$k/current/$key" "$k/run1/files/$key" || fail "$flow: Secret key $key is not the file's exact bytes"
+      case $key in admin-token.json) kind=admin ;; *) kind=permission ;; esac
+      "$CLI" validate --kind "$kind" "$k/current/$key" > /dev/null 2>&1 || fail "$flow: $key would not load as the $kind file"
+    done
+    # The clients' Secret: Core's holds the admin token (the only kind Core has), one key;
+    # Enterprise's one key per client, each that client's token from the permission file.
+    node -e '
+      const {parse}=require("yaml"),fs=require("fs"),[,flow,dir]=process.argv;
+      const s=parse(fs.readFileSync(dir+"/manifests/influxdb3-client-tokens.yaml","utf8"));
+      const data=Object.fromEntries(Object.entries(s.data).map(([k,v])=>[k,Buffer.from(v,"base64").toString()]));
+      const admin=JSON.parse(fs.readFileSync(dir+"/files/admin-token.json","utf8")).token;
+      let want;
+      if (flow==="core") want={INFLUXDB3_AUTH_TOKEN:admin};
+      else want=Object.fromEntries(JSON.parse(fs.readFileSync(dir+"/files/permission-tokens.json","utf8")).tokens.map(t=>[t.name,t.token]));
+      const sorted=o=>JSON.stringify(Object.entries(o).sort());
+      if (sorted(data)!==sorted(want)) throw new Error("the clients Secret holds "+Object.keys(data)+", not "+Object.keys(want));
+      if (flow!=="core" && Object.values(data).includes(admin)) throw new Error("a client got the admin token");
+    ' "$flow" "$k/run1" || fail "$flow: the clients' Secret"
+    TOOL="$CLI" busybox sh "$helm/base/mint.sh" "$helm/$flow/tokens.yaml" "$k/current" "$k/run2" > "$k/run2.log" 2>&1 ||
+      { cat "$k/run2.log"; fail "$flow: mint.sh, second run"; }
+    for m in "$k"/run1/manifests/*.yaml; do
+      cmp -s "$m" "$k/run2/manifests/$(basename "$m")" || fail "$flow: a re-run from the Secret changed $(basename "$m")"
+    done
   done
-  TOOL="$CLI" busybox sh examples/kubernetes/helm/mint.sh "$k/current" "$k/run2" > "$k/run2.log" 2>&1 ||
-    { cat "$k/run2.log"; fail "mint.sh, second run"; }
-  for m in "$k"/run1/manifests/*.yaml; do
-    cmp -s "$m" "$k/run2/manifests/$(basename "$m")" || fail "a re-run from the Secret changed $(basename "$m")"
-  done
-  ok "kubernetes mint.sh under BusyBox sh: the Secret holds the files' bytes, a re-run from the mounted Secret keeps every token"
+  ok "kubernetes mint.sh under BusyBox sh, Core and Enterprise: the server Secret holds the files its chart mounts, the clients' Secret what works with that server, a re-run from the mounted Secret keeps every token"
 }
 
+# kubectl kustomize of each flow: every object in the flow's namespace, the ConfigMaps
+# holding mint.sh and the flow's spec byte for byte; and the namespace is one parameter:
+# a copy of the flow with another namespace puts every object there.
 check_kustomize() {
   if ! command -v kubectl >/dev/null 2>&1; then
-    skip "kubectl kustomize: kubectl is not installed (Debian has no package for it)"
+    skip "kubectl kustomize: kubectl is not installed (Debian's kubernetes-client 1.20 embeds a kustomize too old for components of ../base; install kubectl 1.21 or later)"
     return
   fi
-  kubectl kustomize examples/kubernetes/helm > "$tmp/kustomized.yaml" || fail "kubectl kustomize examples/kubernetes/helm"
-  node -e '
-    const {parseAllDocuments}=require("yaml"),fs=require("fs");
-    const docs=parseAllDocuments(fs.readFileSync(process.argv[1],"utf8")).map(d=>d.toJS());
-    const cm=docs.find(d=>d.kind==="ConfigMap");
-    if (!cm || cm.data["mint.sh"]!==fs.readFileSync("examples/kubernetes/helm/mint.sh","utf8")) throw new Error("the ConfigMap does not hold mint.sh");
-  ' "$tmp/kustomized.yaml" || fail "kustomize output"
-  ok "kubectl kustomize builds the token Job's RBAC and the ConfigMap holding mint.sh"
+  local flow out ns
+  for flow in core enterprise; do
+    cp -R examples/kubernetes/helm "$tmp/helm-$flow"
+    sed -i 's/^namespace: .*/namespace: elsewhere/' "$tmp/helm-$flow/$flow/kustomization.yaml"
+    for ns in influxdb elsewhere; do
+      out="$tmp/kustomized-$flow-$ns.yaml"
+      if [ "$ns" = influxdb ]; then
+        [ "$(sed -n 's/^namespace: *//p' "examples/kubernetes/helm/$flow/kustomization.yaml")" = influxdb ] || fail "$flow: the kustomization's namespace is not influxdb"
+        kubectl kustomize "examples/kubernetes/helm/$flow" > "$out" 2>"$tmp/kustomize.err" || { cat "$tmp/kustomize.err"; fail "kubectl kustomize examples/kubernetes/helm/$flow"; }
+      else
+        kubectl kustomize "$tmp/helm-$flow/$flow" > "$out" 2>"$tmp/kustomize.err" || { cat "$tmp/kustomize.err"; fail "kubectl kustomize of $flow with another namespace"; }
+      fi
+      [ -s "$tmp/kustomize.err" ] && { cat "$tmp/kustomize.err"; fail "kubectl kustomize $flow warns"; }
+      node -e '
+        const {parseAllDocuments}=require("yaml"),fs=require("fs"),[,file,flow,ns]=process.argv;
+        const docs=parseAllDocuments(fs.readFileSync(file,"utf8")).map(d=>d.toJS());
+        const kinds=docs.map(d=>d.kind).sort().join(",");
+        if (kinds!=="ConfigMap,ConfigMap,Job,Role,RoleBinding,ServiceAccount") throw new Error("objects: "+kinds);
+        for (const d of docs) if (d.metadata.namespace!==ns) throw new Error(d.kind+" in "+d.metadata.namespace+", not "+ns);
+        const binding=docs.find(d=>d.kind==="RoleBinding");
+        if (binding.subjects[0].namespace!==ns) throw new Error("the RoleBinding names the ServiceAccount of "+binding.subjects[0].namespace);
+        const cm=name=>docs.find(d=>d.kind==="ConfigMap"&&d.metadata.name===name);
+        if (cm("influxdb3-tokens-script").data["mint.sh"]!==fs.readFileSync("examples/kubernetes/helm/base/mint.sh","utf8")) throw new Error("the ConfigMap does not hold mint.sh");
+        if (cm("influxdb3-tokens-spec").data["tokens.yaml"]!==fs.readFileSync("examples/kubernetes/helm/"+flow+"/tokens.yaml","utf8")) throw new Error("the ConfigMap does not hold the spec");
+      ' "$out" "$flow" "$ns" || fail "kustomize output of $flow in namespace $ns"
+    done
+  done
+  ok "kubectl kustomize builds both flows (the Job, its RBAC, mint.sh and the spec) in the kustomization's namespace, and in another one when only that line changes"
 }
 
 # The Dockerfile's steps without an engine: the build context it copies, npm ci, build,

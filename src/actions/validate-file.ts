@@ -4,6 +4,7 @@ import { FileError } from '../errors';
 import { type ServerRead, readTokenFile } from '../domain/server-reader';
 import { type FileKind, KIND_LABEL } from '../domain/token-file';
 import { type Report, checkRead, neitherKind, suggestedKind } from '../domain/validate-file';
+import { keysAt } from '../domain/schema';
 import { type FsSeam, nodeFs } from '../store/fs-seam';
 import { MAX_FILE_BYTES, readFile } from '../store/store';
 import { readStdin } from '../store/stdin';
@@ -23,7 +24,25 @@ export interface ValidateResult extends Report {
   tokenCount: number | undefined;
   /** Every kind the file loads as: [] when it does not load, two when it loads as either. */
   loadsAs: FileKind[];
+  /** The file does not load, and is an apply spec (its top-level keys are the spec's). */
+  applySpec?: boolean;
 }
+
+/** The top-level keys of an apply spec, from its schema (`$schema` is anyone's). */
+const SPEC_KEYS = keysAt('tokenSpec', '').filter((k) => k !== '$schema');
+const YAML_SPEC_KEY = new RegExp(`^(?:${SPEC_KEYS.join('|')})[ \\t]*:`, 'm');
+
+/** A spec, not a token file: YAML with a spec key at the top, or JSON with one and no token field. */
+function isApplySpec(text: string, topKeys: readonly string[] | undefined): boolean {
+  if (topKeys === undefined) return YAML_SPEC_KEY.test(text);
+  return topKeys.some((k) => SPEC_KEYS.includes(k)) && !topKeys.some((k) => k === 'token' || k === 'tokens');
+}
+
+/** The verdict on a spec given to validate: one problem, worded by the caller. */
+const specVerdict = (file: string): ValidateResult => ({
+  ...unreadable(file, 'it is an apply spec, not a token file'),
+  applySpec: true,
+});
 
 const OTHER: Record<FileKind, FileKind> = { admin: 'permission', permission: 'admin' };
 
@@ -58,7 +77,7 @@ export function validateTokenFile(opts: ValidateOptions, env: { now: () => numbe
   const readAs = (kind: FileKind): ServerRead => (reads[kind] ??= readTokenFile(text, kind, { values: true }));
   // Syntax is the same whatever the kind: a file that is not JSON gets that one problem.
   const syntax = readAs('permission').errors.find((e) => e.message.startsWith('not valid JSON'));
-  if (syntax) return unreadable(opts.file, syntax.message);
+  if (syntax) return isApplySpec(text, undefined) ? specVerdict(opts.file) : unreadable(opts.file, syntax.message);
   const check = (kind: FileKind): Report => checkRead(readAs(kind), now, { warnings: true });
   let report: Report;
   let loadsAs: FileKind[];
@@ -86,6 +105,14 @@ export function validateTokenFile(opts: ValidateOptions, env: { now: () => numbe
       message: `the file mode ${octalMode(mode)} lets group or others read it (the server warns too); run chmod 600 on it`,
     });
   }
+  if (
+    loadsAs.length === 0 &&
+    isApplySpec(
+      text,
+      readAs('permission').members.map((m) => m.key),
+    )
+  )
+    return specVerdict(opts.file);
   const read = report.kind === undefined ? undefined : readAs(report.kind);
   const tokenCount = report.kind === 'admin' ? 1 : read && read.members.some((m) => m.key === 'tokens') ? read.entries.length : undefined;
   return { file: opts.file, ...report, tokenCount, loadsAs };

@@ -6,6 +6,7 @@
  * shorter than patching its result, and keeps yargs off the start-up path (help only).
  */
 import { UsageError } from '../errors';
+import { closest } from '../domain/suggest';
 import type { CommandModule, FlagSpec, FlagValue, ParsedArgs } from './types';
 
 export const BIN = 'influxdb3-offline-tokens';
@@ -55,13 +56,11 @@ const isFlagWord = (word: string): boolean => word.length > 1 && word.startsWith
 /** A friendly guess for a misspelt flag: camel-case, dotted or negated copies, abbreviations. */
 function guess(typed: string, known: Map<string, string>): string | undefined {
   if (!typed.startsWith('--')) return undefined;
-  const bare = typed.slice(2);
-  const kebab = bare
-    .replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
-    .replace(/^no-/, '')
-    .split('.')[0]!;
-  const longs = [...known.keys()].filter((s) => s.startsWith('--'));
-  return longs.find((s) => s === `--${kebab}`) ?? longs.find((s) => bare.length >= 2 && s.startsWith(typed));
+  // Spellings that other parsers accept: `--no-FLAG`, `--flag.sub`, `--camelCase`.
+  const bare = typed.slice(2).replace(/^no-/, '').split('.')[0]!;
+  const longs = [...known.keys()].filter((s) => s.startsWith('--')).map((s) => s.slice(2));
+  const hit = closest(bare, longs);
+  return hit === undefined ? undefined : `--${hit}`;
 }
 
 interface Found {
@@ -100,8 +99,10 @@ export function readArgv(words: readonly string[], registry: readonly CommandMod
     const typed = commandName([...path, words[found.next]!]);
     const names = path.length === 0 ? registry.map((m) => commandName(m.paths[0]!)) : completions(path, registry);
     const which = path.length === 0 ? 'the commands are' : `the commands that start with "${commandName(path)}" are`;
+    // A whole command (`create tokn`), else its first word (`crate` for create).
+    const hint = closest(typed, names) ?? closest(typed, [...new Set(names.map((n) => n.split(' ')[0]!))]);
     throw new UsageError(
-      `unknown command ${JSON.stringify(typed)}; ${which}: ${names.join(', ')}. Run \`${[BIN, ...path, '--help'].join(' ')}\` for the usage.`,
+      `unknown command ${JSON.stringify(typed)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}; ${which}: ${names.join(', ')}. Run \`${[BIN, ...path, '--help'].join(' ')}\` for the usage.`,
     );
   }
 

@@ -214,7 +214,7 @@ function specPage(schema: SchemaNode): string {
     '',
     `${schema.description ?? ''}`,
     '',
-    'Every key, as `apply` checks it (an unknown key is an error).',
+    'Every key, as `apply` checks it (an unknown key is an error, which names the key it most likely meant).',
     'See [Bootstrapping with a spec](spec.md) for what `apply` does with them.',
     '',
     '| key | type | required | meaning |',

@@ -6,7 +6,8 @@ import type { Problem } from '../domain/validate-file';
 import { type RunEnv, redactSecrets } from '../main';
 import { given, text, words } from './args';
 import { emitAs } from './output';
-import { escapeText } from '../output/escape';
+import { escapeText, shCommand } from '../output/escape';
+import { BIN } from './argv';
 import type { CommandModule, ParsedArgs } from './types';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -48,8 +49,12 @@ function okLine(r: ValidateResult): string {
   return `${shown(r.file)}: OK, ${label(r.kind!)} that the server would load${warned}\n`;
 }
 
+/** The command that checks an apply spec given to validate. */
+const applyDryRun = (file: string): string => `\`${shCommand([BIN, 'apply', '--dry-run', '-f', file])}\``;
+
 function problemLines({ result: r }: Verdict): string {
   const at = (pointer: string): string => (pointer === '' ? '' : ` at ${pointer}`);
+  if (r.applySpec) return `${shown(r.file)}: error: it is an apply spec, not a token file; check it with ${applyDryRun(r.file)}\n`;
   return [
     ...r.errors.map((p) => `${shown(r.file)}: error${at(p.pointer)}: ${p.message}\n`),
     ...r.warnings.map((p) => `${shown(r.file)}: warning${at(p.pointer)}: ${p.message}\n`),
@@ -62,6 +67,7 @@ function failure(verdicts: readonly Verdict[]): FileError {
     return new FileError('EINVALIDFILE', `${bad.length} of ${verdicts.length} files would not pass: ${bad.map((v) => shown(v.result.file)).join(', ')}.`);
   }
   const r = bad[0]!.result;
+  if (r.applySpec) return new FileError('EINVALIDFILE', `${shown(r.file)} is an apply spec, not a token file: check it with ${applyDryRun(r.file)}.`);
   const n = r.errors.length;
   return new FileError(
     'EINVALIDFILE',
@@ -91,7 +97,8 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
   for (const v of verdicts) {
     if (json) out += jsonLine(v);
     else {
-      env.io.stderr(problemLines(v));
+      // A spec given alone gets one line, the final error's.
+      if (!(files.length === 1 && v.result.applySpec)) env.io.stderr(problemLines(v));
       if (v.valid) out += okLine(v.result);
     }
   }

@@ -4,6 +4,7 @@
  */
 import * as generated from '../generated/validators';
 import { escapePointerToken } from './json-pointer';
+import { closest } from './suggest';
 
 interface AjvError {
   instancePath: string;
@@ -30,7 +31,14 @@ export interface Problem {
   readonly keyword?: string;
 }
 
-function describe(e: AjvError): Problem {
+/** The key names the schema allows in the object at `instancePath` (array items as `*`). */
+export function keysAt(name: SchemaName, instancePath: string): readonly string[] {
+  if (name !== 'tokenSpec') return [];
+  const place = instancePath.replace(/\/[0-9]+(?=\/|$)/g, '/*');
+  return (generated.tokenSpecKeys as Record<string, string[]>)[place] ?? [];
+}
+
+function describe(e: AjvError, name: SchemaName): Problem {
   switch (e.keyword) {
     case 'required': {
       const field = String(e.params.missingProperty);
@@ -50,7 +58,9 @@ function describe(e: AjvError): Problem {
     case 'additionalProperties': {
       // Only the apply spec is closed: a misspelt key must not be silently ignored.
       const key = String(e.params.additionalProperty);
-      return { pointer: `${e.instancePath}/${escapePointerToken(key)}`, keyword: e.keyword, message: `unknown key "${key}"` };
+      const meant = closest(key, keysAt(name, e.instancePath));
+      const hint = meant === undefined ? '' : ` (did you mean ${JSON.stringify(meant)}?)`;
+      return { pointer: `${e.instancePath}/${escapePointerToken(key)}`, keyword: e.keyword, message: `unknown key ${JSON.stringify(key)}${hint}` };
     }
     case 'enum':
       return { pointer: e.instancePath, keyword: e.keyword, message: `must be one of ${(e.params.allowedValues as unknown[]).map(String).join(', ')}` };
@@ -66,8 +76,11 @@ function describe(e: AjvError): Problem {
 export function schemaProblems(name: SchemaName, data: unknown, pointerPrefix = ''): Problem[] {
   const validate = VALIDATORS[name];
   if (validate(data)) return [];
-  return (validate.errors ?? []).map((e) => {
-    const p = describe(e);
+  const problems = (validate.errors ?? []).map((e) => {
+    const p = describe(e, name);
     return { ...p, pointer: pointerPrefix + p.pointer };
   });
+  // An unknown key first: a misspelt one (`permisions`) is why a required one is missing.
+  const unknownFirst = (p: Problem): number => (p.keyword === 'additionalProperties' ? 0 : 1);
+  return problems.sort((a, b) => unknownFirst(a) - unknownFirst(b));
 }

@@ -114,9 +114,35 @@ describe('apply (CLI)', () => {
 
   const bad: Array<[string, string, RegExp]> = [
     [
-      'unknown key',
+      'unknown key, nothing like a known one',
+      'permissions:\n  file: p.json\n  colour: []\n',
+      /^error: spec\.yaml at \/permissions\/colour: unknown key "colour"; nothing was written\.\n$/,
+    ],
+    // A misspelt key at each level is named with its place and the key it most likely meant.
+    [
+      'misspelt top-level key',
+      'admin:\n  file: a.json\nouputs: []\n',
+      /^error: spec\.yaml at \/ouputs: unknown key "ouputs" \(did you mean "outputs"\?\); nothing was written\.\n$/,
+    ],
+    [
+      'misspelt key of admin',
+      'admin:\n  file: a.json\n  expires-at: 2030-01-01T00:00:00Z\n',
+      /^error: spec\.yaml at \/admin\/expires-at: unknown key "expires-at" \(did you mean "expires_at"\?\); nothing was written\.\n$/,
+    ],
+    [
+      'misspelt key of permissions',
       'permissions:\n  file: p.json\n  tokenz: []\n',
-      /^error: spec\.yaml at \/permissions\/tokenz: unknown key "tokenz"; nothing was written\.\n$/,
+      /^error: spec\.yaml at \/permissions\/tokenz: unknown key "tokenz" \(did you mean "tokens"\?\); nothing was written\.\n$/,
+    ],
+    [
+      'misspelt key of a token',
+      'permissions:\n  file: p.json\n  tokens:\n    - {name: a, permissions: ["db:m:read"]}\n    - {name: b, permisions: ["db:m:read"]}\n',
+      /^error: spec\.yaml at \/permissions\/tokens\/1\/permisions: unknown key "permisions" \(did you mean "permissions"\?\) \(and 1 more\); nothing was written\.\n$/,
+    ],
+    [
+      'misspelt key of an output',
+      'admin:\n  file: a.json\noutputs:\n  - {format: k8s-secret, output: s.yaml, secretName: x}\n',
+      /^error: spec\.yaml at \/outputs\/0\/secretName: unknown key "secretName" \(did you mean "secret_name"\?\); nothing was written\.\n$/,
     ],
     [
       'duplicate key',
@@ -144,6 +170,20 @@ describe('apply (CLI)', () => {
       /at \/outputs\/0\/output: an output of apply needs output: a file or directory/,
     ],
   ];
+  it('a misspelt key leaves an existing token file as it was', () => {
+    const dir = tempDir();
+    const before = '{\n  "tokens": []\n}\n';
+    writeFileSync(join(dir, 'p.json'), before, { mode: 0o600 });
+    writeFileSync(join(dir, 'spec.yaml'), 'permissions:\n  file: p.json\n  tokens:\n    - {name: a, permissions: ["db:m:read"], expirey: 1d}\n');
+    const r = runCli(['apply', '-f', 'spec.yaml'], { cwd: dir });
+    assert.deepEqual([r.status, r.stdout], [2, '']);
+    assert.match(
+      r.stderr,
+      /^error: spec\.yaml at \/permissions\/tokens\/0\/expirey: unknown key "expirey" \(did you mean "expiry"\?\); nothing was written\.\n$/,
+    );
+    assert.equal(readFileSync(join(dir, 'p.json'), 'utf8'), before);
+  });
+
   for (const [what, text, message] of bad) {
     it(`usage error, nothing written: ${what}`, () => {
       const dir = tempDir();

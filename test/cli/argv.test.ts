@@ -171,7 +171,22 @@ const cases: Record<string, Case> = {
   'an unknown resource': {
     argv: ['create', 'tokens', '--name', 'x'],
     status: 2,
-    stderr: /^error: unknown command "create tokens"; the commands that start with "create" are: create token\./,
+    stderr: /^error: unknown command "create tokens" \(did you mean "create token"\?\); the commands that start with "create" are: create token\./,
+  },
+  'a misspelt command': {
+    argv: ['validat', 'x.json'],
+    status: 2,
+    stderr: /^error: unknown command "validat" \(did you mean "validate"\?\); the commands are: /,
+  },
+  'a misspelt first word': {
+    argv: ['shwo', 'tokens'],
+    status: 2,
+    stderr: /^error: unknown command "shwo" \(did you mean "show"\?\); /,
+  },
+  'a misspelt flag': {
+    argv: create('--permision', 'db:mydb:read', '--name', 'x', '--output-file', 'tokens.json'),
+    status: 2,
+    stderr: /^error: unknown option --permision for "create token" \(did you mean --permission\?\)/,
   },
   'no command': { argv: [], status: 2, stderr: /^error: give a command: create token, .*validate/ },
   'a flag before the command': { argv: ['--name', 'x', 'create', 'token'], status: 2, stderr: /^error: --name needs a command before it/ },

@@ -476,3 +476,41 @@ describe('validate: --kind, several files, standard input', () => {
     assert.equal(bytes.stderr, 'error: standard input is not valid UTF-8 text, so it is not a tokens file.\n');
   });
 });
+
+describe('validate: an apply spec is named as one, with the command that checks it', () => {
+  const yamlSpec = 'permissions:\n  file: p.json\n  tokens:\n    - name: telegraf\n      permissions: ["db:metrics:write"]\n';
+  const specCommand = (file: string) => `\`influxdb3-offline-tokens apply --dry-run -f ${file}\``;
+  test('a YAML spec alone: one line, exit 1, the file untouched', () => {
+    const dir = fileIn('tokens.yaml', yamlSpec);
+    const r = validate(dir, 'tokens.yaml');
+    assert.deepEqual([r.status, r.stdout], [1, '']);
+    assert.equal(r.stderr, `error: tokens.yaml is an apply spec, not a token file: check it with ${specCommand('tokens.yaml')}.\n`);
+    // The command it names works on that file.
+    const dry = runCli(['apply', '--dry-run', '-f', 'tokens.yaml'], { cwd: dir });
+    assert.equal(dry.status, 0, dry.stderr);
+  });
+  test('a JSON spec, with a name the printed command quotes', () => {
+    const dir = fileIn('my spec.json', '{"admin": {"file": "a.json"}}\n');
+    const r = validate(dir, 'my spec.json');
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, `error: my spec.json is an apply spec, not a token file: check it with ${specCommand("'my spec.json'")}.\n`);
+  });
+  test('among several files: its own line, and the JSON report says so without flags', () => {
+    const dir = fileIn('tokens.yaml', yamlSpec);
+    writeFileSync(join(dir, 'admin.json'), pretty({ token: freshToken(), name: '_admin' }), { mode: 0o600 });
+    const r = validate(dir, 'tokens.yaml', 'admin.json');
+    assert.equal(r.status, 1);
+    assert.deepEqual(lines(r.stderr), [
+      `tokens.yaml: error: it is an apply spec, not a token file; check it with ${specCommand('tokens.yaml')}`,
+      'error: 1 of 2 files would not pass: tokens.yaml.',
+    ]);
+    const j = validate(dir, 'tokens.yaml', '--format', 'json');
+    assert.deepEqual((JSON.parse(j.stdout) as Report).errors, [{ pointer: '', message: 'it is an apply spec, not a token file' }]);
+  });
+  test('not every YAML or JSON file: a token file in YAML, or JSON with a token field, keeps its own errors', () => {
+    const yamlTokens = validate(fileIn('t.yaml', 'tokens: []\n'), 't.yaml');
+    assert.match(yamlTokens.stderr, /not valid JSON/);
+    const withTokens = validate(fileIn('t.json', '{"permissions": {}, "tokens": [{"name": "a"}]}\n'), 't.json');
+    assert.doesNotMatch(withTokens.stderr, /apply spec/);
+  });
+});

@@ -3,16 +3,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import ts from 'typescript';
+import { desiredState } from '../../src/domain/spec';
 import { ROOT } from '../helpers';
-import { filesUnder, loadYaml, shellDefaults } from './examples';
+import { filesUnder, loadYaml } from './examples';
 
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [k: string]: any };
 
 const HELM = 'examples/kubernetes/helm';
-/** Files that are Kubernetes objects (not Helm values, not a kustomization). */
-const manifestFiles = filesUnder('examples/kubernetes', (n) => /\.ya?ml$/.test(n)).filter(
-  (f) => !/\/values-[^/]*\.ya?ml$/.test(f) && !f.endsWith('kustomization.yaml'),
-);
+/** Files that are Kubernetes objects (not Helm values, not a kustomization, not a spec). */
+const manifestFiles = filesUnder('examples/kubernetes', (n) => /\.ya?ml$/.test(n) && !['values.yaml', 'kustomization.yaml', 'tokens.yaml'].includes(n));
 const manifests: [string, Manifest][] = manifestFiles.flatMap((f) => loadYaml<Manifest>(f).map((m) => [f, m] as [string, Manifest]));
 
 /** `group/version` -> the module paths of kubernetes-models and kubernetes-types. */
@@ -75,64 +74,127 @@ describe('Kubernetes manifests have no field that Kubernetes does not know (kube
   });
 });
 
-describe('the Helm flow fits together', () => {
-  const job = manifests.find(([, m]) => m.kind === 'Job')![1];
+const FLOWS = ['core', 'enterprise'] as const;
+const CHART = { core: 'influxdb3-core', enterprise: 'influxdb3-enterprise' } as const;
+type Output = { format: string; secret_name?: string; namespace?: string; token_names?: string[]; key?: string; output?: string };
+type Spec = { admin?: { file: string }; permissions?: { file: string; tokens: { name: string }[] }; outputs: Output[] };
+const spec = (flow: string): Spec => loadYaml<Spec>(`${HELM}/${flow}/tokens.yaml`)[0]!;
+/** The server's Secret: the k8s-secret output of the files themselves (no token_names). */
+const serverOutput = (s: Spec): Output => s.outputs.find((o) => o.format === 'k8s-secret' && !o.token_names)!;
+const clientOutputs = (s: Spec): Output[] => s.outputs.filter((o) => o.token_names);
+
+describe('the Helm flows fit together', () => {
+  const job = manifests.find(([f, m]) => f.startsWith(`${HELM}/base/`) && m.kind === 'Job')![1];
   const pod = job.spec.template.spec;
-  const mint = readFileSync(join(ROOT, HELM, 'mint.sh'), 'utf8');
-  const defaults = shellDefaults(mint);
-  const secret = defaults.get('SECRET')!;
-  const clients = /^clients="([^"]*)"/m.exec(mint)![1]!.split(' ');
+  const [base] = loadYaml(`${HELM}/base/kustomization.yaml`);
   const charts = JSON.parse(readFileSync(join(ROOT, 'fixtures/helm/influxdb3-charts.json'), 'utf8')).charts;
 
-  test('one namespace for every object, the kustomization included', () => {
-    const [kustomization] = loadYaml(`${HELM}/kustomization.yaml`);
-    const namespaces = new Set(manifests.map(([, m]) => m.metadata.namespace));
-    assert.deepEqual([...namespaces], [kustomization!.namespace]);
-    assert.equal(defaults.get('NAMESPACE'), kustomization!.namespace);
+  test("the namespace is one parameter: set in each flow's kustomization.yaml, named nowhere else", () => {
+    for (const flow of FLOWS) {
+      const [k] = loadYaml(`${HELM}/${flow}/kustomization.yaml`);
+      assert.equal(typeof k!.namespace, 'string', flow);
+      assert.deepEqual(k!.resources, ['../base']);
+      for (const o of spec(flow).outputs) assert.equal(o.namespace, undefined, `${flow}/tokens.yaml names a namespace`);
+    }
+    assert.equal(base!.namespace, undefined);
+    for (const [file, m] of manifests.filter(([f]) => f.startsWith(`${HELM}/`))) {
+      assert.equal(m.metadata.namespace, undefined, `${file}: ${m.kind}`);
+      for (const subject of m.subjects ?? []) assert.equal(subject.namespace, undefined, `${file}: ${m.kind} subject`);
+    }
+    // The scripts take it from the kustomization (ci-mint.sh) or from the pod (the Job).
+    for (const f of filesUnder(HELM, (n) => n.endsWith('.sh'))) assert.doesNotMatch(readFileSync(join(ROOT, f), 'utf8'), /influxdb\b(?!3)|NAMESPACE=/, f);
+    const apply = pod.containers[0];
+    assert.deepEqual(apply.env.find((e: any) => e.name === 'POD_NAMESPACE').valueFrom, { fieldRef: { fieldPath: 'metadata.namespace' } });
   });
 
-  test('the Job runs as the server user, with the ServiceAccount and the script of the kustomization', () => {
-    const [kustomization] = loadYaml(`${HELM}/kustomization.yaml`);
+  test('each spec is one that apply accepts', () => {
+    for (const flow of FLOWS) {
+      const result = desiredState(spec(flow), Date.now());
+      assert.ok(result.ok, `${flow}/tokens.yaml: ${JSON.stringify(result.ok ? '' : result.problems)}`);
+    }
+  });
+
+  test("the Job runs as the server user, with the ServiceAccount, the script and the flow's spec", () => {
     const sa = manifests.find(([, m]) => m.kind === 'ServiceAccount')![1];
     assert.equal(pod.serviceAccountName, sa.metadata.name);
     assert.equal(pod.securityContext.runAsUser, 1500);
-    const scriptVolume = pod.volumes.find((v: any) => v.configMap);
-    assert.equal(scriptVolume.configMap.name, kustomization!.configMapGenerator[0].name);
-    assert.deepEqual(kustomization!.configMapGenerator[0].files, ['mint.sh']);
+    const volume = (configMap: string) => pod.volumes.find((v: any) => v.configMap?.name === configMap);
     const init = pod.initContainers[0];
-    const mount = init.volumeMounts.find((v: any) => v.name === scriptVolume.name).mountPath;
-    assert.equal(init.command[1], `${mount}/mint.sh`);
+    const mountOf = (name: string) => init.volumeMounts.find((v: any) => v.name === name).mountPath;
+    assert.deepEqual(base!.configMapGenerator[0].files, ['mint.sh']);
+    const script = volume(base!.configMapGenerator[0].name);
+    for (const flow of FLOWS) {
+      const [k] = loadYaml(`${HELM}/${flow}/kustomization.yaml`);
+      assert.deepEqual(k!.configMapGenerator[0].files, ['tokens.yaml'], flow);
+      const specVolume = volume(k!.configMapGenerator[0].name);
+      assert.ok(specVolume, `${flow}: the Job mounts no ConfigMap ${k!.configMapGenerator[0].name}`);
+      assert.deepEqual(init.command.slice(1, 3), [`${mountOf(script.name)}/mint.sh`, `${mountOf(specVolume.name)}/tokens.yaml`]);
+    }
   });
 
-  test('the Job reads back the Secret it publishes, and may write exactly the Secrets mint.sh makes', () => {
+  test('the Job reads back the Secret it publishes, and may write exactly the Secrets of each spec', () => {
     const current = pod.volumes.find((v: any) => v.secret);
-    assert.equal(current.secret.secretName, secret);
     assert.equal(current.secret.optional, true);
-    assert.equal(pod.initContainers[0].env.find((e: any) => e.name === 'SECRET').value, secret);
     const role = manifests.find(([, m]) => m.kind === 'Role')![1];
-    const named = role.rules.find((r: any) => r.resourceNames);
-    assert.deepEqual(new Set(named.resourceNames), new Set([secret, ...clients.map((c) => `${c}-influxdb3-token`)]));
+    const named = new Set(role.rules.find((r: any) => r.resourceNames).resourceNames);
+    for (const flow of FLOWS) {
+      const s = spec(flow);
+      assert.equal(serverOutput(s).secret_name, current.secret.secretName, flow);
+      assert.deepEqual(new Set(s.outputs.map((o) => o.secret_name)), named, flow);
+      for (const o of s.outputs) assert.match(o.output!, /^manifests\/[\w-]+\.yaml$/, flow);
+    }
   });
 
-  test('each values file sets only keys its chart has, and points existingSecret at the Secret', () => {
-    for (const [chart, file] of [
-      ['influxdb3-core', 'values-core.yaml'],
-      ['influxdb3-enterprise', 'values-enterprise.yaml'],
-    ] as const) {
-      const [values] = loadYaml(`${HELM}/${file}`);
+  test("the server's Secret holds the files its chart mounts, under the keys the chart reads", () => {
+    for (const flow of FLOWS) {
+      const s = spec(flow);
+      const files = [s.admin?.file, s.permissions?.file].filter((f): f is string => f !== undefined);
+      const keys = files.map((f) => f.replace(/^files\//, ''));
+      assert.deepEqual(
+        files,
+        keys.map((k) => `files/${k}`),
+        `${flow}: the token files are under files/, where mint.sh puts the Secret's keys back`,
+      );
+      assert.deepEqual(keys.sort(), charts[CHART[flow]].secretKeys, flow);
+    }
+    // Core loads the admin token file only: its spec mints nothing else.
+    assert.deepEqual(charts['influxdb3-core'].secretKeys, ['admin-token.json']);
+    assert.equal(spec('core').permissions, undefined);
+  });
+
+  test('clients get what works with their server, in one Secret made from the spec', () => {
+    // Core has no permission tokens: its clients get the admin token.
+    const [core] = clientOutputs(spec('core'));
+    assert.deepEqual(core!.token_names, ['_admin']);
+    // Enterprise: every token of the spec is a client's, one key each; nothing else.
+    const enterprise = spec('enterprise');
+    const clients = clientOutputs(enterprise);
+    assert.equal(clients.length, 1);
+    assert.deepEqual(
+      clients[0]!.token_names,
+      enterprise.permissions!.tokens.map((t) => t.name),
+    );
+    assert.equal(clients[0]!.key, undefined);
+  });
+
+  test('each values file sets only keys its chart has, points existingSecret at the Secret, and gives a store that needs no credentials', () => {
+    for (const flow of FLOWS) {
+      const chart = CHART[flow];
+      const [values] = loadYaml(`${HELM}/${flow}/values.yaml`);
       const paths: string[] = [];
       const walk = (v: any, prefix: string) => {
         if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(x, (paths.push(prefix + k), `${prefix}${k}.`));
       };
       walk(values, '');
-      for (const p of paths) assert.ok(charts[chart].valuesPaths.includes(p), `${file}: ${p} is not a value of ${chart}`);
-      for (const kind of ['adminToken', 'permissionTokens']) if (values!.security.auth[kind]) assert.equal(values!.security.auth[kind].existingSecret, secret);
+      for (const p of paths) assert.ok(charts[chart].valuesPaths.includes(p), `${flow}/values.yaml: ${p} is not a value of ${chart}`);
+      const server = serverOutput(spec(flow)).secret_name;
+      assert.equal(values!.security.auth.adminToken.existingSecret, server);
+      if (flow === 'enterprise') assert.equal(values!.security.auth.permissionTokens.existingSecret, server);
+      // The charts default to S3, which needs a bucket and credentials.
+      assert.equal(charts[chart].objectStorageDefault, 's3');
+      assert.ok(charts[chart].objectStorageTypes.includes(values!.objectStorage.type));
+      assert.equal(values!.objectStorage.type, 'file', `${flow}/values.yaml: a trial store without credentials`);
+      assert.ok(values!.objectStorage.file.persistence.size);
     }
-  });
-
-  test("the Secret's keys are the file names the charts mount", () => {
-    assert.deepEqual(charts['influxdb3-enterprise'].secretKeys, ['admin-token.json', 'permission-tokens.json']);
-    assert.match(mint, /admin="\$work\/files\/admin-token\.json"/);
-    assert.match(mint, /perms="\$work\/files\/permission-tokens\.json"/);
   });
 });
