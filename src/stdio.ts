@@ -8,7 +8,7 @@
  * to keep the order.
  */
 import { fstatSync, writeSync } from 'node:fs';
-import { encodeChunks, scratchFor } from './store/encode';
+import { encodeChunks } from './store/encode';
 
 type Stream = 'stdout' | 'stderr';
 const FD: Record<Stream, number> = { stdout: 1, stderr: 2 };
@@ -47,7 +47,7 @@ export function writeOut(name: Stream, text: string): Promise<void> {
   // process): the rest of the chunk, then the rest of the text, through the stream.
   let rest: { bytes: Buffer; next: number } | undefined;
   try {
-    encodeChunks(text, scratchFor([text]), (bytes, next) => {
+    encodeChunks([text], (bytes, next) => {
       if (rest) return;
       let off = 0;
       try {

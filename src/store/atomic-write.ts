@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { io, withFd } from './sys';
 
 import { type Text, piecesOf } from './text';
-import { encodeChunks, scratchFor } from './encode';
+import { encodeChunks } from './encode';
 
 export type { Text } from './text';
 
@@ -89,12 +89,9 @@ export function removeAbandonedTemps(target: string, olderThanMs: number, seam: 
 
 /** Writes the pieces one after another, encoded a chunk at a time (encode.ts). */
 function writeText(fd: number, text: Text, seam: FsSeam): void {
-  const pieces = piecesOf(text);
-  const scratch = scratchFor(pieces);
-  for (const piece of pieces)
-    encodeChunks(piece, scratch, (chunk) => {
-      for (let off = 0; off < chunk.length;) off += seam.write(fd, chunk, off);
-    });
+  encodeChunks(piecesOf(text), (chunk) => {
+    for (let off = 0; off < chunk.length;) off += seam.write(fd, chunk, off);
+  });
 }
 
 /** Only root can give a file away, and a file root owned stays root's. */

@@ -1,28 +1,40 @@
 /**
- * Text to UTF-8 a chunk at a time through one reused buffer. Encoding 28 MB in one
- * Buffer.from took 35-50 ms, most of it faulting in the fresh pages; 1 Mi characters at a
- * time through the same 3 MiB took 5-7 ms.
+ * Text to UTF-8 through one reused buffer, a chunk at a time. Encoding 28 MB in one
+ * Buffer.from took 35-50 ms, most of it faulting in fresh pages; 1 Mi characters at a time
+ * through the same 3 MiB took 5-7 ms. Small pieces share a chunk, so a small file is one
+ * write(2).
  */
 const CHUNK_CHARS = 1 << 20;
 
-/** A buffer big enough for any chunk of `pieces` (three bytes per UTF-16 unit at most). */
-export function scratchFor(pieces: readonly string[]): Buffer {
-  const longest = pieces.reduce((n, p) => Math.max(n, p.length), 0);
-  return Buffer.allocUnsafe(Math.min(longest, CHUNK_CHARS) * 3);
-}
-
 /**
- * Calls `emit` with each chunk of `text` encoded in `scratch` (valid until the next call),
- * and the offset in `text` where the next chunk starts.
+ * Calls `emit` with the UTF-8 of `pieces`, one after another, in chunks (each valid until
+ * the next call), and how many characters of the pieces are encoded up to its end.
  */
-export function encodeChunks(text: string, scratch: Buffer, emit: (bytes: Buffer, next: number) => void): void {
-  for (let i = 0; i < text.length;) {
-    let end = Math.min(i + CHUNK_CHARS, text.length);
-    // Never split a surrogate pair: each half alone would be written as U+FFFD.
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
-    const size = scratch.write(text.slice(i, end), 0, 'utf8');
-    emit(scratch.subarray(0, size), end);
-    i = end;
+export function encodeChunks(pieces: readonly string[], emit: (bytes: Buffer, encodedChars: number) => void): void {
+  const total = pieces.reduce((n, p) => n + p.length, 0);
+  // Three bytes per UTF-16 unit is the most UTF-8 needs (a surrogate pair takes 4 for 2).
+  const scratch = Buffer.allocUnsafe(Math.min(total, CHUNK_CHARS) * 3);
+  let used = 0;
+  let encoded = 0;
+  for (const piece of pieces) {
+    for (let i = 0; i < piece.length;) {
+      let end = Math.min(i + CHUNK_CHARS, piece.length);
+      // Never split a surrogate pair: each half alone would be written as U+FFFD.
+      const last = piece.charCodeAt(end - 1);
+      if (end < piece.length && last >= 0xd800 && last <= 0xdbff) end--;
+      if (used + (end - i) * 3 > scratch.length) {
+        emit(scratch.subarray(0, used), encoded);
+        used = 0;
+      }
+      used += scratch.write(piece.slice(i, end), used, 'utf8');
+      encoded += end - i;
+      i = end;
+      // A mebibyte or more goes out at once: writes stay the size they were when chunks were not shared.
+      if (used >= CHUNK_CHARS) {
+        emit(scratch.subarray(0, used), encoded);
+        used = 0;
+      }
+    }
   }
+  if (used > 0) emit(scratch.subarray(0, used), encoded);
 }
