@@ -137,6 +137,7 @@ export async function applySpec(req: ApplyRequest, env: { now: () => number; ran
   const outcome = await updateFiles({
     paths,
     lockTimeoutMs: req.lockTimeoutMs,
+    tokenFiles: true,
     owner: req.owner,
     readOnly: req.dryRun,
     seam: env.seam,
