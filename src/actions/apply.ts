@@ -38,8 +38,8 @@ import { type FsSeam, nodeFs } from '../store/fs-seam';
 import { type ExistingFile, type Text, readFile } from '../store/store';
 import { type Owner } from '../store/target';
 import { updateFiles } from '../store/transaction';
-import { type ExportRequest, type LoadedFile, exportTokens, render } from './export';
-import { loadDocument } from './load';
+import { type ExportRequest, type ExportSource, exportTokens, render } from './export';
+import { editDocument } from './load';
 import { outputHolds } from './output-state';
 
 export interface ApplyRequest {
@@ -62,7 +62,7 @@ export interface ApplyResult {
   /** Token files whose looser mode was written back as 0600 (the path as the spec gives it). */
   readonly modeTightened: ReadonlyArray<{ file: string; from: number; to: number }>;
   /** The token files as they are after the run (as they would be, with --dry-run), as outputs see them. */
-  readonly sources: readonly LoadedFile[];
+  readonly sources: readonly ExportSource[];
 }
 
 /** Plan problems are the spec's: placed by pointer (the first in `pointer`, all in `problems`), worded above. */
@@ -115,7 +115,7 @@ function editPermissions(doc: PermissionDocument, plan: PermissionsPlan, randomB
 }
 
 /** The file as outputs see it: the admin token under its name; in the permission file, current generations under the spec's names. */
-function source(path: string, doc: TokenDocument, text: Text, plan: PermissionsPlan | undefined): LoadedFile {
+function source(path: string, doc: TokenDocument, text: Text, plan: PermissionsPlan | undefined): ExportSource {
   const joined = typeof text === 'string' ? text : text.join('');
   if (doc.kind === 'admin') {
     const a = adminOf(doc);
@@ -143,7 +143,7 @@ export async function applySpec(req: ApplyRequest, env: { now: () => number; ran
     seam: env.seam,
     transform(existing) {
       const texts: Array<Text | undefined> = [];
-      const sources: LoadedFile[] = [];
+      const sources: ExportSource[] = [];
       const stale: StaleToken[] = [];
       let adminPlan: AdminPlan | undefined;
       let permissionsPlan: PermissionsPlan | undefined;
@@ -157,7 +157,7 @@ export async function applySpec(req: ApplyRequest, env: { now: () => number; ran
       };
       if (admin) {
         const file = existing[k++];
-        const doc = file ? (loadDocument(file, admin.file, now, 'admin') as AdminDocument) : undefined;
+        const doc = file ? (editDocument(file, admin.file, now, 'admin') as AdminDocument) : undefined;
         adminPlan = unwrap(planAdmin(admin, doc && adminOf(doc), opts));
         const step = adminPlan.step;
         stale.push(...expiredCurrent([step]).map((s) => ({ file: admin.file, ...s })));
@@ -168,7 +168,7 @@ export async function applySpec(req: ApplyRequest, env: { now: () => number; ran
       }
       if (permissions) {
         const file = existing[k++];
-        const doc = file ? (loadDocument(file, permissions.file, now, 'permission') as PermissionDocument) : undefined;
+        const doc = file ? (editDocument(file, permissions.file, now, 'permission') as PermissionDocument) : undefined;
         permissionsPlan = unwrap(planPermissions(permissions, doc && { create_databases: doc.databases ?? null, tokens: entriesOf(doc) }, opts));
         stale.push(...expiredCurrent(permissionsPlan.steps).map((s) => ({ file: permissions.file, ...s })));
         const next = permissionsPlan.changes ? editPermissions(doc ?? emptyDocument('permission'), permissionsPlan, env.randomBytes) : doc!;
@@ -205,7 +205,7 @@ export interface OutputResult {
  */
 export async function applyOutput(
   req: ExportRequest,
-  sources: readonly LoadedFile[],
+  sources: readonly ExportSource[],
   dryRun: boolean,
   env: { now: () => number; seam?: FsSeam },
 ): Promise<OutputResult> {

@@ -11,7 +11,7 @@ import { type AdminValues, type FileKind, expiryOf, newAdminFile, newTokenEntry 
 import type { KeptToken } from '../domain/stale';
 import { type Owner, updateFile } from '../store/store';
 import type { FsSeam } from '../store/fs-seam';
-import { loadDocument } from './load';
+import { editDocument } from './load';
 
 interface CommonOptions {
   outputFile: string;
@@ -107,7 +107,7 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
         const fresh = newAdminFile(token, opts.name, expiry);
         assertSchema('admin', { token: fresh.token, name: fresh.name });
         if (existing) {
-          const doc = loadDocument(existing, opts.outputFile, now, 'admin');
+          const doc = editDocument(existing, opts.outputFile, now, 'admin');
           const current = adminOf(doc);
           if (opts.ifNotExists) {
             opts.onKeep?.(current);
@@ -132,7 +132,7 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
       const entry = newTokenEntry(token, opts.name, expiry, opts.permissions);
       // Only the new entry needs checking: the rest of the document was validated on load.
       assertSchema('tokenEntry', { token: entry.token, name: entry.name, permissions: entry.permissions });
-      let doc = existing ? loadDocument(existing, opts.outputFile, now, 'permission') : emptyDocument('permission');
+      let doc = existing ? editDocument(existing, opts.outputFile, now, 'permission') : emptyDocument('permission');
       const taken = findEntry(doc, opts.name);
       // Only a supplied string can already be in the file (and only then are entries read).
       if (opts.tokenValue !== undefined && !(opts.ifNotExists && taken !== -1)) refuseTaken(entriesOf(doc).find((t) => t.token === token)?.name);

@@ -7,8 +7,8 @@ import { FileError } from '../errors';
 import type { FileKind } from '../domain/token-file';
 import type { EntryValues } from '../domain/server-reader';
 import { readFile } from '../store/store';
-import { type LoadedFile, loadFile } from './load';
-import type { LifecycleEnv } from './lifecycle-env';
+import { type CheckedFile, checkFile } from './load';
+import type { ActionEnv } from './env';
 
 /** One token of either kind of file, as the lifecycle commands show it. */
 export interface TokenView {
@@ -31,8 +31,8 @@ export interface FileTokens {
   tokens: TokenView[];
 }
 
-/** The views of a file loaded with every entry's values. */
-export function tokensOf(loaded: LoadedFile, text: string): TokenView[] {
+/** The views of a file checked with every entry's values. */
+export function tokenViews(loaded: CheckedFile, text: string): TokenView[] {
   const { read } = loaded;
   if (loaded.kind === 'admin') {
     const a = read.admin as { token: string; name: string; expiry: bigint | null };
@@ -45,13 +45,13 @@ export function tokensOf(loaded: LoadedFile, text: string): TokenView[] {
   });
 }
 
-export function listTokens(file: string, env: Pick<LifecycleEnv, 'now' | 'seam'>): FileTokens {
+export function listTokens(file: string, env: Pick<ActionEnv, 'now' | 'seam'>): FileTokens {
   const existing = readFile(file, env.seam);
-  const loaded = loadFile(existing, file, env.now(), undefined, true);
-  return { file, kind: loaded.kind, text: existing.text, tokens: tokensOf(loaded, existing.text) };
+  const loaded = checkFile(existing, file, env.now(), undefined, true);
+  return { file, kind: loaded.kind, text: existing.text, tokens: tokenViews(loaded, existing.text) };
 }
 
-export function getToken(file: string, name: string, env: Pick<LifecycleEnv, 'now' | 'seam'>): TokenView & { kind: FileKind; text: string } {
+export function getToken(file: string, name: string, env: Pick<ActionEnv, 'now' | 'seam'>): TokenView & { kind: FileKind; text: string } {
   const { kind, tokens, text } = listTokens(file, env);
   const found = tokens.find((t) => t.name === name);
   if (!found)

@@ -3,6 +3,8 @@
  * (YAML or JSON, `-` for stdin), checked whole (schema, rules, outputs' options) before any
  * file is touched, then applied in one transaction; outputs run after the files are written.
  */
+import { shQuote } from '../output/escape';
+import { writeNotices } from './notices';
 import { dirname, isAbsolute } from 'node:path';
 import { type ApplyResult, StaleTokens, applyOutput, applySpec, readSpecText } from '../actions/apply';
 import { parseJson } from '../domain/json/scan';
@@ -13,7 +15,6 @@ import type { RunEnv } from '../main';
 import { type OutputLine, renderPlanJson, renderPlanText } from './plan';
 import { parseOwner, text } from './args';
 import { toRequest } from './export';
-import { shellWord, writeNotices } from './lifecycle-args';
 import { DRY_RUN, LOCK_TIMEOUT, OWNER, lockTimeoutOf } from './options';
 import { BIN } from './argv';
 import { emitAs } from './output';
@@ -133,7 +134,7 @@ function staleWords(e: StaleTokens): FileError {
   const names = e.stale.map((s) => `${JSON.stringify(s.name)} (${s.file})`).join(', ');
   return new FileError(
     'ESTALE',
-    `--fail-if-stale: the current token${e.stale.length === 1 ? '' : 's'} ${names} expired and would be handed out; nothing was written. Give ${JSON.stringify(first.of)} renew_before and a relative expiry in the spec, or rotate it: ${BIN} rotate token --file ${shellWord(first.file)} --token-name ${shellWord(first.of)} --expiry 90d`,
+    `--fail-if-stale: the current token${e.stale.length === 1 ? '' : 's'} ${names} expired and would be handed out; nothing was written. Give ${JSON.stringify(first.of)} renew_before and a relative expiry in the spec, or rotate it: ${BIN} rotate token --file ${shQuote(first.file)} --token-name ${shQuote(first.of)} --expiry 90d`,
     { cause: e },
   );
 }

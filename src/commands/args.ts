@@ -26,6 +26,29 @@ export function words(args: ParsedArgs, positional: string): readonly string[] {
   return v === undefined ? [] : typeof v === 'string' ? [v] : v;
 }
 
+/** The file, from --file or (for `list FILE` and `show tokens FILE`) the positional FILE. */
+export function fileOf(args: ParsedArgs, usage: string): string {
+  const flagged = text(args, 'file');
+  const positional = words(args, 'file')[0];
+  if (flagged !== undefined && positional !== undefined) {
+    throw new UsageError(`the file was given twice (--file ${JSON.stringify(flagged)} and ${JSON.stringify(positional)}); give it once.`);
+  }
+  const file = flagged ?? positional;
+  if (file === undefined || file === '') throw new UsageError(`--file is required: the token file to work on, as in: ${usage}.`);
+  return file;
+}
+
+export function tokenNameOf(args: ParsedArgs, usage: string): string {
+  const name = text(args, 'token-name');
+  if (name === undefined) throw new UsageError(`--token-name is required: the name of the token in the file, as in: ${usage}.`);
+  if (name === '') throw new UsageError('--token-name is empty; give the name of a token in the file.');
+  return name;
+}
+
+export function isJson(args: ParsedArgs): boolean {
+  return text(args, 'format') === 'json';
+}
+
 export function durationMs(value: string, flag: string): number {
   const d = parseDuration(value, flag);
   const ms = d.secs * 1000n + BigInt(Math.floor(d.nanos / 1e6));

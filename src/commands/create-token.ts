@@ -2,6 +2,7 @@
  * `create token`: maps ParsedArgs to CreateTokenOptions (every usage check happens here,
  * before any file is touched), makes one call into createToken, and renders the result.
  */
+import { modeTightenedLine } from './notices';
 import { type CreateTokenOptions, type CreateTokenResult, createToken } from '../actions/create-token';
 import { databasesOf, parsePermission } from '../domain/permissions';
 import { type StaleReason, staleReasons } from '../domain/stale';
@@ -13,7 +14,6 @@ import { DOCUMENT_LIMIT, readStdin } from '../store/stdin';
 import { readFile } from '../store/store';
 import { given, parseOwner, text, words } from './args';
 import { DIALECT_FLAGS, type RequestInput, TOKEN_FLAGS, tokenRequestOf } from './dialects';
-import { modeTightenedLine } from './lifecycle-args';
 import { LOCK_TIMEOUT, OUTPUT_FILE, OWNER, lockTimeoutOf } from './options';
 import { emitAs } from './output';
 import { escapeText, shCommand } from '../output/escape';

@@ -5,6 +5,16 @@
 import { durationMs, text } from './args';
 import type { FlagSpec, ParsedArgs, PositionalSpec } from './types';
 
+/** --format for commands whose result is one thing: a sentence, or one JSON object. */
+export const TEXT_OR_JSON: FlagSpec = {
+  type: 'string',
+  choices: ['text', 'json'],
+  defaultDescription: 'text',
+  describe: 'Output: text, or json (one object, for pipelines)',
+};
+
+export const TOKEN_NAME: FlagSpec = { type: 'string', describe: 'The name of the token in the file', required: true };
+
 export const LOCK_TIMEOUT: FlagSpec = {
   type: 'string',
   describe: 'How long to wait for other writers of the file (a duration such as 30s or 2m)',

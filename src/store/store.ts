@@ -13,7 +13,7 @@ import type { Owner } from './target';
 import { updateFiles } from './transaction';
 
 export { STALE_MS, retryDelayMs } from './lock';
-export { MAX_FILE_BYTES, type ExistingFile, readFile } from './read';
+export { MAX_FILE_BYTES, type ExistingFile, missingFile, readFile } from './read';
 export { FILE_MODE, type Text, writeFileAtomic } from './atomic-write';
 export { type Owner, resolveTarget } from './target';
 

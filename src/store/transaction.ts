@@ -24,7 +24,7 @@ import { FileError, LockError } from '../errors';
 import { type FsSeam, nodeFs } from './fs-seam';
 import { checkInterrupted, whileBusy } from './interrupts';
 import { type HeldLock, STALE_MS, acquire, assertLockHeld, release } from './lock';
-import { type ExistingFile, type Snapshot, readSnapshot, sameFile } from './read';
+import { type ExistingFile, type Snapshot, missingFile, readSnapshot, sameFile } from './read';
 import { FILE_MODE, type Text, fsyncDirectory, removeAbandonedTemps, writeFileAtomic } from './atomic-write';
 import { type Owner, type Trust, ensureDirectory, keptOwner, refuseIfNotRegular, resolveTarget, trustExisting, trustOf } from './target';
 import { io, lstatIfExists } from './sys';
@@ -95,7 +95,7 @@ async function transaction<R>(req: TransactionRequest<R>): Promise<TransactionOu
     if (st) {
       refuseIfNotRegular(st, req.paths[i]!);
       trustExisting(t, st, 'file', trust, seam);
-    } else if (req.mustExist) throw new FileError('ENOTFILE', `${req.paths[i]} does not exist; check the path.`, { file: req.paths[i] });
+    } else if (req.mustExist) throw missingFile(req.paths[i]!);
   });
   if (req.readOnly) {
     const change = req.transform(targets.map((t, i) => readSnapshot(t, req.paths[i]!, seam).existing));
