@@ -127,6 +127,8 @@ export interface CreateTokenRequest extends WriteOptions {
   readonly expiry?: Expiry;
   /** Keep an existing token of that name (or admin file) instead of failing with ENAMETAKEN / EADMINEXISTS. */
   readonly ifNotExists?: boolean;
+  /** With ifNotExists: fail with ESTALE, the file unchanged, when the token kept has expired or has other permissions. */
+  readonly failIfStale?: boolean;
   /** Replace an existing admin token file. */
   readonly force?: boolean;
   /** A token string to write instead of a fresh one (apiv3_ and at least 128 random bits). */
@@ -138,6 +140,8 @@ export interface CreateTokenResult {
   readonly kind: FileKind;
   /** false when ifNotExists kept an existing token. */
   readonly created: boolean;
+  /** true when the token ifNotExists kept has expired or has other permissions than asked for (a server that has it keeps it). */
+  readonly stale: boolean;
   /** The token string: a secret, returned to the caller and never logged. */
   readonly token: string;
   readonly name: string;
@@ -161,6 +165,7 @@ export async function createToken(request: CreateTokenRequest, env?: LibraryEnv)
     expiry: expirySpec(request.expiry),
     lockTimeoutMs: request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
     ifNotExists: request.ifNotExists ?? false,
+    failIfStale: request.failIfStale ?? false,
     owner: request.owner,
     ...(tokenValue !== undefined && { tokenValue }),
   };
@@ -180,6 +185,7 @@ export async function createToken(request: CreateTokenRequest, env?: LibraryEnv)
     file: r.outputFile,
     kind: r.kind,
     created: r.created,
+    stale: r.stale.length > 0,
     token: r.token,
     name: r.name,
     expiry: r.expiry,

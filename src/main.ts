@@ -18,6 +18,13 @@ export interface RunEnv {
   io: Io;
   now: () => number;
   randomBytes: RandomBytes;
+  /** The environment variables a command may read (a token value from env:VAR); the launcher's are process.env. */
+  vars: Readonly<Record<string, string | undefined>>;
+  /**
+   * Standard input, whole, or InputLimitError past `limit` bytes (`what` names it); `refuse`
+   * may stop the read at a chunk. The launcher's is store/stdin.ts's readStdin.
+   */
+  stdin(limit: number, what: string, refuse?: (chunk: Buffer, offset: number) => Error | undefined): Buffer;
 }
 
 export type Action = (env: RunEnv) => Promise<void>;

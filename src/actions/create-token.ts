@@ -1,58 +1,56 @@
 /**
- * `create token`: mint a token and write it into the output file under the store's lock.
- * The clock and the random source come from the caller, so tests can pin both.
+ * `create token`: a request in, a result out. Mints a token and writes it into the output
+ * file under the store's lock, or keeps the one there (ifNotExists) and says whether it is
+ * stale. The clock and the random source come from the caller, so tests can pin both;
+ * nothing here reads argv, the environment or stdin, or prints.
  */
 import { FileError } from '../errors';
 import { addDatabases, adminOf, appendEntries, emptyDocument, entriesOf, entryAt, findEntry, renderDocument, setAdminToken } from '../domain/document';
 import { type ExpirySpec, expiryMillis } from '../domain/expiry';
 import { schemaProblems } from '../domain/schema';
-import { type RandomBytes, mintToken } from '../domain/token';
+import { mintToken } from '../domain/token';
 import { type AdminValues, type FileKind, expiryOf, newAdminFile, newTokenEntry } from '../domain/token-file';
-import type { KeptToken } from '../domain/stale';
+import { type KeptToken, type StaleReason, staleReasons } from '../domain/stale';
 import { type Owner, updateFile } from '../store/store';
-import type { FsSeam } from '../store/fs-seam';
+import type { ActionEnv } from './env';
 import { editDocument } from './load';
 
-interface CommonOptions {
+interface CommonRequest {
   outputFile: string;
   name: string;
   expiry: ExpirySpec | undefined;
   lockTimeoutMs: number;
   /** Keep an existing token of that name (or an existing admin file) instead of failing. */
   ifNotExists: boolean;
-  /** --owner: who owns the file written and the directories created for it (root only). */
-  owner?: Owner | undefined;
-  /** A token string the user supplied (already checked for strength); minted when absent. */
-  tokenValue?: string;
   /**
-   * Sees the token --if-not-exists keeps, under the lock and before anything is written
-   * (create_databases may still grow): throwing here leaves the file unchanged.
+   * With ifNotExists: a kept token that is stale (expired, or other permissions than asked)
+   * is StaleTokenError and the file is left unchanged, instead of the result's `stale`.
    */
-  onKeep?: (kept: KeptToken) => void;
+  failIfStale: boolean;
+  /** Who owns the file written and the directories created for it (root only). */
+  owner?: Owner | undefined;
+  /** A token string the caller supplied (already checked for strength); minted when absent. */
+  tokenValue?: string;
 }
-export interface PermissionTokenOptions extends CommonOptions {
+export interface PermissionTokenRequest extends CommonRequest {
   kind: 'permission';
   /** Already parsed and normalised. */
   permissions: string[];
   createDatabases: string[];
 }
-export interface AdminTokenOptions extends CommonOptions {
+export interface AdminTokenRequest extends CommonRequest {
   kind: 'admin';
   /** Replace an existing admin token file. */
   force: boolean;
 }
-export type CreateTokenOptions = PermissionTokenOptions | AdminTokenOptions;
-
-export interface CreateEnv {
-  now: () => number;
-  randomBytes: RandomBytes;
-  seam?: FsSeam;
-}
+export type CreateTokenRequest = PermissionTokenRequest | AdminTokenRequest;
 
 export interface CreateTokenResult {
   kind: FileKind;
-  /** false when --if-not-exists found a token of that name and left the file alone. */
+  /** false when ifNotExists found a token of that name and kept it. */
   created: boolean;
+  /** Why the kept token no longer answers the request (empty when created, or when it still does). */
+  stale: readonly StaleReason[];
   token: string;
   name: string;
   /** Exact i64 milliseconds; null never expires. */
@@ -67,7 +65,19 @@ export interface CreateTokenResult {
 
 type Minted = Omit<CreateTokenResult, 'modeTightened' | 'releaseFailure'>;
 
-export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Promise<CreateTokenResult> {
+/** The token ifNotExists would keep is stale and failIfStale was asked: the file was left unchanged. */
+export class StaleTokenError extends FileError {
+  constructor(
+    file: string,
+    tokenName: string,
+    readonly reasons: readonly StaleReason[],
+  ) {
+    const why = reasons.map((r) => (r.kind === 'expired' ? 'it has expired' : 'it has other permissions than asked for')).join(', and ');
+    super('ESTALE', `the token ${JSON.stringify(tokenName)} that would be kept in ${file} is stale (${why}); ${file} was left unchanged.`, { file, tokenName });
+  }
+}
+
+export async function createToken(opts: CreateTokenRequest, env: ActionEnv): Promise<CreateTokenResult> {
   const now = env.now();
   const expiry = expiryOf(opts.expiry === undefined ? undefined : expiryMillis(opts.expiry, now));
   const token = opts.tokenValue ?? mintToken(env.randomBytes);
@@ -85,9 +95,17 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
     name: opts.name,
     outputFile: opts.outputFile,
   };
-  const adminResult = (created: boolean, file: AdminValues): Minted => ({
+  // The server skips a name it already has, so a kept token that no longer answers the
+  // request leaves clients failing without a word: the caller is told, or it is refused.
+  const staleOf = (kept: KeptToken): readonly StaleReason[] => {
+    const reasons = staleReasons(kept, opts.kind === 'permission' ? opts.permissions : undefined, now);
+    if (reasons.length > 0 && opts.failIfStale) throw new StaleTokenError(opts.outputFile, kept.name, reasons);
+    return reasons;
+  };
+  const adminResult = (created: boolean, file: AdminValues, stale: readonly StaleReason[] = []): Minted => ({
     ...base,
     created,
+    stale,
     token: file.token,
     name: file.name,
     expiry: file.expiry,
@@ -109,10 +127,7 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
         if (existing) {
           const doc = editDocument(existing, opts.outputFile, now, 'admin');
           const current = adminOf(doc);
-          if (opts.ifNotExists) {
-            opts.onKeep?.(current);
-            return { write: false, result: adminResult(false, current) };
-          }
+          if (opts.ifNotExists) return { write: false, result: adminResult(false, current, staleOf(current)) };
           refuseTaken(current.token === token ? current.name : undefined);
           if (!opts.force) {
             // The fixes are options (replace it, keep it, another file): the caller words them.
@@ -148,10 +163,10 @@ export async function createToken(opts: CreateTokenOptions, env: CreateEnv): Pro
       doc = merged.doc;
       if (taken === -1) doc = appendEntries(doc, [entry]);
       const kept = taken === -1 ? entry : entryAt(doc, taken);
-      if (taken !== -1) opts.onKeep?.(kept);
       const result = {
         ...base,
         created: taken === -1,
+        stale: taken === -1 ? [] : staleOf(kept),
         token: kept.token,
         expiry: kept.expiry,
         permissions: kept.permissions,
