@@ -4,8 +4,7 @@
  * plan made from what they hold, the edits made on their documents, every file written
  * or none. Outputs run after, from the files as written.
  */
-import { FileError, InputLimitError, InvalidInputError } from '../errors';
-import { DOCUMENT_LIMIT, readStdin } from '../store/stdin';
+import { FileError, InvalidInputError } from '../errors';
 import {
   type AdminDocument,
   type PermissionDocument,
@@ -33,9 +32,8 @@ import {
 } from '../domain/spec';
 import { type RandomBytes, mintToken } from '../domain/token';
 import { newAdminFile, newTokenEntry } from '../domain/token-file';
-import { isUtf8 } from 'node:buffer';
-import { type FsSeam, nodeFs } from '../store/fs-seam';
-import { type ExistingFile, type Text, readFile } from '../store/store';
+import type { FsSeam } from '../store/fs-seam';
+import type { ExistingFile, Text } from '../store/store';
 import { type Owner } from '../store/target';
 import { updateFiles } from '../store/transaction';
 import { type ExportRequest, type ExportSource, exportTokens, render } from './export';
@@ -218,16 +216,4 @@ export async function applyOutput(
   if (!changes || dryRun) return { changes, written: [], tokens: rendered.tokens };
   const done = await exportTokens(req, env, rendered);
   return { changes, written: done.written, tokens: done.tokens };
-}
-
-/** The spec's text: a file, or `-` for stdin, at most 16 MiB either way (SPEC 17). */
-export function readSpecText(source: string, seam: FsSeam = nodeFs): string {
-  if (source !== '-') {
-    const { text } = readFile(source, seam);
-    if (Buffer.byteLength(text) > DOCUMENT_LIMIT) throw new InputLimitError(`the spec ${source}`, DOCUMENT_LIMIT);
-    return text;
-  }
-  const bytes = readStdin(DOCUMENT_LIMIT, 'the spec on standard input');
-  if (!isUtf8(bytes)) throw new InvalidInputError('The spec on stdin', ' is not valid UTF-8 text.');
-  return bytes.toString('utf8');
 }

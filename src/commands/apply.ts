@@ -6,7 +6,10 @@
 import { shQuote } from '../output/escape';
 import { writeNotices } from './notices';
 import { dirname, isAbsolute } from 'node:path';
-import { type ApplyResult, StaleTokens, applyOutput, applySpec, readSpecText } from '../actions/apply';
+import { type ApplyResult, StaleTokens, applyOutput, applySpec } from '../actions/apply';
+import { isUtf8 } from 'node:buffer';
+import { DOCUMENT_LIMIT } from '../store/stdin';
+import { readFile } from '../store/store';
 import { parseJson } from '../domain/json/scan';
 import { type DesiredState, type Problem, desiredState, expiredCurrent } from '../domain/spec';
 import { FileError, InputLimitError, InvalidInputError, UsageError, isToolError } from '../errors';
@@ -161,6 +164,18 @@ function warnings(env: RunEnv, result: ApplyResult): void {
   }
 }
 
+/** The spec's text: a file, or `-` for the standard input the launcher handed down, at most 16 MiB either way (SPEC 17). */
+function readSpecText(source: string, env: Pick<RunEnv, 'stdin'>): string {
+  if (source !== '-') {
+    const { text } = readFile(source);
+    if (Buffer.byteLength(text) > DOCUMENT_LIMIT) throw new InputLimitError(`the spec ${source}`, DOCUMENT_LIMIT);
+    return text;
+  }
+  const bytes = env.stdin(DOCUMENT_LIMIT, 'the spec on standard input');
+  if (!isUtf8(bytes)) throw new InvalidInputError('The spec on stdin', ' is not valid UTF-8 text.');
+  return bytes.toString('utf8');
+}
+
 const applyCommand: CommandModule = {
   paths: [['apply']],
   describe: 'Make the token files match a spec (YAML or JSON), in one transaction, idempotently',
@@ -193,7 +208,7 @@ const applyCommand: CommandModule = {
     const owner = text(args, 'owner');
     const lockTimeoutMs = lockTimeoutOf(args);
     const label = source === '-' ? 'the spec on stdin' : source;
-    const checked = desiredState(parseSpec(readSpecText(source), label), env.now());
+    const checked = desiredState(parseSpec(readSpecText(source, env), label), env.now());
     if (!checked.ok) throw specError(label, checked.problems);
     const desired = resolvePaths(checked.value, source === '-' ? '.' : dirname(source));
     const files = [desired.admin?.file, desired.permissions?.file].filter((p): p is string => p !== undefined);
