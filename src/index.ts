@@ -27,6 +27,7 @@ import type { RandomBytes } from './domain/token';
 import type { FileKind } from './domain/token-file';
 import { normalisePermission, suppliedTokenValue } from './domain/token-request';
 import { InvalidInputError } from './errors';
+import { DEFAULT_LOCK_TIMEOUT_MS } from './store/store';
 
 export {
   FileError,
@@ -61,8 +62,6 @@ export interface WriteOptions {
   /** Who owns the files written (root only); gid -1 keeps the group. */
   readonly owner?: { readonly uid: number; readonly gid: number };
 }
-
-const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
 
 function envOf(env: LibraryEnv | undefined): { now: () => number; randomBytes: RandomBytes } {
   return { now: env?.now ?? Date.now, randomBytes: env?.randomBytes ?? ((n) => cryptoRandomBytes(n)) };

@@ -6,7 +6,7 @@ import { FileError } from '../errors';
 import { type ExpirySpec, expiryMillis } from '../domain/expiry';
 import { adminOf, appendEntries, entryAt, findEntry, renderDocument, replaceEntry, setAdminToken } from '../domain/document';
 import { currentGeneration, nextGenerationName } from '../domain/generations';
-import { isExpired } from '../domain/lifecycle';
+import { isExpired } from '../domain/instant';
 import { mintToken } from '../domain/token';
 import { type FileKind, expiryOf, newTokenEntry } from '../domain/token-file';
 import { editTokenFile } from './edit';

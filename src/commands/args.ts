@@ -1,6 +1,6 @@
 /** Typed reads of ParsedArgs for handlers; the reader has already refused repeats and bad spellings. */
 import { parseDuration } from '../domain/duration';
-import { UsageError } from '../errors';
+import { InvalidInputError, UsageError } from '../errors';
 import type { Owner } from '../store/store';
 import type { ParsedArgs } from './types';
 
@@ -49,10 +49,20 @@ export function isJson(args: ParsedArgs): boolean {
   return text(args, 'format') === 'json';
 }
 
+/**
+ * A duration flag in whole milliseconds. The rule of expiries (domain/expiry.ts) holds here
+ * too: a value past Number.MAX_SAFE_INTEGER ms is refused, never clamped to another value.
+ */
 export function durationMs(value: string, flag: string): number {
   const d = parseDuration(value, flag);
   const ms = d.secs * 1000n + BigInt(Math.floor(d.nanos / 1e6));
-  return ms > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(ms);
+  if (ms > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new InvalidInputError(
+      flag,
+      ` ${JSON.stringify(value)} is longer than ${Number.MAX_SAFE_INTEGER} ms, which cannot be held exactly; give a shorter duration.`,
+    );
+  }
+  return Number(ms);
 }
 
 /** UID[:GID], numbers only: the image's user need not exist where the files are written. */

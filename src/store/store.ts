@@ -12,7 +12,7 @@ import type { Text } from './atomic-write';
 import type { Owner } from './target';
 import { updateFiles } from './transaction';
 
-export { STALE_MS, retryDelayMs } from './lock';
+export { DEFAULT_LOCK_TIMEOUT_MS, STALE_MS, retryDelayMs } from './lock';
 export { MAX_FILE_BYTES, type ExistingFile, missingFile, readFile } from './read';
 export { FILE_MODE, type Text, writeFileAtomic } from './atomic-write';
 export { type Owner, resolveTarget } from './target';
