@@ -9,16 +9,15 @@
  * Date.now and crypto.randomBytes and can be passed (`env`).
  */
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
-import { type ApplyResult as ActionApplyResult, type OutputResult, applyOutput, applySpec } from './actions/apply';
+import { type ApplyResult as ActionApplyResult, type OutputResult, applyOutput, applySpec, outputRequestsOf } from './actions/apply';
+import { exportRequestOf } from './actions/export-request';
 import { createToken as createAction } from './actions/create-token';
 import { deleteTokens as deleteAction } from './actions/delete-tokens';
-import { type ExportFormat, type ExportRequest, exportTokens as exportAction } from './actions/export';
+import { type ExportFormat, exportTokens as exportAction } from './actions/export';
 import { prune as pruneAction } from './actions/prune';
 import { listTokens } from './actions/read-tokens';
 import { rotateToken as rotateAction } from './actions/rotate-token';
 import { validateTokenFile } from './actions/validate-file';
-import { outputRequestsOf } from './commands/apply';
-import { DEFAULT_ENV_PREFIX, DEFAULT_SECRET_NAME } from './commands/export';
 import { databaseNameProblem } from './domain/database-name';
 import { parseDuration } from './domain/duration';
 import { type ExpirySpec, parseInstant } from './domain/expiry';
@@ -356,7 +355,7 @@ export async function apply(request: ApplyRequest, env?: LibraryEnv): Promise<Ap
   const files = [desired.admin?.file, desired.permissions?.file].filter((p): p is string => p !== undefined);
   const owner = request.owner;
   const lockTimeoutMs = request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
-  const outputs = outputRequestsOf(desired.outputs, files, 'the spec').map((o) => ({ ...o, lockTimeoutMs, owner: o.owner ?? owner }));
+  const outputs = outputRequestsOf(desired.outputs, files, lockTimeoutMs, owner);
   const dryRun = request.dryRun ?? false;
   const result = await applySpec(
     {
@@ -397,17 +396,22 @@ export interface ExportTokensResult {
 }
 
 export async function exportTokens(request: ExportTokensRequest, env?: LibraryEnv): Promise<ExportTokensResult> {
-  const req: ExportRequest = {
-    files: request.files,
-    format: request.format,
-    tokenNames: request.tokenNames,
-    secretName: request.secretName ?? DEFAULT_SECRET_NAME,
-    namespace: request.namespace,
-    prefix: request.prefix ?? DEFAULT_ENV_PREFIX,
-    output: request.output,
-    owner: request.owner,
-    lockTimeoutMs: request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
-  };
+  // export's rules, as the CLI and apply's outputs have them, named by the request's fields.
+  const req = exportRequestOf(
+    {
+      files: request.files,
+      format: request.format,
+      tokenNames: request.tokenNames,
+      key: undefined,
+      secretName: request.secretName,
+      namespace: request.namespace,
+      prefix: request.prefix,
+      output: request.output,
+      owner: request.owner,
+      lockTimeoutMs: request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+    },
+    (field) => field,
+  );
   const r = await exportAction(req, { now: envOf(env).now });
   return { text: r.stdout, written: r.written, tokens: r.tokens };
 }

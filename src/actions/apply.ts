@@ -37,6 +37,7 @@ import type { ExistingFile, Text } from '../store/store';
 import { type Owner } from '../store/target';
 import { updateFiles } from '../store/transaction';
 import { type ExportRequest, type ExportSource, exportTokens, render } from './export';
+import { type ExportField, exportRequestOf } from './export-request';
 import { editDocument } from './load';
 import { outputHolds } from './output-state';
 
@@ -195,6 +196,58 @@ export interface OutputResult {
   /** The paths written: none when unchanged or in a dry run. */
   readonly written: readonly string[];
   readonly tokens: number;
+}
+
+/** An apply spec's output keys by the export field they set. */
+const SPEC_KEY_OF: Record<ExportField, string> = {
+  files: 'admin.file or permissions.file',
+  format: 'format',
+  tokenNames: 'token_names',
+  key: 'key',
+  secretName: 'secret_name',
+  namespace: 'namespace',
+  prefix: 'prefix',
+  output: 'output',
+  owner: 'owner',
+};
+
+/**
+ * The spec's outputs as export requests over the spec's token files, under export's rules
+ * worded with the spec's keys; a problem is SpecProblems at the output's pointer. `owner`
+ * (the whole run's) is the owner of an output that names none.
+ */
+export function outputRequestsOf(
+  outputs: readonly Readonly<Record<string, unknown>>[],
+  files: readonly string[],
+  lockTimeoutMs: number,
+  owner?: Owner,
+): ExportRequest[] {
+  return outputs.map((o, i) => {
+    if (o.output === undefined || o.output === '-')
+      throw new SpecProblems([{ pointer: `/outputs/${i}/output`, message: 'an output of apply needs output: a file or directory (stdout carries the plan)' }]);
+    // The spec's schema has checked these: strings, and an integer owner.
+    const str = (v: unknown): string | undefined => (v === undefined ? undefined : String(v as string | number));
+    try {
+      return exportRequestOf(
+        {
+          files,
+          format: str(o.format),
+          tokenNames: Array.isArray(o.token_names) ? o.token_names.map(String) : undefined,
+          key: str(o.key),
+          secretName: str(o.secret_name),
+          namespace: str(o.namespace),
+          prefix: str(o.prefix),
+          output: str(o.output),
+          owner: str(o.owner) ?? owner,
+          lockTimeoutMs,
+        },
+        (field) => SPEC_KEY_OF[field],
+      );
+    } catch (e) {
+      if (e instanceof InvalidInputError) throw new SpecProblems([{ pointer: `/outputs/${i}`, message: e.message.replace(/\.$/, '') }]);
+      throw e;
+    }
+  });
 }
 
 /**

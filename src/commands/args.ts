@@ -1,7 +1,8 @@
 /** Typed reads of ParsedArgs for handlers; the reader has already refused repeats and bad spellings. */
 import { parseDuration } from '../domain/duration';
 import { InvalidInputError, UsageError } from '../errors';
-import type { Owner } from '../store/store';
+import type { Owner } from '../store/target';
+import { ownerFrom } from '../actions/export-request';
 import type { ParsedArgs } from './types';
 
 /** A single-value string flag, or undefined when not given. */
@@ -65,13 +66,7 @@ export function durationMs(value: string, flag: string): number {
   return Number(ms);
 }
 
-/** UID[:GID], numbers only: the image's user need not exist where the files are written. */
+/** --owner UID[:GID], refused in the words of export's rules (actions/export-request.ts). */
 export function parseOwner(text: string, label = '--owner'): Owner {
-  const m = /^(\d{1,10})(?::(\d{1,10}))?$/.exec(text);
-  const uid = Number(m?.[1]);
-  const gid = m?.[2] === undefined ? -1 : Number(m[2]);
-  if (!m || uid > 0xfffffffe || gid > 0xfffffffe) {
-    throw new UsageError(`${label} ${JSON.stringify(text)} is not UID or UID:GID; give numeric ids, such as ${label} 1500 or ${label} 1500:1500.`);
-  }
-  return { uid, gid };
+  return ownerFrom(text, label);
 }
