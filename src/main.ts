@@ -6,7 +6,7 @@ import { InterruptedError, IoError, type TokenFileErrorCode, isToolError } from 
 import { stdoutReason } from './commands/output';
 import { lateSignal } from './store/interrupts';
 import type { RandomBytes } from './domain/token';
-import { escapeLines } from './output/escape';
+import { escapeLines, redactSecrets } from './output/escape';
 
 export interface Io {
   /** May settle when the text is written; a rejection is a failure to print (commands/output.ts). */
@@ -57,11 +57,6 @@ const EXIT_STATUS: Record<TokenFileErrorCode, number> = {
   EIO: EXIT_FAILURE,
   EINTERRUPTED: EXIT_FAILURE,
 };
-
-/** Belt and braces: no message may carry a token string, whatever produced it. */
-export function redactSecrets(text: string): string {
-  return text.replace(/apiv3_[A-Za-z0-9_\-.]+/g, 'apiv3_<redacted>');
-}
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();

@@ -16,7 +16,7 @@ import { renderJsonExport } from '../output/json-export';
 import { renderSecret, secretKeyProblem } from '../output/k8s-secret';
 import { envNameProblem } from '../output/env';
 import type { FsSeam } from '../store/fs-seam';
-import { redactSecrets } from '../main';
+import { redactSecrets } from '../output/escape';
 import { type Owner, readFile, updateFile } from '../store/store';
 import { writeDirectoryAtomic } from '../store/atomic-dir';
 
