@@ -77,29 +77,29 @@ export class StaleTokenError extends FileError {
   }
 }
 
-export async function createToken(opts: CreateTokenRequest, env: ActionEnv): Promise<CreateTokenResult> {
+export async function createToken(req: CreateTokenRequest, env: ActionEnv): Promise<CreateTokenResult> {
   const now = env.now();
-  const expiry = expiryOf(opts.expiry === undefined ? undefined : expiryMillis(opts.expiry, now));
-  const token = opts.tokenValue ?? mintToken(env.randomBytes);
+  const expiry = expiryOf(req.expiry === undefined ? undefined : expiryMillis(req.expiry, now));
+  const token = req.tokenValue ?? mintToken(env.randomBytes);
   // The server maps hashes to tokens one to one, so a supplied string may be in a file once.
   const refuseTaken = (holder: string | undefined): void => {
-    if (opts.tokenValue !== undefined && holder !== undefined) {
+    if (req.tokenValue !== undefined && holder !== undefined) {
       throw new FileError(
         'ETOKENTAKEN',
-        `${opts.outputFile} already holds the supplied token string (token ${JSON.stringify(holder)}); each token needs its own string. It was left unchanged.`,
+        `${req.outputFile} already holds the supplied token string (token ${JSON.stringify(holder)}); each token needs its own string. It was left unchanged.`,
       );
     }
   };
   const base = {
-    kind: opts.kind,
-    name: opts.name,
-    outputFile: opts.outputFile,
+    kind: req.kind,
+    name: req.name,
+    outputFile: req.outputFile,
   };
   // The server skips a name it already has, so a kept token that no longer answers the
   // request leaves clients failing without a word: the caller is told, or it is refused.
   const staleOf = (kept: KeptToken): readonly StaleReason[] => {
-    const reasons = staleReasons(kept, opts.kind === 'permission' ? opts.permissions : undefined, now);
-    if (reasons.length > 0 && opts.failIfStale) throw new StaleTokenError(opts.outputFile, kept.name, reasons);
+    const reasons = staleReasons(kept, req.kind === 'permission' ? req.permissions : undefined, now);
+    if (reasons.length > 0 && req.failIfStale) throw new StaleTokenError(req.outputFile, kept.name, reasons);
     return reasons;
   };
   const adminResult = (created: boolean, file: AdminValues, stale: readonly StaleReason[] = []): Minted => ({
@@ -115,27 +115,27 @@ export async function createToken(opts: CreateTokenRequest, env: ActionEnv): Pro
   });
 
   const outcome = await updateFile<Minted>({
-    path: opts.outputFile,
+    path: req.outputFile,
     tokenFile: true,
-    lockTimeoutMs: opts.lockTimeoutMs,
-    owner: opts.owner,
+    lockTimeoutMs: req.lockTimeoutMs,
+    owner: req.owner,
     seam: env.seam,
     transform: (existing) => {
-      if (opts.kind === 'admin') {
-        const fresh = newAdminFile(token, opts.name, expiry);
+      if (req.kind === 'admin') {
+        const fresh = newAdminFile(token, req.name, expiry);
         assertSchema('admin', { token: fresh.token, name: fresh.name });
         if (existing) {
-          const doc = editDocument(existing, opts.outputFile, now, 'admin');
+          const doc = editDocument(existing, req.outputFile, now, 'admin');
           const current = adminOf(doc);
-          if (opts.ifNotExists) return { write: false, result: adminResult(false, current, staleOf(current)) };
+          if (req.ifNotExists) return { write: false, result: adminResult(false, current, staleOf(current)) };
           refuseTaken(current.token === token ? current.name : undefined);
-          if (!opts.force) {
+          if (!req.force) {
             // The fixes are options (replace it, keep it, another file): the caller words them.
             throw new FileError(
               'EADMINEXISTS',
-              `${opts.outputFile} already holds an admin token (named ${JSON.stringify(current.name)}); it was left unchanged.`,
+              `${req.outputFile} already holds an admin token (named ${JSON.stringify(current.name)}); it was left unchanged.`,
               {
-                file: opts.outputFile,
+                file: req.outputFile,
                 tokenName: current.name,
               },
             );
@@ -144,22 +144,22 @@ export async function createToken(opts: CreateTokenRequest, env: ActionEnv): Pro
         }
         return { write: true, text: renderDocument(setAdminToken(emptyDocument('admin'), fresh)), result: adminResult(true, fresh) };
       }
-      const entry = newTokenEntry(token, opts.name, expiry, opts.permissions);
+      const entry = newTokenEntry(token, req.name, expiry, req.permissions);
       // Only the new entry needs checking: the rest of the document was validated on load.
       assertSchema('tokenEntry', { token: entry.token, name: entry.name, permissions: entry.permissions });
-      let doc = existing ? editDocument(existing, opts.outputFile, now, 'permission') : emptyDocument('permission');
-      const taken = findEntry(doc, opts.name);
+      let doc = existing ? editDocument(existing, req.outputFile, now, 'permission') : emptyDocument('permission');
+      const taken = findEntry(doc, req.name);
       // Only a supplied string can already be in the file (and only then are entries read).
-      if (opts.tokenValue !== undefined && !(opts.ifNotExists && taken !== -1)) refuseTaken(entriesOf(doc).find((t) => t.token === token)?.name);
-      if (taken !== -1 && !opts.ifNotExists) {
-        throw new FileError('ENAMETAKEN', `a token named ${JSON.stringify(opts.name)} is already in ${opts.outputFile}, which was left unchanged.`, {
-          file: opts.outputFile,
-          tokenName: opts.name,
+      if (req.tokenValue !== undefined && !(req.ifNotExists && taken !== -1)) refuseTaken(entriesOf(doc).find((t) => t.token === token)?.name);
+      if (taken !== -1 && !req.ifNotExists) {
+        throw new FileError('ENAMETAKEN', `a token named ${JSON.stringify(req.name)} is already in ${req.outputFile}, which was left unchanged.`, {
+          file: req.outputFile,
+          tokenName: req.name,
         });
       }
       // New databases are merged even when the token is kept, so a pipeline that adds a
       // database to its list gets it on the next run.
-      const merged = addDatabases(doc, opts.createDatabases);
+      const merged = addDatabases(doc, req.createDatabases);
       doc = merged.doc;
       if (taken === -1) doc = appendEntries(doc, [entry]);
       const kept = taken === -1 ? entry : entryAt(doc, taken);
