@@ -10,6 +10,7 @@ import { worded } from './commands/words';
 import { onLockWait } from './store/progress';
 import { randomBytes } from 'node:crypto';
 import { writeOut } from './stdio';
+import { readStdin } from './store/stdin';
 import { type Action, main } from './main';
 import { version } from '../package.json';
 
@@ -46,6 +47,9 @@ void main(async () => parse(process.argv.slice(2)), {
   },
   now: Date.now,
   randomBytes: (n) => randomBytes(n),
+  // Read here, at the edge, and handed down: no command module reads the process's own.
+  vars: process.env,
+  stdin: (limit, what, refuse) => readStdin(limit, what, refuse),
 }).then((code) => {
   process.exitCode = code;
 });

@@ -9,16 +9,15 @@
  * Date.now and crypto.randomBytes and can be passed (`env`).
  */
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
-import { type ApplyResult as ActionApplyResult, type OutputResult, applyOutput, applySpec } from './actions/apply';
+import { type ApplyResult as ActionApplyResult, type OutputResult, applyOutput, applySpec, outputRequestsOf } from './actions/apply';
+import { exportRequestOf } from './actions/export-request';
 import { createToken as createAction } from './actions/create-token';
 import { deleteTokens as deleteAction } from './actions/delete-tokens';
-import { type ExportFormat, type ExportRequest, exportTokens as exportAction } from './actions/export';
+import { type ExportFormat, exportTokens as exportAction } from './actions/export';
 import { prune as pruneAction } from './actions/prune';
 import { listTokens } from './actions/read-tokens';
 import { rotateToken as rotateAction } from './actions/rotate-token';
 import { validateTokenFile } from './actions/validate-file';
-import { outputRequestsOf } from './commands/apply';
-import { DEFAULT_ENV_PREFIX, DEFAULT_SECRET_NAME } from './commands/export';
 import { databaseNameProblem } from './domain/database-name';
 import { parseDuration } from './domain/duration';
 import { type ExpirySpec, parseInstant } from './domain/expiry';
@@ -27,6 +26,7 @@ import type { RandomBytes } from './domain/token';
 import type { FileKind } from './domain/token-file';
 import { normalisePermission, suppliedTokenValue } from './domain/token-request';
 import { InvalidInputError } from './errors';
+import { DEFAULT_LOCK_TIMEOUT_MS } from './store/store';
 
 export {
   FileError,
@@ -61,8 +61,6 @@ export interface WriteOptions {
   /** Who owns the files written (root only); gid -1 keeps the group. */
   readonly owner?: { readonly uid: number; readonly gid: number };
 }
-
-const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
 
 function envOf(env: LibraryEnv | undefined): { now: () => number; randomBytes: RandomBytes } {
   return { now: env?.now ?? Date.now, randomBytes: env?.randomBytes ?? ((n) => cryptoRandomBytes(n)) };
@@ -127,6 +125,8 @@ export interface CreateTokenRequest extends WriteOptions {
   readonly expiry?: Expiry;
   /** Keep an existing token of that name (or admin file) instead of failing with ENAMETAKEN / EADMINEXISTS. */
   readonly ifNotExists?: boolean;
+  /** With ifNotExists: fail with ESTALE, the file unchanged, when the token kept has expired or has other permissions. */
+  readonly failIfStale?: boolean;
   /** Replace an existing admin token file. */
   readonly force?: boolean;
   /** A token string to write instead of a fresh one (apiv3_ and at least 128 random bits). */
@@ -138,6 +138,8 @@ export interface CreateTokenResult {
   readonly kind: FileKind;
   /** false when ifNotExists kept an existing token. */
   readonly created: boolean;
+  /** true when the token ifNotExists kept has expired or has other permissions than asked for (a server that has it keeps it). */
+  readonly stale: boolean;
   /** The token string: a secret, returned to the caller and never logged. */
   readonly token: string;
   readonly name: string;
@@ -161,6 +163,7 @@ export async function createToken(request: CreateTokenRequest, env?: LibraryEnv)
     expiry: expirySpec(request.expiry),
     lockTimeoutMs: request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
     ifNotExists: request.ifNotExists ?? false,
+    failIfStale: request.failIfStale ?? false,
     owner: request.owner,
     ...(tokenValue !== undefined && { tokenValue }),
   };
@@ -180,6 +183,7 @@ export async function createToken(request: CreateTokenRequest, env?: LibraryEnv)
     file: r.outputFile,
     kind: r.kind,
     created: r.created,
+    stale: r.stale.length > 0,
     token: r.token,
     name: r.name,
     expiry: r.expiry,
@@ -351,7 +355,7 @@ export async function apply(request: ApplyRequest, env?: LibraryEnv): Promise<Ap
   const files = [desired.admin?.file, desired.permissions?.file].filter((p): p is string => p !== undefined);
   const owner = request.owner;
   const lockTimeoutMs = request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
-  const outputs = outputRequestsOf(desired.outputs, files, 'the spec').map((o) => ({ ...o, lockTimeoutMs, owner: o.owner ?? owner }));
+  const outputs = outputRequestsOf(desired.outputs, files, lockTimeoutMs, owner);
   const dryRun = request.dryRun ?? false;
   const result = await applySpec(
     {
@@ -392,17 +396,22 @@ export interface ExportTokensResult {
 }
 
 export async function exportTokens(request: ExportTokensRequest, env?: LibraryEnv): Promise<ExportTokensResult> {
-  const req: ExportRequest = {
-    files: request.files,
-    format: request.format,
-    tokenNames: request.tokenNames,
-    secretName: request.secretName ?? DEFAULT_SECRET_NAME,
-    namespace: request.namespace,
-    prefix: request.prefix ?? DEFAULT_ENV_PREFIX,
-    output: request.output,
-    owner: request.owner,
-    lockTimeoutMs: request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
-  };
+  // export's rules, as the CLI and apply's outputs have them, named by the request's fields.
+  const req = exportRequestOf(
+    {
+      files: request.files,
+      format: request.format,
+      tokenNames: request.tokenNames,
+      key: undefined,
+      secretName: request.secretName,
+      namespace: request.namespace,
+      prefix: request.prefix,
+      output: request.output,
+      owner: request.owner,
+      lockTimeoutMs: request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+    },
+    (field) => field,
+  );
   const r = await exportAction(req, { now: envOf(env).now });
   return { text: r.stdout, written: r.written, tokens: r.tokens };
 }

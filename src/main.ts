@@ -6,7 +6,7 @@ import { InterruptedError, IoError, type TokenFileErrorCode, isToolError } from 
 import { stdoutReason } from './commands/output';
 import { lateSignal } from './store/interrupts';
 import type { RandomBytes } from './domain/token';
-import { escapeLines } from './output/escape';
+import { escapeLines, redactSecrets } from './output/escape';
 
 export interface Io {
   /** May settle when the text is written; a rejection is a failure to print (commands/output.ts). */
@@ -18,6 +18,13 @@ export interface RunEnv {
   io: Io;
   now: () => number;
   randomBytes: RandomBytes;
+  /** The environment variables a command may read (a token value from env:VAR); the launcher's are process.env. */
+  vars: Readonly<Record<string, string | undefined>>;
+  /**
+   * Standard input, whole, or InputLimitError past `limit` bytes (`what` names it); `refuse`
+   * may stop the read at a chunk. The launcher's is store/stdin.ts's readStdin.
+   */
+  stdin(limit: number, what: string, refuse?: (chunk: Buffer, offset: number) => Error | undefined): Buffer;
 }
 
 export type Action = (env: RunEnv) => Promise<void>;
@@ -50,11 +57,6 @@ const EXIT_STATUS: Record<TokenFileErrorCode, number> = {
   EIO: EXIT_FAILURE,
   EINTERRUPTED: EXIT_FAILURE,
 };
-
-/** Belt and braces: no message may carry a token string, whatever produced it. */
-export function redactSecrets(text: string): string {
-  return text.replace(/apiv3_[A-Za-z0-9_\-.]+/g, 'apiv3_<redacted>');
-}
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();

@@ -1,4 +1,6 @@
 /** Shared test helpers: a fresh temp dir per test, and the real CLI run as a child process. */
+import type { CreateTokenRequest } from '../src/actions/create-token';
+import { inputOf, requestOf } from '../src/commands/create-token';
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
@@ -167,6 +169,8 @@ export function captureEnv(now = Date.now()): {
   io: { stdout(t: string): void; stderr(t: string): void };
   now: () => number;
   randomBytes: (n: number) => Uint8Array;
+  vars: Readonly<Record<string, string | undefined>>;
+  stdin(limit: number, what: string): Buffer;
   stdoutText(): string;
   stderrText(): string;
 } {
@@ -176,6 +180,10 @@ export function captureEnv(now = Date.now()): {
     io: { stdout: (t) => void (out += t), stderr: (t) => void (err += t) },
     now: () => now,
     randomBytes: (n) => randomBytes(n),
+    vars: {},
+    stdin: () => {
+      throw new Error('this test gives the command no standard input');
+    },
     stdoutText: () => out,
     stderrText: () => err,
   };
@@ -247,4 +255,9 @@ export function checkDocument(doc: unknown, now: number, opts: { warnings: boole
 /** An error of what was typed: a usage error of the command layer or an invalid value of the library (both exit 2). */
 export function isUsageError(e: unknown): e is TokenFileError {
   return e instanceof TokenFileError && (e.code === 'EUSAGE' || e.code === 'EINVALID');
+}
+
+/** `create token` flags (as createTokenArgs takes them) read into the action's request, with no environment and no stdin. */
+export function createTokenRequest(args: ParsedArgs): CreateTokenRequest {
+  return requestOf(args, inputOf(captureEnv())).request;
 }

@@ -4,8 +4,7 @@
  * plan made from what they hold, the edits made on their documents, every file written
  * or none. Outputs run after, from the files as written.
  */
-import { FileError, InputLimitError, InvalidInputError } from '../errors';
-import { DOCUMENT_LIMIT, readStdin } from '../store/stdin';
+import { FileError, InvalidInputError } from '../errors';
 import {
   type AdminDocument,
   type PermissionDocument,
@@ -33,14 +32,14 @@ import {
 } from '../domain/spec';
 import { type RandomBytes, mintToken } from '../domain/token';
 import { newAdminFile, newTokenEntry } from '../domain/token-file';
-import { isUtf8 } from 'node:buffer';
-import { type FsSeam, nodeFs } from '../store/fs-seam';
-import { type ExistingFile, type Text, readFile } from '../store/store';
+import type { FsSeam } from '../store/fs-seam';
+import type { ExistingFile, Text } from '../store/store';
 import { joinText } from '../store/text';
 import { type Owner } from '../store/target';
 import { updateFiles } from '../store/transaction';
-import { type ExportRequest, type LoadedFile, exportTokens, render } from './export';
-import { loadDocument } from './load';
+import { type ExportRequest, type ExportSource, exportTokens, render } from './export';
+import { type ExportField, exportRequestOf } from './export-request';
+import { editDocument } from './load';
 import { outputHolds } from './output-state';
 
 export interface ApplyRequest {
@@ -63,7 +62,7 @@ export interface ApplyResult {
   /** Token files whose looser mode was written back as 0600 (the path as the spec gives it). */
   readonly modeTightened: ReadonlyArray<{ file: string; from: number; to: number }>;
   /** The token files as they are after the run (as they would be, with --dry-run), as outputs see them. */
-  readonly sources: readonly LoadedFile[];
+  readonly sources: readonly ExportSource[];
 }
 
 /** Plan problems are the spec's: placed by pointer (the first in `pointer`, all in `problems`), worded above. */
@@ -116,7 +115,7 @@ function editPermissions(doc: PermissionDocument, plan: PermissionsPlan, randomB
 }
 
 /** The file as outputs see it: the admin token under its name; in the permission file, current generations under the spec's names. */
-function source(path: string, doc: TokenDocument, text: Text, plan: PermissionsPlan | undefined): LoadedFile {
+function source(path: string, doc: TokenDocument, text: Text, plan: PermissionsPlan | undefined): ExportSource {
   const joined = joinText(text);
   if (doc.kind === 'admin') {
     const a = adminOf(doc);
@@ -138,12 +137,13 @@ export async function applySpec(req: ApplyRequest, env: { now: () => number; ran
   const outcome = await updateFiles({
     paths,
     lockTimeoutMs: req.lockTimeoutMs,
+    tokenFiles: true,
     owner: req.owner,
     readOnly: req.dryRun,
     seam: env.seam,
     transform(existing) {
       const texts: Array<Text | undefined> = [];
-      const sources: LoadedFile[] = [];
+      const sources: ExportSource[] = [];
       const stale: StaleToken[] = [];
       let adminPlan: AdminPlan | undefined;
       let permissionsPlan: PermissionsPlan | undefined;
@@ -157,7 +157,7 @@ export async function applySpec(req: ApplyRequest, env: { now: () => number; ran
       };
       if (admin) {
         const file = existing[k++];
-        const doc = file ? (loadDocument(file, admin.file, now, 'admin') as AdminDocument) : undefined;
+        const doc = file ? (editDocument(file, admin.file, now, 'admin') as AdminDocument) : undefined;
         adminPlan = unwrap(planAdmin(admin, doc && adminOf(doc), opts));
         const step = adminPlan.step;
         stale.push(...expiredCurrent([step]).map((s) => ({ file: admin.file, ...s })));
@@ -168,7 +168,7 @@ export async function applySpec(req: ApplyRequest, env: { now: () => number; ran
       }
       if (permissions) {
         const file = existing[k++];
-        const doc = file ? (loadDocument(file, permissions.file, now, 'permission') as PermissionDocument) : undefined;
+        const doc = file ? (editDocument(file, permissions.file, now, 'permission') as PermissionDocument) : undefined;
         permissionsPlan = unwrap(planPermissions(permissions, doc && { create_databases: doc.databases ?? null, tokens: entriesOf(doc) }, opts));
         stale.push(...expiredCurrent(permissionsPlan.steps).map((s) => ({ file: permissions.file, ...s })));
         const next = permissionsPlan.changes ? editPermissions(doc ?? emptyDocument('permission'), permissionsPlan, env.randomBytes) : doc!;
@@ -199,13 +199,65 @@ export interface OutputResult {
   readonly tokens: number;
 }
 
+/** An apply spec's output keys by the export field they set. */
+const SPEC_KEY_OF: Record<ExportField, string> = {
+  files: 'admin.file or permissions.file',
+  format: 'format',
+  tokenNames: 'token_names',
+  key: 'key',
+  secretName: 'secret_name',
+  namespace: 'namespace',
+  prefix: 'prefix',
+  output: 'output',
+  owner: 'owner',
+};
+
+/**
+ * The spec's outputs as export requests over the spec's token files, under export's rules
+ * worded with the spec's keys; a problem is SpecProblems at the output's pointer. `owner`
+ * (the whole run's) is the owner of an output that names none.
+ */
+export function outputRequestsOf(
+  outputs: readonly Readonly<Record<string, unknown>>[],
+  files: readonly string[],
+  lockTimeoutMs: number,
+  owner?: Owner,
+): ExportRequest[] {
+  return outputs.map((o, i) => {
+    if (o.output === undefined || o.output === '-')
+      throw new SpecProblems([{ pointer: `/outputs/${i}/output`, message: 'an output of apply needs output: a file or directory (stdout carries the plan)' }]);
+    // The spec's schema has checked these: strings, and an integer owner.
+    const str = (v: unknown): string | undefined => (v === undefined ? undefined : String(v as string | number));
+    try {
+      return exportRequestOf(
+        {
+          files,
+          format: str(o.format),
+          tokenNames: Array.isArray(o.token_names) ? o.token_names.map(String) : undefined,
+          key: str(o.key),
+          secretName: str(o.secret_name),
+          namespace: str(o.namespace),
+          prefix: str(o.prefix),
+          output: str(o.output),
+          owner: str(o.owner) ?? owner,
+          lockTimeoutMs,
+        },
+        (field) => SPEC_KEY_OF[field],
+      );
+    } catch (e) {
+      if (e instanceof InvalidInputError) throw new SpecProblems([{ pointer: `/outputs/${i}`, message: e.message.replace(/\.$/, '') }]);
+      throw e;
+    }
+  });
+}
+
 /**
  * One output of the spec, made from the files as the run left them (or would leave them):
  * rendered, compared with what the output holds, and written only when it differs.
  */
 export async function applyOutput(
   req: ExportRequest,
-  sources: readonly LoadedFile[],
+  sources: readonly ExportSource[],
   dryRun: boolean,
   env: { now: () => number; seam?: FsSeam },
 ): Promise<OutputResult> {
@@ -218,16 +270,4 @@ export async function applyOutput(
   if (!changes || dryRun) return { changes, written: [], tokens: rendered.tokens };
   const done = await exportTokens(req, env, rendered);
   return { changes, written: done.written, tokens: done.tokens };
-}
-
-/** The spec's text: a file, or `-` for stdin, at most 16 MiB either way (SPEC 17). */
-export function readSpecText(source: string, seam: FsSeam = nodeFs): string {
-  if (source !== '-') {
-    const { text } = readFile(source, seam);
-    if (Buffer.byteLength(text) > DOCUMENT_LIMIT) throw new InputLimitError(`the spec ${source}`, DOCUMENT_LIMIT);
-    return text;
-  }
-  const bytes = readStdin(DOCUMENT_LIMIT, 'the spec on standard input');
-  if (!isUtf8(bytes)) throw new InvalidInputError('The spec on stdin', ' is not valid UTF-8 text.');
-  return bytes.toString('utf8');
 }

@@ -1,8 +1,8 @@
 /** `delete token`: remove entries by name from a permission tokens file, under the lock. */
 import { findEntry, removeEntries, renderDocument } from '../domain/document';
-import { updateFile } from '../store/store';
-import type { LifecycleEnv, WriteNotes } from './lifecycle-env';
-import { loadAdminAware } from './edit';
+import { editTokenFile } from './edit';
+import type { ActionEnv, WriteNotes } from './env';
+import { permissionDocument } from './load';
 import { noSuchToken } from './read-tokens';
 
 export interface DeleteOptions {
@@ -20,24 +20,17 @@ export interface DeleteResult extends WriteNotes {
   missing: string[];
 }
 
-export async function deleteTokens(opts: DeleteOptions, env: LifecycleEnv): Promise<DeleteResult> {
+export async function deleteTokens(opts: DeleteOptions, env: ActionEnv): Promise<DeleteResult> {
   const now = env.now();
-  const outcome = await updateFile({
-    path: opts.file,
-    tokenFile: true,
-    lockTimeoutMs: opts.lockTimeoutMs,
-    mustExist: true,
-    seam: env.seam,
-    transform: (existing) => {
-      const doc = loadAdminAware(existing, opts.file, now, 'delete');
-      const names = [...new Set(opts.names)];
-      const missing = names.filter((n) => findEntry(doc, n) === -1);
-      if (missing.length > 0 && !opts.ifExists) throw noSuchToken(opts.file, missing, doc.names);
-      const deleted = names.filter((n) => !missing.includes(n));
-      const result = { deleted, missing };
-      if (deleted.length === 0) return { write: false, result };
-      return { write: true, text: renderDocument(removeEntries(doc, new Set(deleted))), result };
-    },
+  const done = await editTokenFile(opts.file, opts.lockTimeoutMs, env, (existing) => {
+    const doc = permissionDocument(existing, opts.file, now, 'delete');
+    const names = [...new Set(opts.names)];
+    const missing = names.filter((n) => findEntry(doc, n) === -1);
+    if (missing.length > 0 && !opts.ifExists) throw noSuchToken(opts.file, missing, doc.names);
+    const deleted = names.filter((n) => !missing.includes(n));
+    const result = { deleted, missing };
+    if (deleted.length === 0) return { write: false, result };
+    return { write: true, text: renderDocument(removeEntries(doc, new Set(deleted))), result };
   });
-  return { file: opts.file, ...outcome.result, written: outcome.written, modeTightened: outcome.modeTightened, releaseFailure: outcome.releaseFailure };
+  return { file: opts.file, ...done };
 }

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { FileError } from '../errors';
 import { clientKinds } from '../domain/client-tokens';
 import { type FileKind, KIND_LABEL } from '../domain/token-file';
-import { loadFile } from './load';
-import { tokensOf } from './read-tokens';
+import { checkFile } from './load';
+import { tokenViews } from './read-tokens';
 import { renderEnv } from '../output/env';
 import { type ExportToken, type Keyed, assignKeys, envKey, safeKey } from '../output/export-names';
 import { fileNameProblem, tokenFileContent } from '../output/files';
@@ -16,7 +16,7 @@ import { renderJsonExport } from '../output/json-export';
 import { renderSecret, secretKeyProblem } from '../output/k8s-secret';
 import { envNameProblem } from '../output/env';
 import type { FsSeam } from '../store/fs-seam';
-import { redactSecrets } from '../main';
+import { redactSecrets } from '../output/escape';
 import { type Owner, readFile, updateFile } from '../store/store';
 import { writeDirectoryAtomic } from '../store/atomic-dir';
 
@@ -53,7 +53,8 @@ export interface ExportResult {
   readonly changed: boolean;
 }
 
-export interface LoadedFile {
+/** A token file an export reads: its kind, its text and the tokens it holds. */
+export interface ExportSource {
   readonly path: string;
   readonly kind: FileKind;
   readonly text: string;
@@ -71,14 +72,14 @@ function redacted<T>(f: () => T): T {
 }
 
 /** Read and check a token file as every command does: what the server would not load is not exported. */
-function load(path: string, now: number, seam: FsSeam | undefined): LoadedFile {
+function exportSource(path: string, now: number, seam: FsSeam | undefined): ExportSource {
   const existing = readFile(path, seam);
-  const loaded = redacted(() => loadFile(existing, path, now, undefined, true));
-  const entries = tokensOf(loaded);
+  const loaded = redacted(() => checkFile(existing, path, now, undefined, true));
+  const entries = tokenViews(loaded);
   return { path, kind: loaded.kind, text: existing.text, tokens: entries.map((t) => ({ file: path, name: t.name, token: t.token })) };
 }
 
-function select(files: readonly LoadedFile[], names: readonly string[] | undefined, format: ExportFormat): ExportToken[] {
+function select(files: readonly ExportSource[], names: readonly string[] | undefined, format: ExportFormat): ExportToken[] {
   const all = files.flatMap((f) => f.tokens);
   if (names === undefined) {
     if (format === 'k8s-secret') return all;
@@ -109,8 +110,8 @@ function keyed(tokens: readonly ExportToken[], keyOf: (t: ExportToken) => string
 }
 
 /** Whole files under the Helm chart keys: one file of each kind at most. */
-function wholeFileData(files: readonly LoadedFile[]): Array<{ key: string; value: string }> {
-  const byKey = new Map<string, LoadedFile>();
+function wholeFileData(files: readonly ExportSource[]): Array<{ key: string; value: string }> {
+  const byKey = new Map<string, ExportSource>();
   for (const f of files) {
     const other = byKey.get(HELM_KEYS[f.kind]);
     if (other) {
@@ -133,7 +134,7 @@ export interface Rendered {
 }
 
 /** The export's content, written nowhere yet (apply compares it with what an output holds). */
-export function render(req: ExportRequest, files: readonly LoadedFile[]): Rendered {
+export function render(req: ExportRequest, files: readonly ExportSource[]): Rendered {
   const only = req.key;
   const tokens = select(files, req.tokenNames, req.format);
   switch (req.format) {
@@ -185,7 +186,7 @@ export async function exportTokens(req: ExportRequest, env: { now: () => number;
     rendered ??
     render(
       req,
-      req.files.map((f) => load(f, env.now(), env.seam)),
+      req.files.map((f) => exportSource(f, env.now(), env.seam)),
     );
   if (out.files) {
     const outcome = await writeDirectoryAtomic({

@@ -3,18 +3,24 @@
  * (one pass: verdict, exact values, offsets), this tool's checks on what it read, and the
  * document to edit. A file that would not load is refused with one sentence naming the
  * first problem; nothing is ever written on top of it.
+ *
+ * One check (checkFile); the other entries are what an action asks of it, each named for
+ * that: the document of a file to edit (editDocument), of a file that must already exist
+ * (existingDocument), of a permission tokens file an edit refuses an admin file for
+ * (permissionDocument).
  */
 import { FileError } from '../errors';
 import { type AdminDocument, type PermissionDocument, type TokenDocument, openDocument } from '../domain/document';
 import { type ServerRead, readTokenFile } from '../domain/server-reader';
 import { type FileKind, KIND_LABEL, detectKind } from '../domain/token-file';
 import { checkRead, neitherKind } from '../domain/validate-file';
-import type { ExistingFile } from '../store/store';
+import { type ExistingFile, missingFile } from '../store/store';
 
 const NOT_JSON = 'not valid JSON: ';
 const FILE_NOUN: Record<FileKind, string> = { admin: 'admin token', permission: 'permission tokens' };
 
-export interface LoadedFile {
+/** An existing token file that loads: its kind, what the server's reader read, and the document to edit. */
+export interface CheckedFile {
   readonly kind: FileKind;
   readonly read: ServerRead;
   readonly doc: TokenDocument;
@@ -25,7 +31,7 @@ export interface LoadedFile {
  * `values`, every entry's values are read too (show, get, export); an edit reads only what
  * it needs, and the document reads an entry's values from its text when asked.
  */
-export function loadFile(existing: ExistingFile, path: string, now: number, expect?: FileKind, values = false): LoadedFile {
+export function checkFile(existing: ExistingFile, path: string, now: number, expect?: FileKind, values = false): CheckedFile {
   const { text } = existing;
   // Read as the kind expected, or first as a permission tokens file (the big ones): its
   // members tell the kind, and an admin file is read again as what it is (it is small).
@@ -63,9 +69,32 @@ export function loadFile(existing: ExistingFile, path: string, now: number, expe
   return { kind, read, doc: openDocument(text, read) };
 }
 
-export function loadDocument(existing: ExistingFile, path: string, now: number, expect: 'admin'): AdminDocument;
-export function loadDocument(existing: ExistingFile, path: string, now: number, expect: 'permission'): PermissionDocument;
-export function loadDocument(existing: ExistingFile, path: string, now: number, expect?: FileKind): TokenDocument;
-export function loadDocument(existing: ExistingFile, path: string, now: number, expect?: FileKind): TokenDocument {
-  return loadFile(existing, path, now, expect).doc;
+/** The document of an existing file an edit changes (of kind `expect`, when given); only what the edit needs is read. */
+export function editDocument(existing: ExistingFile, path: string, now: number, expect: 'admin'): AdminDocument;
+export function editDocument(existing: ExistingFile, path: string, now: number, expect: 'permission'): PermissionDocument;
+export function editDocument(existing: ExistingFile, path: string, now: number, expect?: FileKind): TokenDocument;
+export function editDocument(existing: ExistingFile, path: string, now: number, expect?: FileKind): TokenDocument {
+  return checkFile(existing, path, now, expect).doc;
+}
+
+/**
+ * editDocument of either kind for the commands that never create a file. The store refuses
+ * a missing file before it locks; this sees one only when it was removed in between.
+ */
+export function existingDocument(existing: ExistingFile | undefined, path: string, now: number): TokenDocument {
+  if (!existing) throw missingFile(path);
+  return editDocument(existing, path, now);
+}
+
+/** existingDocument of a permission tokens file; an admin file is refused with why `verb` cannot apply to it. */
+export function permissionDocument(existing: ExistingFile | undefined, path: string, now: number, verb: 'delete' | 'prune'): PermissionDocument {
+  const doc = existingDocument(existing, path, now);
+  if (doc.kind === 'admin') {
+    const why =
+      verb === 'delete'
+        ? 'the admin token cannot be deleted (the server refuses to delete _admin); rotate it instead, or remove the file itself'
+        : 'prune removes tokens from permission tokens files; an admin token is replaced by rotating it in place';
+    throw new FileError('EWRONGKIND', `${path} is an admin token file: ${why}. It was left unchanged.`);
+  }
+  return doc;
 }

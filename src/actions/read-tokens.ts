@@ -7,8 +7,8 @@ import { FileError } from '../errors';
 import type { FileKind } from '../domain/token-file';
 import type { EntryValues } from '../domain/server-reader';
 import { readFile } from '../store/store';
-import { type LoadedFile, loadFile } from './load';
-import type { LifecycleEnv } from './lifecycle-env';
+import { type CheckedFile, checkFile } from './load';
+import type { ActionEnv } from './env';
 
 /** One token of either kind of file, as the lifecycle commands show it. */
 export interface TokenView {
@@ -23,16 +23,16 @@ export interface TokenView {
 export interface FileTokens {
   file: string;
   kind: FileKind;
-  /** The file's text, which the views' offsets point into. */
+  /** The file's text (get token lays out an entry from it). */
   text: string;
   tokens: TokenView[];
 }
 
 /**
- * The views of a file loaded with every entry's values: the reader's own values objects
+ * The views of a file checked with every entry's values: the reader's own values objects
  * (on 100,000 tokens, a copy of each was a sixth of what the collector had to move).
  */
-export function tokensOf(loaded: LoadedFile): TokenView[] {
+export function tokenViews(loaded: CheckedFile): TokenView[] {
   const { read } = loaded;
   if (loaded.kind === 'admin') {
     const a = read.admin as { token: string; name: string; expiry: bigint | null };
@@ -41,21 +41,21 @@ export function tokensOf(loaded: LoadedFile): TokenView[] {
   return read.read.map((r) => r.values as EntryValues);
 }
 
-export function listTokens(file: string, env: Pick<LifecycleEnv, 'now' | 'seam'>): FileTokens {
+export function listTokens(file: string, env: Pick<ActionEnv, 'now' | 'seam'>): FileTokens {
   return listed(file, env).tokens;
 }
 
-function listed(file: string, env: Pick<LifecycleEnv, 'now' | 'seam'>): { loaded: LoadedFile; tokens: FileTokens } {
+function listed(file: string, env: Pick<ActionEnv, 'now' | 'seam'>): { loaded: CheckedFile; tokens: FileTokens } {
   const existing = readFile(file, env.seam);
-  const loaded = loadFile(existing, file, env.now(), undefined, true);
-  return { loaded, tokens: { file, kind: loaded.kind, text: existing.text, tokens: tokensOf(loaded) } };
+  const loaded = checkFile(existing, file, env.now(), undefined, true);
+  return { loaded, tokens: { file, kind: loaded.kind, text: existing.text, tokens: tokenViews(loaded) } };
 }
 
 /** One token, and where its entry lies in the file's text (an admin file: the whole object). */
 export function getToken(
   file: string,
   name: string,
-  env: Pick<LifecycleEnv, 'now' | 'seam'>,
+  env: Pick<ActionEnv, 'now' | 'seam'>,
 ): TokenView & { kind: FileKind; text: string; start: number; end: number } {
   const { loaded, tokens: listing } = listed(file, env);
   const { kind, tokens, text } = listing;

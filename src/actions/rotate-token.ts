@@ -6,12 +6,12 @@ import { FileError } from '../errors';
 import { type ExpirySpec, expiryMillis } from '../domain/expiry';
 import { adminOf, appendEntries, entryAt, findEntry, renderDocument, replaceEntry, setAdminToken } from '../domain/document';
 import { currentGeneration, nextGenerationName } from '../domain/generations';
-import { isExpired } from '../domain/lifecycle';
+import { isExpired } from '../domain/instant';
 import { mintToken } from '../domain/token';
 import { type FileKind, expiryOf, newTokenEntry } from '../domain/token-file';
-import { updateFile } from '../store/store';
-import { loadAny } from './edit';
-import type { LifecycleEnv, WriteNotes } from './lifecycle-env';
+import { editTokenFile } from './edit';
+import type { ActionEnv, WriteNotes } from './env';
+import { existingDocument } from './load';
 import { noSuchToken } from './read-tokens';
 
 export interface RotateOptions {
@@ -57,58 +57,50 @@ function bornExpired(opts: RotateOptions): RotateError {
   );
 }
 
-export async function rotateToken(opts: RotateOptions, env: LifecycleEnv): Promise<RotateResult> {
+export async function rotateToken(opts: RotateOptions, env: ActionEnv): Promise<RotateResult> {
   const now = env.now();
   const token = mintToken(env.randomBytes);
   const given = opts.expiry === undefined ? undefined : expiryOf(expiryMillis(opts.expiry, now));
   type Done = Omit<RotateResult, keyof WriteNotes>;
-  const outcome = await updateFile<Done>({
-    path: opts.file,
-    tokenFile: true,
-    lockTimeoutMs: opts.lockTimeoutMs,
-    mustExist: true,
-    seam: env.seam,
-    transform: (existing) => {
-      const doc = loadAny(existing, opts.file, now);
-      const base = { file: opts.file, kind: doc.kind, inPlace: opts.inPlace, oldName: opts.name, token };
-      if (doc.kind === 'admin') {
-        const current = adminOf(doc);
-        if (current.name !== opts.name) throw noSuchToken(opts.file, [opts.name], [current.name]);
-        if (!opts.inPlace) {
-          throw new RotateError(
-            'admin-needs-in-place',
-            `${opts.file} is an admin token file: the server knows its token only by name, so a successor under a new name would not be an admin token. It was left unchanged.`,
-          );
-        }
-        const expiry = given ?? current.expiry;
-        if (given === undefined && isExpired(expiry, now)) throw bornExpired(opts);
-        const text = renderDocument(setAdminToken(doc, { token, name: current.name, expiry }));
-        return { write: true, text, result: { ...base, name: current.name, expiry, permissions: undefined } };
+  return editTokenFile<Done>(opts.file, opts.lockTimeoutMs, env, (existing) => {
+    const doc = existingDocument(existing, opts.file, now);
+    const base = { file: opts.file, kind: doc.kind, inPlace: opts.inPlace, oldName: opts.name, token };
+    if (doc.kind === 'admin') {
+      const current = adminOf(doc);
+      if (current.name !== opts.name) throw noSuchToken(opts.file, [opts.name], [current.name]);
+      if (!opts.inPlace) {
+        throw new RotateError(
+          'admin-needs-in-place',
+          `${opts.file} is an admin token file: the server knows its token only by name, so a successor under a new name would not be an admin token. It was left unchanged.`,
+        );
       }
-      // A name whose first generation is gone (pruned once expired) is rotated from its
-      // current generation: what `rotate --token-name NAME` means on a file apply manages.
-      const source = findEntry(doc, opts.name) !== -1 ? opts.name : currentGeneration(opts.name, doc.names);
-      const index = source === undefined ? -1 : findEntry(doc, source);
-      if (index === -1) throw noSuchToken(opts.file, [opts.name], doc.names);
-      const old = entryAt(doc, index);
-      // The old entry's expiry, digit for digit (an i64 the server read), unless a new one is given.
-      const expiry = given ?? old.expiry;
+      const expiry = given ?? current.expiry;
       if (given === undefined && isExpired(expiry, now)) throw bornExpired(opts);
-      if (opts.inPlace) {
-        const change = given === undefined ? { token } : { token, expiry: given };
-        const text = renderDocument(replaceEntry(doc, old.name, change));
-        return { write: true, text, result: { ...base, oldName: old.name, name: old.name, expiry, permissions: old.permissions } };
-      }
-      const taken = (n: string): boolean => findEntry(doc, n) !== -1;
-      if (opts.newName !== undefined && taken(opts.newName)) {
-        throw new RotateError('new-name-taken', `a token named ${JSON.stringify(opts.newName)} is already in ${opts.file}, which was left unchanged.`);
-      }
-      // The next generation, as apply counts them: one above the highest NAME-N in the file.
-      const name = opts.newName ?? nextGenerationName(opts.name, doc.names);
-      const entry = newTokenEntry(token, name, expiry, old.permissions);
-      const text = renderDocument(appendEntries(doc, [entry]));
-      return { write: true, text, result: { ...base, oldName: old.name, name, expiry, permissions: entry.permissions } };
-    },
+      const text = renderDocument(setAdminToken(doc, { token, name: current.name, expiry }));
+      return { write: true, text, result: { ...base, name: current.name, expiry, permissions: undefined } };
+    }
+    // A name whose first generation is gone (pruned once expired) is rotated from its
+    // current generation: what `rotate --token-name NAME` means on a file apply manages.
+    const source = findEntry(doc, opts.name) !== -1 ? opts.name : currentGeneration(opts.name, doc.names);
+    const index = source === undefined ? -1 : findEntry(doc, source);
+    if (index === -1) throw noSuchToken(opts.file, [opts.name], doc.names);
+    const old = entryAt(doc, index);
+    // The old entry's expiry, digit for digit (an i64 the server read), unless a new one is given.
+    const expiry = given ?? old.expiry;
+    if (given === undefined && isExpired(expiry, now)) throw bornExpired(opts);
+    if (opts.inPlace) {
+      const change = given === undefined ? { token } : { token, expiry: given };
+      const text = renderDocument(replaceEntry(doc, old.name, change));
+      return { write: true, text, result: { ...base, oldName: old.name, name: old.name, expiry, permissions: old.permissions } };
+    }
+    const taken = (n: string): boolean => findEntry(doc, n) !== -1;
+    if (opts.newName !== undefined && taken(opts.newName)) {
+      throw new RotateError('new-name-taken', `a token named ${JSON.stringify(opts.newName)} is already in ${opts.file}, which was left unchanged.`);
+    }
+    // The next generation, as apply counts them: one above the highest NAME-N in the file.
+    const name = opts.newName ?? nextGenerationName(opts.name, doc.names);
+    const entry = newTokenEntry(token, name, expiry, old.permissions);
+    const text = renderDocument(appendEntries(doc, [entry]));
+    return { write: true, text, result: { ...base, oldName: old.name, name, expiry, permissions: entry.permissions } };
   });
-  return { ...outcome.result, written: outcome.written, modeTightened: outcome.modeTightened, releaseFailure: outcome.releaseFailure };
 }

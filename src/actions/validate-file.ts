@@ -1,20 +1,20 @@
 /** `validate FILE...`: would the server load it? Reads without locking: writers rename whole files. */
-import { isUtf8 } from 'node:buffer';
-import { FileError } from '../errors';
 import { type ServerRead, readTokenFile } from '../domain/server-reader';
 import { type FileKind, KIND_LABEL } from '../domain/token-file';
 import { type Report, checkRead, neitherKind, suggestedKind } from '../domain/validate-file';
 import { keysAt } from '../domain/schema';
 import { type FsSeam, nodeFs } from '../store/fs-seam';
-import { MAX_FILE_BYTES, readFile } from '../store/store';
-import { readStdin } from '../store/stdin';
+import { readFile } from '../store/store';
 import { octalMode } from '../output/mode';
 
-/** The file name that stands for standard input. */
-export const STDIN = '-';
-
 export interface ValidateOptions {
+  /** The file to read; with `content`, only its label. */
   file: string;
+  /**
+   * The text to check instead of reading `file` (the CLI's `validate -` reads standard input
+   * itself); `mode` undefined when there is no file whose mode the server would see.
+   */
+  content?: { text: string; mode: number | undefined };
   /** Check it as the file given to --admin-token-file or --permission-tokens-file. */
   kind?: FileKind;
 }
@@ -46,19 +46,6 @@ const specVerdict = (file: string): ValidateResult => ({
 
 const OTHER: Record<FileKind, FileKind> = { admin: 'permission', permission: 'admin' };
 
-function readSource(file: string, seam: FsSeam): { text: string; mode: number | undefined } {
-  if (file !== STDIN) return readFile(file, seam);
-  const bytes = readStdin(MAX_FILE_BYTES, 'the file on standard input', (chunk, offset) => {
-    const nul = chunk.indexOf(0);
-    return nul === -1
-      ? undefined
-      : new FileError('EINVALIDFILE', `standard input holds a NUL byte at offset ${offset + nul}, which no JSON text holds, so it is not a tokens file.`);
-  });
-  if (!isUtf8(bytes)) throw new FileError('EINVALIDFILE', 'standard input is not valid UTF-8 text, so it is not a tokens file.');
-  // A pipe's mode says nothing about the file the server will read.
-  return { text: bytes.toString('utf8'), mode: undefined };
-}
-
 /** The verdict on a file that cannot be read or parsed: one problem at the root. */
 export const unreadable = (file: string, message: string): ValidateResult => ({
   file,
@@ -71,7 +58,7 @@ export const unreadable = (file: string, message: string): ValidateResult => ({
 
 /** Throws the store's error when the file cannot be read at all; anything read gets a verdict. */
 export function validateTokenFile(opts: ValidateOptions, env: { now: () => number; seam?: FsSeam }): ValidateResult {
-  const { text, mode } = readSource(opts.file, env.seam ?? nodeFs);
+  const { text, mode } = opts.content ?? readFile(opts.file, env.seam ?? nodeFs);
   const now = env.now();
   const reads: Partial<Record<FileKind, ServerRead>> = {};
   const readAs = (kind: FileKind): ServerRead => (reads[kind] ??= readTokenFile(text, kind, { values: true }));

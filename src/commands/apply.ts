@@ -3,8 +3,14 @@
  * (YAML or JSON, `-` for stdin), checked whole (schema, rules, outputs' options) before any
  * file is touched, then applied in one transaction; outputs run after the files are written.
  */
+import { shQuote } from '../output/escape';
+import { writeNotices } from './notices';
 import { dirname, isAbsolute } from 'node:path';
-import { type ApplyResult, StaleTokens, applyOutput, applySpec, readSpecText } from '../actions/apply';
+import { type ApplyResult, SpecProblems, StaleTokens, applyOutput, applySpec, outputRequestsOf } from '../actions/apply';
+import type { ExportRequest } from '../actions/export';
+import { isUtf8 } from 'node:buffer';
+import { DOCUMENT_LIMIT } from '../store/stdin';
+import { readFile } from '../store/store';
 import { parseJson } from '../domain/json/scan';
 import { type DesiredState, type Problem, desiredState, expiredCurrent } from '../domain/spec';
 import { FileError, InputLimitError, InvalidInputError, UsageError, isToolError } from '../errors';
@@ -12,27 +18,10 @@ import { textNesting, valueNesting } from '../domain/nesting';
 import type { RunEnv } from '../main';
 import { type OutputLine, renderPlanJson, renderPlanText } from './plan';
 import { parseOwner, text } from './args';
-import { toRequest } from './export';
-import { shellWord, writeNotices } from './lifecycle-args';
 import { DRY_RUN, LOCK_TIMEOUT, OWNER, lockTimeoutOf } from './options';
 import { BIN } from './argv';
 import { emitAs } from './output';
-import type { CommandModule, FlagValue, ParsedArgs } from './types';
-
-/** Spec keys of an output -> export's options (named as its flags). */
-const OUTPUT_FLAGS: Record<string, string> = {
-  format: 'format',
-  output: 'output',
-  secret_name: 'secret-name',
-  namespace: 'namespace',
-  token_names: 'token-name',
-  key: 'key',
-  prefix: 'prefix',
-  owner: 'owner',
-};
-
-/** Export's options -> the spec keys they come from, to word an output's problems. */
-const SPEC_KEYS: Record<string, string> = Object.fromEntries(Object.entries(OUTPUT_FLAGS).map(([key, flag]) => [flag, key]));
+import type { CommandModule, ParsedArgs } from './types';
 
 function specError(source: string, problems: readonly Problem[]): UsageError {
   const first = problems[0]!;
@@ -109,33 +98,13 @@ function resolvePaths(d: DesiredState, specDir: string): DesiredState {
   };
 }
 
-/** The spec's outputs as export requests, checked and worded with the spec's keys (the library's apply uses them too). */
-export function outputRequestsOf(outputs: readonly Readonly<Record<string, unknown>>[], files: string[], source: string, owner?: string) {
-  return outputs.map((o, i) => {
-    const flags: Record<string, FlagValue> = { file: files };
-    for (const [key, value] of Object.entries(o)) flags[OUTPUT_FLAGS[key]!] = Array.isArray(value) ? value.map(String) : String(value);
-    // apply --owner covers everything the command writes; an output's own owner: wins.
-    if (owner !== undefined && flags.owner === undefined) flags.owner = owner;
-    if (o.output === undefined || o.output === '-')
-      throw specError(source, [{ pointer: `/outputs/${i}/output`, message: 'an output of apply needs output: a file or directory (stdout carries the plan)' }]);
-    try {
-      // Problems are worded with the spec's keys (the lock timeout and the files are apply's own).
-      return toRequest({ flags, positionals: {} }, (flag) => SPEC_KEYS[flag] ?? `--${flag}`);
-    } catch (e) {
-      if (e instanceof UsageError || e instanceof InvalidInputError)
-        throw specError(source, [{ pointer: `/outputs/${i}`, message: e.message.replace(/\.$/, '') }]);
-      throw e;
-    }
-  });
-}
-
 /** The stale tokens in words, with the two ways out. */
 function staleWords(e: StaleTokens): FileError {
   const first = e.stale[0]!;
   const names = e.stale.map((s) => `${JSON.stringify(s.name)} (${s.file})`).join(', ');
   return new FileError(
     'ESTALE',
-    `--fail-if-stale: the current token${e.stale.length === 1 ? '' : 's'} ${names} expired and would be handed out; nothing was written. Give ${JSON.stringify(first.of)} renew_before and a relative expiry in the spec, or rotate it: ${BIN} rotate token --file ${shellWord(first.file)} --token-name ${shellWord(first.of)} --expiry 90d`,
+    `--fail-if-stale: the current token${e.stale.length === 1 ? '' : 's'} ${names} expired and would be handed out; nothing was written. Give ${JSON.stringify(first.of)} renew_before and a relative expiry in the spec, or rotate it: ${BIN} rotate token --file ${shQuote(first.file)} --token-name ${shQuote(first.of)} --expiry 90d`,
     { cause: e },
   );
 }
@@ -160,6 +129,18 @@ function warnings(env: RunEnv, result: ApplyResult): void {
       );
     }
   }
+}
+
+/** The spec's text: a file, or `-` for the standard input the launcher handed down, at most 16 MiB either way (SPEC 17). */
+function readSpecText(source: string, env: Pick<RunEnv, 'stdin'>): string {
+  if (source !== '-') {
+    const { text } = readFile(source);
+    if (Buffer.byteLength(text) > DOCUMENT_LIMIT) throw new InputLimitError(`the spec ${source}`, DOCUMENT_LIMIT);
+    return text;
+  }
+  const bytes = env.stdin(DOCUMENT_LIMIT, 'the spec on standard input');
+  if (!isUtf8(bytes)) throw new InvalidInputError('The spec on stdin', ' is not valid UTF-8 text.');
+  return bytes.toString('utf8');
 }
 
 const applyCommand: CommandModule = {
@@ -194,11 +175,17 @@ const applyCommand: CommandModule = {
     const owner = text(args, 'owner');
     const lockTimeoutMs = lockTimeoutOf(args);
     const label = source === '-' ? 'the spec on stdin' : source;
-    const checked = desiredState(parseSpec(readSpecText(source), label), env.now());
+    const checked = desiredState(parseSpec(readSpecText(source, env), label), env.now());
     if (!checked.ok) throw specError(label, checked.problems);
     const desired = resolvePaths(checked.value, source === '-' ? '.' : dirname(source));
     const files = [desired.admin?.file, desired.permissions?.file].filter((p): p is string => p !== undefined);
-    const outputs = outputRequestsOf(desired.outputs, files, label, owner);
+    const runOwner = owner === undefined ? undefined : parseOwner(owner);
+    let outputs: ExportRequest[];
+    try {
+      outputs = outputRequestsOf(desired.outputs, files, lockTimeoutMs, runOwner);
+    } catch (e) {
+      throw e instanceof SpecProblems ? specError(label, e.problems) : e;
+    }
     const dryRun = f['dry-run'] === true;
     let result: ApplyResult;
     try {
@@ -210,7 +197,7 @@ const applyCommand: CommandModule = {
           replaceDrifted: f['replace-drifted'] === true,
           failIfStale: f['fail-if-stale'] === true,
           lockTimeoutMs,
-          owner: owner === undefined ? undefined : parseOwner(owner),
+          owner: runOwner,
         },
         env,
       );

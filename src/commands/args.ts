@@ -1,7 +1,8 @@
 /** Typed reads of ParsedArgs for handlers; the reader has already refused repeats and bad spellings. */
 import { parseDuration } from '../domain/duration';
-import { UsageError } from '../errors';
-import type { Owner } from '../store/store';
+import { InvalidInputError, UsageError } from '../errors';
+import type { Owner } from '../store/target';
+import { ownerFrom } from '../actions/export-request';
 import type { ParsedArgs } from './types';
 
 /** A single-value string flag, or undefined when not given. */
@@ -26,19 +27,46 @@ export function words(args: ParsedArgs, positional: string): readonly string[] {
   return v === undefined ? [] : typeof v === 'string' ? [v] : v;
 }
 
+/** The file, from --file or (for `list FILE` and `show tokens FILE`) the positional FILE. */
+export function fileOf(args: ParsedArgs, usage: string): string {
+  const flagged = text(args, 'file');
+  const positional = words(args, 'file')[0];
+  if (flagged !== undefined && positional !== undefined) {
+    throw new UsageError(`the file was given twice (--file ${JSON.stringify(flagged)} and ${JSON.stringify(positional)}); give it once.`);
+  }
+  const file = flagged ?? positional;
+  if (file === undefined || file === '') throw new UsageError(`--file is required: the token file to work on, as in: ${usage}.`);
+  return file;
+}
+
+export function tokenNameOf(args: ParsedArgs, usage: string): string {
+  const name = text(args, 'token-name');
+  if (name === undefined) throw new UsageError(`--token-name is required: the name of the token in the file, as in: ${usage}.`);
+  if (name === '') throw new UsageError('--token-name is empty; give the name of a token in the file.');
+  return name;
+}
+
+export function isJson(args: ParsedArgs): boolean {
+  return text(args, 'format') === 'json';
+}
+
+/**
+ * A duration flag in whole milliseconds. The rule of expiries (domain/expiry.ts) holds here
+ * too: a value past Number.MAX_SAFE_INTEGER ms is refused, never clamped to another value.
+ */
 export function durationMs(value: string, flag: string): number {
   const d = parseDuration(value, flag);
   const ms = d.secs * 1000n + BigInt(Math.floor(d.nanos / 1e6));
-  return ms > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(ms);
+  if (ms > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new InvalidInputError(
+      flag,
+      ` ${JSON.stringify(value)} is longer than ${Number.MAX_SAFE_INTEGER} ms, which cannot be held exactly; give a shorter duration.`,
+    );
+  }
+  return Number(ms);
 }
 
-/** UID[:GID], numbers only: the image's user need not exist where the files are written. */
+/** --owner UID[:GID], refused in the words of export's rules (actions/export-request.ts). */
 export function parseOwner(text: string, label = '--owner'): Owner {
-  const m = /^(\d{1,10})(?::(\d{1,10}))?$/.exec(text);
-  const uid = Number(m?.[1]);
-  const gid = m?.[2] === undefined ? -1 : Number(m[2]);
-  if (!m || uid > 0xfffffffe || gid > 0xfffffffe) {
-    throw new UsageError(`${label} ${JSON.stringify(text)} is not UID or UID:GID; give numeric ids, such as ${label} 1500 or ${label} 1500:1500.`);
-  }
-  return { uid, gid };
+  return ownerFrom(text, label);
 }

@@ -1,10 +1,10 @@
 /** `delete token --file FILE --token-name NAME...` (aliases `revoke`, `revoke token`). */
+import { onlineDelete, writeNotices } from './notices';
 import { type DeleteResult, deleteTokens } from '../actions/delete-tokens';
 import { jsonObject } from '../output/json';
 import type { RunEnv } from '../main';
-import { given, list } from './args';
-import { TEXT_OR_JSON, fileOf, isJson, onlineDelete, writeNotices } from './lifecycle-args';
-import { FILE, FILE_POSITIONAL, LOCK_TIMEOUT, lockTimeoutOf } from './options';
+import { fileOf, given, isJson, list } from './args';
+import { FILE, FILE_POSITIONAL, LOCK_TIMEOUT, TEXT_OR_JSON, lockTimeoutOf } from './options';
 import { emitAs } from './output';
 import { escapeText } from '../output/escape';
 import type { CommandModule, ParsedArgs } from './types';

@@ -1,94 +1,48 @@
 /**
  * `export --file FILE ... --format k8s-secret|env|files|json`: hands the tokens of the token
- * files to clients (SPEC 12). Every flag rule is checked and worded here; the action only
- * reads, renders and writes.
+ * files to clients (SPEC 12). The flags are read here into export's request, whose rules
+ * (actions/export-request.ts) name each value by its flag; the action only reads, renders
+ * and writes.
  */
-import { EXPORT_FORMATS, type ExportFormat, type ExportRequest, exportTokens } from '../actions/export';
-import { UsageError } from '../errors';
-import { envNameProblem } from '../output/env';
-import { fileNameProblem } from '../output/files';
-import { namespaceProblem, secretKeyProblem, secretNameProblem } from '../output/k8s-secret';
+import { EXPORT_FORMATS, type ExportRequest, exportTokens } from '../actions/export';
+import { DEFAULT_ENV_PREFIX, DEFAULT_SECRET_NAME, type ExportField, exportRequestOf } from '../actions/export-request';
 import type { RunEnv } from '../main';
-import { given, list, parseOwner, text } from './args';
+import { given, list, text } from './args';
 import { emit, emitText } from './output';
 import { escapeText } from '../output/escape';
 import { LOCK_TIMEOUT, OWNER, lockTimeoutOf } from './options';
 import type { CommandModule, ParsedArgs } from './types';
 
-export const DEFAULT_SECRET_NAME = 'influxdb3-tokens';
-export const DEFAULT_ENV_PREFIX = 'INFLUXDB3_TOKEN_';
-
-function check(flag: string, value: string, problem: string | undefined, fix: string): void {
-  if (problem) throw new UsageError(`${flag} ${JSON.stringify(value)} is not valid: ${problem}; ${fix}.`);
-}
-
-function noRepeats(flag: string, values: readonly string[]): void {
-  const twice = values.find((v, i) => values.indexOf(v) !== i);
-  if (twice !== undefined) throw new UsageError(`${flag} ${JSON.stringify(twice)} is given twice; give each once.`);
-}
-
-/** A flag that only means something for some formats is refused for the others, not ignored. */
-const ONLY_FOR: Record<string, readonly ExportFormat[]> = {
-  'secret-name': ['k8s-secret'],
-  namespace: ['k8s-secret'],
-  prefix: ['env'],
+/** export's flags by the request's field they set. */
+const FLAG_OF: Record<ExportField, string> = {
+  files: 'file',
+  format: 'format',
+  tokenNames: 'token-name',
+  key: 'key',
+  secretName: 'secret-name',
+  namespace: 'namespace',
+  prefix: 'prefix',
+  output: 'output',
+  owner: 'owner',
 };
 
-/**
- * An export request from export's flags, or from an apply spec's output (its keys mapped to
- * these flags): `spell` words an option the way the user typed it (--prefix, or the spec's prefix).
- */
-export function toRequest(args: ParsedArgs, spell: (flag: string) => string = (flag) => `--${flag}`): ExportRequest {
-  const f = args.flags;
-  const files = list(args, 'file');
-  if (files.length === 0)
-    throw new UsageError(`export needs ${spell('file')} FILE, the token file to export (give it twice for an admin and a permission tokens file).`);
-  noRepeats(spell('file'), files);
-  const format = text(args, 'format');
-  if (format === undefined) throw new UsageError(`export needs ${spell('format')}, one of ${EXPORT_FORMATS.join(', ')}.`);
-  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`${spell('format')} ${JSON.stringify(format)} is not an export format; use one of ${EXPORT_FORMATS.join(', ')}.`);
-  }
-  const fmt = format as ExportFormat;
-  for (const [flag, formats] of Object.entries(ONLY_FOR)) {
-    if (f[flag] !== undefined && !formats.includes(fmt))
-      throw new UsageError(`${spell(flag)} only applies to ${spell('format')} ${formats.join(', ')}, not ${fmt}; remove it.`);
-  }
-  const tokenNames = given(args, 'token-name') ? list(args, 'token-name') : undefined;
-  if (tokenNames) noRepeats(spell('token-name'), tokenNames);
-  const key = text(args, 'key');
-  if (key !== undefined) {
-    if (tokenNames?.length !== 1) throw new UsageError(`${spell('key')} names the key of one token: give exactly one ${spell('token-name')} with it.`);
-    const problem = { 'k8s-secret': secretKeyProblem, env: envNameProblem, files: fileNameProblem, json: () => undefined }[fmt](key);
-    check(spell('key'), key, problem, 'choose another key');
-  }
-  const secretName = text(args, 'secret-name') ?? DEFAULT_SECRET_NAME;
-  check(spell('secret-name'), secretName, secretNameProblem(secretName), 'Kubernetes would refuse the Secret');
-  const namespace = text(args, 'namespace');
-  if (namespace !== undefined) check(spell('namespace'), namespace, namespaceProblem(namespace), 'Kubernetes would refuse it');
-  const prefix = text(args, 'prefix') ?? DEFAULT_ENV_PREFIX;
-  if (prefix !== '') check(spell('prefix'), prefix, envNameProblem(prefix), `use letters, digits and "_", or ${spell('prefix')} "" for none`);
-  const outputFlag = text(args, 'output');
-  const output = outputFlag === '-' ? undefined : outputFlag;
-  if (fmt === 'files' && output === undefined) {
-    throw new UsageError(`${spell('format')} files writes one file per token: give ${spell('output')} DIR, the directory to write them in.`);
-  }
-  if (outputFlag === '') throw new UsageError(`${spell('output')} is empty; give a path, or - for stdout.`);
-  const owner = text(args, 'owner');
-  if (owner !== undefined && output === undefined)
-    throw new UsageError(`${spell('owner')} sets the owner of files written: give ${spell('output')} PATH with it (stdout has no owner).`);
-  return {
-    files,
-    format: fmt,
-    tokenNames,
-    key,
-    secretName,
-    namespace,
-    prefix,
-    output,
-    owner: owner === undefined ? undefined : parseOwner(owner, spell('owner')),
-    lockTimeoutMs: lockTimeoutOf(args),
-  };
+/** An export request from export's flags: the rules are export-request.ts's, worded with the flags. */
+export function toRequest(args: ParsedArgs): ExportRequest {
+  return exportRequestOf(
+    {
+      files: list(args, 'file'),
+      format: text(args, 'format'),
+      tokenNames: given(args, 'token-name') ? list(args, 'token-name') : undefined,
+      key: text(args, 'key'),
+      secretName: text(args, 'secret-name'),
+      namespace: text(args, 'namespace'),
+      prefix: text(args, 'prefix'),
+      output: text(args, 'output'),
+      owner: text(args, 'owner'),
+      lockTimeoutMs: lockTimeoutOf(args),
+    },
+    (field) => `--${FLAG_OF[field]}`,
+  );
 }
 
 export const exportCommand: CommandModule = {

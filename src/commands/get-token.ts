@@ -1,9 +1,9 @@
 /** `get token --file FILE --token-name NAME`: the token string alone on stdout, for `$(…)` and secret stores. */
+import { fileOf, isJson, tokenNameOf } from './args';
 import { getToken } from '../actions/read-tokens';
 import { layoutValue } from '../domain/json/layout';
 import type { RunEnv } from '../main';
-import { TEXT_OR_JSON, TOKEN_NAME, fileOf, isJson, tokenNameOf } from './lifecycle-args';
-import { FILE, FILE_POSITIONAL, LOCK_TIMEOUT } from './options';
+import { FILE, FILE_POSITIONAL, LOCK_TIMEOUT, TEXT_OR_JSON, TOKEN_NAME } from './options';
 import { emit } from './output';
 import type { CommandModule, ParsedArgs } from './types';
 

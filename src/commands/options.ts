@@ -4,11 +4,22 @@
  */
 import { durationMs, text } from './args';
 import type { FlagSpec, ParsedArgs, PositionalSpec } from './types';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../store/store';
+
+/** --format for commands whose result is one thing: a sentence, or one JSON object. */
+export const TEXT_OR_JSON: FlagSpec = {
+  type: 'string',
+  choices: ['text', 'json'],
+  defaultDescription: 'text',
+  describe: 'Output: text, or json (one object, for pipelines)',
+};
+
+export const TOKEN_NAME: FlagSpec = { type: 'string', describe: 'The name of the token in the file', required: true };
 
 export const LOCK_TIMEOUT: FlagSpec = {
   type: 'string',
   describe: 'How long to wait for other writers of the file (a duration such as 30s or 2m)',
-  defaultDescription: '30s',
+  defaultDescription: `${DEFAULT_LOCK_TIMEOUT_MS / 1000}s`,
 };
 
 /** The token file a lifecycle command reads or edits. */
@@ -42,12 +53,10 @@ export function lockWaitLine(lockPath: string): string {
   return `waiting for the lock ${lockPath} held by another writer (up to --lock-timeout)...`;
 }
 
-/** The lock timeout every writing command uses when --lock-timeout is not given. */
-export const DEFAULT_LOCK_TIMEOUT = '30s';
-
-/** --lock-timeout in milliseconds, read the same way by every command. */
+/** --lock-timeout in milliseconds, read the same way by every command; the store's default when not given. */
 export function lockTimeoutOf(args: ParsedArgs): number {
-  return durationMs(text(args, 'lock-timeout') ?? DEFAULT_LOCK_TIMEOUT, '--lock-timeout');
+  const given = text(args, 'lock-timeout');
+  return given === undefined ? DEFAULT_LOCK_TIMEOUT_MS : durationMs(given, '--lock-timeout');
 }
 
 /**

@@ -1,11 +1,11 @@
 /** `prune --file FILE [--dry-run]`: remove the expired tokens of a permission tokens file. */
+import { onlineDelete, writeNotices } from './notices';
 import { type PruneResult, prune } from '../actions/prune';
 import { expiryLine } from '../output/expiry';
 import { jsonObject } from '../output/json';
 import type { RunEnv } from '../main';
-import { given } from './args';
-import { TEXT_OR_JSON, fileOf, isJson, onlineDelete, writeNotices } from './lifecycle-args';
-import { DRY_RUN, FILE, FILE_POSITIONAL, LOCK_TIMEOUT, lockTimeoutOf } from './options';
+import { fileOf, given, isJson } from './args';
+import { DRY_RUN, FILE, FILE_POSITIONAL, LOCK_TIMEOUT, TEXT_OR_JSON, lockTimeoutOf } from './options';
 import { emitAs } from './output';
 import { escapeText } from '../output/escape';
 import type { CommandModule, ParsedArgs } from './types';

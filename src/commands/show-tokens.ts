@@ -2,8 +2,7 @@
 import { listTokens } from '../actions/read-tokens';
 import { SHOW_FORMATS, type ShowFormat, renderTokens } from '../output/token-rows';
 import type { RunEnv } from '../main';
-import { text } from './args';
-import { fileOf } from './lifecycle-args';
+import { fileOf, text } from './args';
 import { FILE, FILE_POSITIONAL, LOCK_TIMEOUT } from './options';
 import { emitAs } from './output';
 import type { CommandModule, ParsedArgs } from './types';

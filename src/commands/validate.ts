@@ -1,9 +1,12 @@
 /** `validate FILE...`: one check per file, a verdict per file, exit 1 when any would not load. */
-import { STDIN, type ValidateResult, unreadable, validateTokenFile } from '../actions/validate-file';
+import { type ValidateResult, unreadable, validateTokenFile } from '../actions/validate-file';
+import { isUtf8 } from 'node:buffer';
+import { MAX_FILE_BYTES } from '../store/store';
 import { FileError, UsageError, isToolError } from '../errors';
 import { type FileKind, KIND_LABEL } from '../domain/token-file';
 import type { Problem } from '../domain/validate-file';
-import { type RunEnv, redactSecrets } from '../main';
+import type { RunEnv } from '../main';
+import { redactSecrets } from '../output/escape';
 import { given, text, words } from './args';
 import { emitAs } from './output';
 import { escapeText, shCommand } from '../output/escape';
@@ -11,6 +14,22 @@ import { BIN } from './argv';
 import type { CommandModule, ParsedArgs } from './types';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** The file name that stands for standard input. */
+const STDIN = '-';
+
+/** `validate -`: standard input as the text to check, refused at the first NUL byte (no JSON text holds one). */
+function stdinContent(env: Pick<RunEnv, 'stdin'>): { text: string; mode: undefined } {
+  const bytes = env.stdin(MAX_FILE_BYTES, 'the file on standard input', (chunk, offset) => {
+    const nul = chunk.indexOf(0);
+    return nul === -1
+      ? undefined
+      : new FileError('EINVALIDFILE', `standard input holds a NUL byte at offset ${offset + nul}, which no JSON text holds, so it is not a tokens file.`);
+  });
+  if (!isUtf8(bytes)) throw new FileError('EINVALIDFILE', 'standard input is not valid UTF-8 text, so it is not a tokens file.');
+  // A pipe's mode says nothing about the file the server will read.
+  return { text: bytes.toString('utf8'), mode: undefined };
+}
+
 const shown = (file: string): string => (file === STDIN ? '<stdin>' : escapeText(file));
 const SERVE_FLAG: Record<FileKind, string> = { admin: '--admin-token-file', permission: '--permission-tokens-file' };
 
@@ -85,7 +104,7 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
   const verdicts = files.map((file): Verdict => {
     let result: ValidateResult;
     try {
-      result = validateTokenFile({ file, kind }, env);
+      result = validateTokenFile({ file, kind, ...(file === STDIN && { content: stdinContent(env) }) }, env);
     } catch (e) {
       // One file that cannot be read is the whole answer; among several, it is that file's verdict.
       if (files.length === 1 || !isToolError(e)) throw e;

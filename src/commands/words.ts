@@ -5,12 +5,12 @@
  * key); errors every command shares (the lock timeout, a file that would not load) are
  * worded once, by the launcher, with `worded(e)`.
  */
+import { shQuote } from '../output/escape';
 import { parseDuration } from '../domain/duration';
 import { type ExpirySpec, parseInstant } from '../domain/expiry';
 import { FileError, InvalidInputError, LockError, UsageError } from '../errors';
 import { text } from './args';
 import { BIN } from './argv';
-import { shellWord } from './lifecycle-args';
 import type { ParsedArgs } from './types';
 
 /** How the user spelled a request's fields: "--name", "the description argument", "expiry_secs of body.json". */
@@ -49,7 +49,7 @@ export function worded(e: unknown, spelling: Spelling = {}): unknown {
   }
   // A file that would not load, placed at its first problem: the validate command lists all of them.
   if (e instanceof FileError && e.code === 'EINVALIDFILE' && e.pointer !== undefined && e.file !== undefined) {
-    return new FileError('EINVALIDFILE', `${e.message} Run \`${BIN} validate ${shellWord(e.file)}\` for every problem.`, {
+    return new FileError('EINVALIDFILE', `${e.message} Run \`${BIN} validate ${shQuote(e.file)}\` for every problem.`, {
       file: e.file,
       pointer: e.pointer,
       cause: e,

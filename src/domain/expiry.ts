@@ -10,26 +10,43 @@ export type ExpirySpec =
   | { readonly kind: 'duration'; readonly text: string; readonly duration: HumanDuration }
   | { readonly kind: 'instant'; readonly text: string; readonly millis: number };
 
-/** Throws InvalidInputError on field `expiry`; the CLI names the flag or key the expiry came from. */
-export function expiryMillis(spec: ExpirySpec, nowMs: number): number {
-  const refuse = (rest: string): InvalidInputError => new InvalidInputError('expiry', rest);
-  if (spec.kind === 'instant') {
-    if (spec.millis <= nowMs) {
-      throw refuse(` ${spec.text} is in the past; give a future instant such as ${new Date(nowMs + 7 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z')}.`);
-    }
-    return spec.millis;
+/** What the expiry rules need of a requested expiry: the whole seconds of a duration, or the instant. */
+export type ExpiryTerms =
+  { readonly kind: 'duration'; readonly text: string; readonly secs: bigint } | { readonly kind: 'instant'; readonly text: string; readonly millis: number };
+
+/**
+ * The expiry rules, written once for every way of asking (flags, the library, an apply
+ * spec): a token is never born expired (an instant at or before now, a duration under one
+ * second), and an expiry is refused, never clamped, when its milliseconds would pass
+ * Number.MAX_SAFE_INTEGER (they could not be written exactly). The reason is the words
+ * after the value's name, without a final period.
+ */
+export function resolveExpiry(terms: ExpiryTerms, nowMs: number): { ok: true; value: number } | { ok: false; reason: string } {
+  if (terms.kind === 'instant') {
+    if (terms.millis > nowMs) return { ok: true, value: terms.millis };
+    return {
+      ok: false,
+      reason: `${terms.text} is in the past; give a future instant such as ${new Date(nowMs + 7 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z')}`,
+    };
   }
-  const { secs } = spec.duration;
-  if (secs === 0n) {
-    throw refuse(` ${JSON.stringify(spec.text)} is shorter than one second, so the token would be born expired; give at least 1s.`);
+  if (terms.secs === 0n) {
+    return { ok: false, reason: `${JSON.stringify(terms.text)} is shorter than one second, so the token would be born expired; give at least 1s` };
   }
-  const millis = BigInt(nowMs) + secs * 1000n;
+  const millis = BigInt(nowMs) + terms.secs * 1000n;
   if (millis > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw refuse(
-      ` ${JSON.stringify(spec.text)} puts the expiry beyond ${Number.MAX_SAFE_INTEGER} ms since 1970, which cannot be written exactly; give a shorter duration, or no expiry for a token that does not expire.`,
-    );
+    return {
+      ok: false,
+      reason: `${JSON.stringify(terms.text)} puts the expiry beyond ${Number.MAX_SAFE_INTEGER} ms since 1970, which cannot be written exactly; give a shorter duration, or no expiry for a token that does not expire`,
+    };
   }
-  return Number(millis);
+  return { ok: true, value: Number(millis) };
+}
+
+/** resolveExpiry or InvalidInputError on field `expiry`; the CLI names the flag or key the expiry came from. */
+export function expiryMillis(spec: ExpirySpec, nowMs: number): number {
+  const r = resolveExpiry(spec.kind === 'duration' ? { kind: 'duration', text: spec.text, secs: spec.duration.secs } : spec, nowMs);
+  if (!r.ok) throw new InvalidInputError('expiry', ` ${r.reason}.`);
+  return r.value;
 }
 
 const GREGORIAN_CYCLE_MS = 146_097 * 86_400_000;

@@ -4,8 +4,6 @@
  * number being the current one. Pure; the one place that reads an entry's expiry and
  * compares expiries for apply, so the type of `expiry_millis` is handled here alone.
  */
-import { isExpired } from './instant';
-
 /** Milliseconds since 1970, exact (the server's i64), or undefined for a token that never expires. */
 export type ExpiryMillis = bigint | undefined;
 
@@ -18,11 +16,6 @@ export function expiryOf(entry: { readonly expiry?: bigint | number | null }): E
   const v = entry.expiry;
   if (v === undefined || v === null) return undefined;
   return BigInt(v);
-}
-
-/** Expired from the instant on, as the server counts it. */
-export function expiredAt(expiry: ExpiryMillis, now: number): boolean {
-  return isExpired(expiry ?? null, now);
 }
 
 /** Whether a token expires within `spanMs` of now (an expired one does too). */

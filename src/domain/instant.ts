@@ -5,9 +5,12 @@
  */
 const DATE_LIMIT = 8_640_000_000_000_000n;
 
-/** The server treats a token as expired from its expiry instant on; null never expires. */
-export function isExpired(expiry: bigint | null, now: number): boolean {
-  return expiry !== null && expiry <= BigInt(now);
+/**
+ * The server treats a token as expired from its expiry instant on; null (or absent:
+ * generations.ts's undefined) never expires. The one expiry comparison of the code.
+ */
+export function isExpired(expiry: bigint | null | undefined, now: number): boolean {
+  return expiry != null && expiry <= BigInt(now);
 }
 
 /** ISO 8601, or undefined beyond the range of Date. */

@@ -4,8 +4,6 @@
  */
 import { isExpired } from './instant';
 
-export { isExpired } from './instant';
-
 /**
  * The first free name of NAME-2, NAME-3, ... Always counted from NAME as given: a name that
  * already ends in -N (server-1, db-2024) is a name, not a generation to count on from.

@@ -6,19 +6,17 @@
  */
 import { databaseNameProblem } from './database-name';
 import { parseDuration } from './duration';
-import { parseInstant } from './expiry';
+import { type ExpiryTerms, parseInstant, resolveExpiry } from './expiry';
+import { isExpired } from './instant';
 import { type ParseResult, formatPermission, parsePermission } from './permissions';
 import { type PermissionCheck, normalisePermission } from './token-request';
 import { type Problem, schemaProblems } from './schema';
-import { type ExpiryMillis, expiredAt, expiresWithin, expiryOf, generationName, groupGenerations, highestGenerations, sameExpiry } from './generations';
+import { type ExpiryMillis, expiresWithin, expiryOf, generationName, groupGenerations, highestGenerations, sameExpiry } from './generations';
 
 export type { Problem } from './schema';
 
 /** A relative expiry is resolved only when a token is created; an instant is compared with what a file holds. */
-export type DesiredExpiry =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'duration'; readonly text: string; readonly secs: bigint }
-  | { readonly kind: 'instant'; readonly text: string; readonly millis: number };
+export type DesiredExpiry = { readonly kind: 'none' } | ExpiryTerms;
 
 export interface DesiredToken {
   readonly name: string;
@@ -76,6 +74,12 @@ function duration(text: string, memo: Memo): { secs: bigint } {
   return d;
 }
 
+/** expiry.ts's rules, checked with the spec: a token born expired, or an expiry that cannot be written exactly, is a problem at its place. */
+function expiryProblem(terms: ExpiryTerms, pointer: string, now: number, problems: Problem[]): void {
+  const r = resolveExpiry(terms, now);
+  if (!r.ok) problems.push({ pointer, message: r.reason });
+}
+
 function desiredExpiry(raw: RawExpiry, pointer: string, now: number, problems: Problem[], memo: Memo): DesiredExpiry {
   if (raw.expiry !== undefined && raw.expires_at !== undefined) {
     problems.push({ pointer: `${pointer}/expires_at`, message: 'give expiry or expires_at, not both' });
@@ -83,14 +87,9 @@ function desiredExpiry(raw: RawExpiry, pointer: string, now: number, problems: P
   }
   if (raw.expiry !== undefined) {
     try {
-      const d = duration(raw.expiry, memo);
-      if (d.secs === 0n) {
-        problems.push({
-          pointer: `${pointer}/expiry`,
-          message: `${JSON.stringify(raw.expiry)} is shorter than one second, so the token would be born expired; give at least 1s`,
-        });
-      }
-      return { kind: 'duration', text: raw.expiry, secs: d.secs };
+      const terms = { kind: 'duration', text: raw.expiry, secs: duration(raw.expiry, memo).secs } as const;
+      expiryProblem(terms, `${pointer}/expiry`, now, problems);
+      return terms;
     } catch (e) {
       problems.push({ pointer: `${pointer}/expiry`, message: (e as Error).message });
       return { kind: 'none' };
@@ -98,9 +97,9 @@ function desiredExpiry(raw: RawExpiry, pointer: string, now: number, problems: P
   }
   if (raw.expires_at !== undefined) {
     try {
-      const millis = parseInstant(raw.expires_at, 'expires_at');
-      if (millis <= now) problems.push({ pointer: `${pointer}/expires_at`, message: `${raw.expires_at} is in the past; give a future instant` });
-      return { kind: 'instant', text: raw.expires_at, millis };
+      const terms = { kind: 'instant', text: raw.expires_at, millis: parseInstant(raw.expires_at, 'expires_at') } as const;
+      expiryProblem(terms, `${pointer}/expires_at`, now, problems);
+      return terms;
     } catch (e) {
       problems.push({ pointer: `${pointer}/expires_at`, message: (e as Error).message });
       return { kind: 'none' };
@@ -323,17 +322,12 @@ const CHANGING = new Set<TokenStep['action']>(['create', 'replace', 'renew', 're
 export const MINTING = new Set<TokenStep['action']>(['create', 'replace', 'renew']);
 
 /** expiry_millis for a token created now, or the reason it cannot be written. */
-function resolveExpiry(e: DesiredExpiry, now: number): ParseResult<ExpiryMillis> {
+/** The expiry of a token made now: expiry.ts's rules (an instant checked as a spec problem already is taken as it is). */
+function resolve(e: DesiredExpiry, now: number): ParseResult<ExpiryMillis> {
   if (e.kind === 'none') return { ok: true, value: undefined };
   if (e.kind === 'instant') return { ok: true, value: BigInt(e.millis) };
-  const millis = BigInt(now) + e.secs * 1000n;
-  if (millis > BigInt(Number.MAX_SAFE_INTEGER)) {
-    return {
-      ok: false,
-      reason: `${JSON.stringify(e.text)} puts the expiry beyond ${Number.MAX_SAFE_INTEGER} ms since 1970, which cannot be written exactly; give a shorter duration`,
-    };
-  }
-  return { ok: true, value: millis };
+  const r = resolveExpiry(e, now);
+  return r.ok ? { ok: true, value: BigInt(r.value) } : r;
 }
 
 /**
@@ -385,12 +379,12 @@ type Want = { readonly permissions: readonly string[]; readonly expiry: DesiredE
 function declaredStep(name: string, of: string | undefined, want: Want, have: Held | undefined, diffs: Difference[], opts: PlanOptions): StepResult {
   const generation = of === undefined ? {} : { of };
   if (!have || (diffs.length > 0 && opts.replaceDrifted)) {
-    const ms = resolveExpiry(want.expiry, opts.now);
+    const ms = resolve(want.expiry, opts.now);
     if (!ms.ok) return ms;
     const base = { name, permissions: want.permissions, expiryMillis: ms.value };
     return { ok: true, value: have ? { action: 'replace', ...base, ...generation, differences: diffs } : { action: 'create', ...base } };
   }
-  const expired = expiredAt(expiryOf(have), opts.now) ? { expired: true as const } : {};
+  const expired = isExpired(expiryOf(have), opts.now) ? { expired: true as const } : {};
   return {
     ok: true,
     value: diffs.length > 0 ? { action: 'drift', name, ...generation, differences: diffs, ...expired } : { action: 'keep', name, ...generation, ...expired },
@@ -400,7 +394,7 @@ function declaredStep(name: string, of: string | undefined, want: Want, have: He
 /** An older generation: kept while it works (clients may still use it), removed by --prune once expired. */
 function olderStep(name: string, of: string, held: Held, opts: PlanOptions): TokenStep {
   const expiryMillis = expiryOf(held);
-  const expired = expiredAt(expiryMillis, opts.now);
+  const expired = isExpired(expiryMillis, opts.now);
   if (expired && opts.prune) return { action: 'remove', name, of };
   return { action: 'retire', name, of, expiryMillis, ...(expired && { expired: true as const }) };
 }
@@ -428,7 +422,7 @@ function tokenSteps(
   const of = current.n === 1n ? undefined : t.name;
   const currentExpiry = expiryOf(current.entry);
   if (t.renewBeforeMs !== undefined && currentExpiry !== undefined && expiresWithin(currentExpiry, opts.now, BigInt(t.renewBeforeMs))) {
-    const ms = resolveExpiry(t.expiry, opts.now);
+    const ms = resolve(t.expiry, opts.now);
     if (!ms.ok) return ms;
     steps.push(olderStep(current.entry.name, t.name, current.entry, opts));
     const name = generationName(t.name, (highest().get(t.name) ?? 1n) + 1n);

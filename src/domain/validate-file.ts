@@ -12,7 +12,7 @@ import { type EntryValues, type ServerKind, type ServerRead } from './server-rea
 import { type Problem, schemaProblems } from './schema';
 import { tokenWeakness } from './token';
 import { type FileKind, KIND_LABEL, detectKind, repeatsAName } from './token-file';
-import { instantWords } from './instant';
+import { instantWords, isExpired } from './instant';
 
 export type { Problem } from './schema';
 
@@ -42,7 +42,7 @@ function merge(server: readonly Problem[], schema: readonly Problem[], semantic:
 }
 
 function checkExpiry(expiry: bigint | null | undefined, pointer: string, now: number, warnings: Problem[]): void {
-  if (expiry === undefined || expiry === null || expiry > BigInt(now)) return;
+  if (expiry == null || !isExpired(expiry, now)) return;
   warnings.push({ pointer, message: `the token expired at ${instantWords(expiry)}` });
 }
 

@@ -60,3 +60,8 @@ export function shQuote(word: string): string {
 export function shCommand(words: readonly string[]): string {
   return words.map(shQuote).join(' ');
 }
+
+/** Belt and braces: no message may carry a token string, whatever produced it (main's error line, validate's problems, export's loader errors). */
+export function redactSecrets(text: string): string {
+  return text.replace(/apiv3_[A-Za-z0-9_\-.]+/g, 'apiv3_<redacted>');
+}

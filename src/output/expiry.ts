@@ -3,7 +3,7 @@
  * (duration-words.ts, the one wording of a duration). Files repeat expiries (a pipeline's
  * tokens share one), so each distinct value is worded once.
  */
-import { instantWords } from '../domain/instant';
+import { instantWords, isExpired } from '../domain/instant';
 import { durationWords } from './duration-words';
 
 export interface ExpiryWords {
@@ -38,7 +38,8 @@ export function expiryText(millis: bigint, now: number): ExpiryText {
     const left = millis - BigInt(now);
     // Words need no more than a float's precision ("in 292 million years").
     const span = durationWords(Number(left));
-    const words = { iso, relative: left > 0n ? `in ${span}` : `${span} ago`, expired: left <= 0n };
+    const expired = isExpired(millis, now);
+    const words = { iso, relative: expired ? `${span} ago` : `in ${span}`, expired };
     const expires = words.expired ? `expired ${words.relative}` : words.relative;
     text = { words, expires, line: `${iso} (${expires})` };
     cache.set(millis, text);

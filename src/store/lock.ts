@@ -15,6 +15,9 @@ import { errnoOf, io, lstatIfExists } from './sys';
 
 /** A lock not refreshed for this long belongs to a dead (or frozen) writer and is taken over. */
 export const STALE_MS = 5_000;
+
+/** How long a writer waits for the lock when its caller does not say (the CLI's --lock-timeout, the library's lockTimeoutMs). */
+export const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
 const UPDATE_MS = 1_000;
 
 /**

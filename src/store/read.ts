@@ -58,9 +58,14 @@ export function sameFile(before: Stats | undefined, now: Stats | undefined): boo
   return before.ino === now.ino && before.dev === now.dev && before.size === now.size && before.mtimeMs === now.mtimeMs && before.ctimeMs === now.ctimeMs;
 }
 
+/** The one refusal of a file that must exist (readers, and writers that never create one). */
+export function missingFile(path: string): FileError {
+  return new FileError('ENOTFILE', `${path} does not exist; check the path.`, { file: path });
+}
+
 /** Reads a file without the lock (a rename makes every read see a whole file): `validate`, `show`, `get`. */
 export function readFile(path: string, seam: FsSeam = nodeFs): ExistingFile {
   const snap = readSnapshot(resolveTarget(path, seam), path, seam);
-  if (!snap.existing) throw new FileError('ENOTFILE', `${path} does not exist; check the path.`);
+  if (!snap.existing) throw missingFile(path);
   return snap.existing;
 }

@@ -88,6 +88,14 @@ export interface Owner {
   readonly gid: number;
 }
 
+/** UID[:GID], numbers only (the image's user need not exist where the files are written); undefined when it is not that. */
+export function ownerOf(text: string): Owner | undefined {
+  const m = /^(\d{1,10})(?::(\d{1,10}))?$/.exec(text);
+  const uid = Number(m?.[1]);
+  const gid = m?.[2] === undefined ? -1 : Number(m[2]);
+  return !m || uid > 0xfffffffe || gid > 0xfffffffe ? undefined : { uid, gid };
+}
+
 /**
  * Who may own what a writer goes through (SPEC 9): the user running the command, and
  * `--owner`. Applies to root too, as git's safe.directory and OpenSSH's StrictModes do.

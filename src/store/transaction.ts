@@ -1,8 +1,19 @@
 /**
- * Several token files changed as one (apply): every file locked, in the order of its
- * resolved path so two transactions over the same files cannot deadlock; every file read
- * and handed to one transform; then every new text written to its temp file before any
- * rename. The renames are nested in writeFileAtomic's beforeRename hooks: a failure while
+ * The one locked read-modify-write of the store, for one file (create, rotate, delete,
+ * prune, an export: `updateFile` in store.ts is this with one path) or several changed as
+ * one (apply). Every file is locked, in the order of its resolved path so two
+ * transactions over the same files cannot deadlock; every file read and handed to one
+ * transform; then every new text written to its temp file before any rename. The order of
+ * the steps is what guarantees the SPEC's promises:
+ *
+ *  - the lock is held by the very first writer too (it does not need the file to exist);
+ *  - right before each rename the lock and the target are checked again, so a writer that
+ *    lost its lock (paused past the stale time) fails instead of clobbering newer work;
+ *  - the directory fsync comes after the release (other writers only need the rename),
+ *    and success is reported only once it is done.
+ *
+ * The renames are nested in writeFileAtomic's beforeRename hooks: a failure while
+ * writing any temp file cancels every rename. The renames are nested in writeFileAtomic's beforeRename hooks: a failure while
  * writing any temp file cancels every rename. Only a failing rename after an earlier one
  * (the temp files are already complete and beside their targets) could leave a file
  * changed, and then the earlier files are written back with what they held.
@@ -13,7 +24,7 @@ import { FileError, LockError } from '../errors';
 import { type FsSeam, nodeFs } from './fs-seam';
 import { checkInterrupted, whileBusy } from './interrupts';
 import { type HeldLock, STALE_MS, acquire, assertLockHeld, release } from './lock';
-import { type ExistingFile, type Snapshot, readSnapshot, sameFile } from './read';
+import { type ExistingFile, type Snapshot, missingFile, readSnapshot, sameFile } from './read';
 import { FILE_MODE, type Text, fsyncDirectory, removeAbandonedTemps, writeFileAtomic } from './atomic-write';
 import { type Owner, type Trust, ensureDirectory, keptOwner, refuseIfNotRegular, resolveTarget, trustExisting, trustOf } from './target';
 import { io, lstatIfExists } from './sys';
@@ -23,8 +34,19 @@ export interface TransactionRequest<R> {
   /** The paths as the user gave them. */
   paths: readonly string[];
   lockTimeoutMs: number;
-  /** Gets every file's content (undefined: no file), in the order of `paths`; returns the new texts (undefined: leave it). */
+  /**
+   * Gets every file's content (undefined: no file), in the order of `paths`; returns the new
+   * texts (undefined: leave it). Runs while the locks are held; throwing leaves every file as it was.
+   */
   transform(existing: ReadonlyArray<ExistingFile | undefined>): { texts: ReadonlyArray<Text | undefined>; result: R };
+  /**
+   * The files are token files: each new text is read back by the server's reader before
+   * any is written (verify.ts). An export's files are not.
+   */
+  tokenFiles: boolean;
+  /** Commands that edit a file never create one: a missing file is refused before any directory or lock is made. */
+  mustExist?: boolean;
+  /** The owner of the files written and of the directories created for them. */
   owner?: Owner;
   /**
    * Plan only (apply --dry-run): no directory made, no lock taken, nothing written. Writers
@@ -40,8 +62,16 @@ export interface TransactionOutcome<R> {
   written: boolean[];
   /** Per path: set when an existing file's looser mode was written back as 0600. */
   modeTightened: Array<{ from: number; to: number } | undefined>;
+  /** Per path: the regular file actually written (symlinks resolved). */
   targets: string[];
+  /** Locks that could not be released once the work succeeded (they go stale); worded for the user. */
   releaseFailures: string[];
+}
+
+/** An existing file keeps its mode unless it is looser than 0600; a new file gets 0600. */
+function modeOf(before: Snapshot): number {
+  const old = before.existing?.mode;
+  return old === undefined || (old & ~FILE_MODE) !== 0 ? FILE_MODE : old;
 }
 
 export function updateFiles<R>(req: TransactionRequest<R>): Promise<TransactionOutcome<R>> {
@@ -61,10 +91,11 @@ async function transaction<R>(req: TransactionRequest<R>): Promise<TransactionOu
     } catch (e) {
       throw io(`inspect ${req.paths[i]}`, e);
     }
+    // A directory, FIFO or device is refused before a lock directory is made beside it.
     if (st) {
       refuseIfNotRegular(st, req.paths[i]!);
       trustExisting(t, st, 'file', trust, seam);
-    }
+    } else if (req.mustExist) throw missingFile(req.paths[i]!);
   });
   if (req.readOnly) {
     const change = req.transform(targets.map((t, i) => readSnapshot(t, req.paths[i]!, seam).existing));
@@ -81,21 +112,24 @@ async function transaction<R>(req: TransactionRequest<R>): Promise<TransactionOu
     const snaps: Snapshot[] = targets.map((t, i) => {
       removeAbandonedTemps(t, STALE_MS, seam);
       const snap = readSnapshot(t, req.paths[i]!, seam);
+      // The file may have been replaced between the first look and the lock.
       if (snap.stat) trustExisting(t, snap.stat, 'file', trust, seam);
       return snap;
     });
     const change = req.transform(snaps.map((s) => s.existing));
     const writes = order.filter((i) => change.texts[i] !== undefined);
-    // Every file of a transaction is a token file: each new text is read back before any is written.
-    const texts = change.texts.map((t, i) => (t === undefined ? undefined : verifiedTokenFile(t, req.paths[i]!)));
+    const texts = req.tokenFiles ? change.texts.map((t, i) => (t === undefined ? undefined : verifiedTokenFile(t, req.paths[i]!))) : change.texts;
     writeNested(writes, 0, targets, snaps, locks, texts, req, seam, trust);
     const written = targets.map((_, i) => change.texts[i] !== undefined);
     const modeTightened = snaps.map((s, i) => {
       const from = s.existing?.mode;
-      return written[i] && from !== undefined && (from & ~FILE_MODE) !== 0 ? { from, to: FILE_MODE } : undefined;
+      const to = modeOf(s);
+      return written[i] && from !== undefined && to !== from ? { from, to } : undefined;
     });
     outcome = { result: change.result, written, modeTightened, targets, releaseFailures };
   } finally {
+    // A release failure must not replace the error that stopped the command; on success
+    // the files are written and a lock is taken over once stale, so the caller only reports it.
     for (const i of [...order].reverse()) {
       if (!locks[i]) continue;
       const failure = await release(locks[i]!);
@@ -121,18 +155,18 @@ function writeNested(
   if (k === files.length) return;
   const i = files[k]!;
   const before = snaps[i]!;
-  const oldMode = before.existing?.mode;
-  const mode = oldMode === undefined || (oldMode & ~FILE_MODE) !== 0 ? FILE_MODE : oldMode;
   let inner = false;
   try {
     writeFileAtomic(targets[i]!, texts[i]!, {
-      mode,
+      mode: modeOf(before),
       owner: keptOwner(before.stat, trust),
       chown: req.owner,
       label: req.paths[i],
       seam,
       syncDirectory: false,
       beforeRename: () => {
+        // The refresh timer cannot run inside this synchronous section, so a writer paused
+        // past the stale time learns it here, from the lock directory and the file itself.
         assertLockHeld(locks[i]!, seam);
         if (!sameFile(before.stat, lstatIfExists(targets[i]!, seam))) {
           throw new LockError(

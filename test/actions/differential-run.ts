@@ -67,6 +67,8 @@ export async function runOn(text: string, words: readonly string[], seed: string
       io: { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) },
       now: () => NOW,
       randomBytes: seeded(seed),
+      vars: {},
+      stdin: () => Buffer.alloc(0),
     });
     return { status, stdout, stderr, after: readFileSync(file, 'utf8') };
   } finally {

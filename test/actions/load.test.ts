@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 
-import { loadDocument, loadFile } from '../../src/actions/load';
+import { editDocument, checkFile } from '../../src/actions/load';
 import { type PermissionDocument, addDatabases, appendEntries, documentText, entriesOf, removeEntries, replaceEntry } from '../../src/domain/document';
 import type { EntryValues } from '../../src/domain/server-reader';
 import { toJson } from '../../src/output/json';
@@ -41,7 +41,7 @@ function file(entries: number, extra: Partial<PlainFile> = {}): PlainFile {
 /** The loader's verdict: the entries' values, or the error it refuses with. */
 function verdict(text: string): { values: EntryValues[] } | { error: string } {
   try {
-    return { values: entriesOf(loadDocument({ text, mode: 0o600 }, PATH, NOW, 'permission')) };
+    return { values: entriesOf(editDocument({ text, mode: 0o600 }, PATH, NOW, 'permission')) };
   } catch (e) {
     return { error: (e as Error).message };
   }
@@ -74,13 +74,13 @@ test('a file as this tool writes it reads through the fast path, with the values
     JSON.stringify(file(4), null, 2),
     canonical({ create_databases: [], tokens: [] }),
   ]) {
-    const loaded = loadFile({ text, mode: 0o600 }, PATH, NOW, 'permission');
+    const loaded = checkFile({ text, mode: 0o600 }, PATH, NOW, 'permission');
     assert.ok(
       loaded.read.entries.every((e) => e.canonical),
       text.slice(0, 80),
     );
     assert.deepEqual(verdict(text), verdict(minified(text)));
-    assert.ok(loadFile({ text: minified(text), mode: 0o600 }, PATH, NOW, 'permission').read.entries.every((e) => !e.canonical));
+    assert.ok(checkFile({ text: minified(text), mode: 0o600 }, PATH, NOW, 'permission').read.entries.every((e) => !e.canonical));
   }
 });
 
@@ -116,7 +116,7 @@ for (const [label, text, loads] of declined) {
     for (const t of [text, minified(text)]) {
       const v = verdict(t);
       assert.equal('values' in v, loads, toJson(v));
-      if (!loads) assert.throws(() => loadDocument({ text: t, mode: 0o600 }, PATH, NOW), { code: 'EINVALIDFILE' });
+      if (!loads) assert.throws(() => editDocument({ text: t, mode: 0o600 }, PATH, NOW), { code: 'EINVALIDFILE' });
     }
   });
 }
@@ -139,7 +139,7 @@ function sameEdits(text: string, fast: PermissionDocument, walked: PermissionDoc
     assert.deepEqual(a.databases, b.databases, label);
     assert.deepEqual(entriesOf(a), entriesOf(b), label);
     // The values are the text's: read back from the written text, they are the same.
-    assert.deepEqual(entriesOf(a), entriesOf(loadDocument({ text: documentText(a), mode: 0o600 }, PATH, NOW, 'permission')), label);
+    assert.deepEqual(entriesOf(a), entriesOf(editDocument({ text: documentText(a), mode: 0o600 }, PATH, NOW, 'permission')), label);
   }
 }
 
@@ -150,7 +150,7 @@ test('a canonical document edits to the same bytes, names and values as the walk
     canonical({ tokens: file(3).tokens }),
     canonical({ create_databases: [], tokens: file(2).tokens }),
   ]) {
-    sameEdits(text, loadDocument({ text, mode: 0o600 }, PATH, NOW, 'permission'), loadDocument({ text: minified(text), mode: 0o600 }, PATH, NOW, 'permission'));
+    sameEdits(text, editDocument({ text, mode: 0o600 }, PATH, NOW, 'permission'), editDocument({ text: minified(text), mode: 0o600 }, PATH, NOW, 'permission'));
   }
 });
 
@@ -208,11 +208,11 @@ test('property: laid out or minified, a generated file gets the same verdict, va
       loaded++;
       assert.deepEqual(a.values, b.values);
       // A member this tool does not know keeps its bytes (minified stays minified), so only values compare then.
-      const known = loadFile({ text, mode: 0o600 }, PATH, NOW, 'permission').read.members.every((m) => m.key === 'tokens' || m.key === 'create_databases');
+      const known = checkFile({ text, mode: 0o600 }, PATH, NOW, 'permission').read.members.every((m) => m.key === 'tokens' || m.key === 'create_databases');
       sameEdits(
         text,
-        loadDocument({ text, mode: 0o600 }, PATH, NOW, 'permission'),
-        loadDocument({ text: minified(text), mode: 0o600 }, PATH, NOW, 'permission'),
+        editDocument({ text, mode: 0o600 }, PATH, NOW, 'permission'),
+        editDocument({ text: minified(text), mode: 0o600 }, PATH, NOW, 'permission'),
         known,
       );
     }),

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CreateTokenResult } from '../../src/actions/create-token';
-import { planOf, render } from '../../src/commands/create-token';
-const toOptions = (args: Parameters<typeof planOf>[0]) => planOf(args).opts;
-import { createTokenArgs, isUsageError } from '../helpers';
+import { createTokenArgs, createTokenRequest, isUsageError } from '../helpers';
 
 type Flags = Record<string, unknown>;
 
-// The command line reader and toOptions are the whole mapping from argv to typed options:
+// The command line reader and createTokenRequest are the whole mapping from argv to typed options:
 // every usage error is decided there, before any file is touched.
 
 const base: Flags = { outputFile: 't.json', name: 'app', permission: 'db:a:read', lockTimeout: '30s' };
@@ -28,16 +25,16 @@ const ok: Array<[string, Flags, Record<string, unknown>]> = [
 ];
 
 for (const [label, extra, expected] of ok) {
-  test(`toOptions: ${label}`, () => {
-    const opts = toOptions(createTokenArgs({ ...base, ...extra })) as unknown as Record<string, unknown>;
+  test(`createTokenRequest: ${label}`, () => {
+    const opts = createTokenRequest(createTokenArgs({ ...base, ...extra })) as unknown as Record<string, unknown>;
     for (const [k, v] of Object.entries(expected)) assert.deepEqual(opts[k], v, k);
   });
 }
 
-test('toOptions: --expiry becomes a duration spec, --expires-at an instant', () => {
-  const d = toOptions(createTokenArgs({ ...base, expiry: '7d' }));
+test('createTokenRequest: --expiry becomes a duration spec, --expires-at an instant', () => {
+  const d = createTokenRequest(createTokenArgs({ ...base, expiry: '7d' }));
   assert.deepEqual(d.expiry, { kind: 'duration', text: '7d', duration: { secs: 604_800n, nanos: 0 } });
-  const i = toOptions(createTokenArgs({ ...base, expiresAt: '2030-01-01T00:00:00Z' }));
+  const i = createTokenRequest(createTokenArgs({ ...base, expiresAt: '2030-01-01T00:00:00Z' }));
   assert.deepEqual(i.expiry, { kind: 'instant', text: '2030-01-01T00:00:00Z', millis: Date.UTC(2030, 0, 1) });
 });
 
@@ -63,50 +60,10 @@ const usage: Array<[string, Flags, RegExp]> = [
 ];
 
 for (const [label, extra, message] of usage) {
-  test(`toOptions refuses ${label} with a usage error`, () => {
+  test(`createTokenRequest refuses ${label} with a usage error`, () => {
     assert.throws(
-      () => toOptions(createTokenArgs({ ...base, ...extra })),
+      () => createTokenRequest(createTokenArgs({ ...base, ...extra })),
       (e: unknown) => isUsageError(e) && message.test(e.message),
     );
   });
 }
-
-const result: CreateTokenResult = {
-  kind: 'permission',
-  created: true,
-  token: 'apiv3_secret-token-value-that-must-not-be-printed-in-text',
-  name: 'app',
-  expiry: BigInt(1_000_000 + 7 * 86_400_000),
-  permissions: ['db:a:read,write'],
-  createDatabases: ['a'],
-  newDatabases: ['a'],
-  outputFile: 'out/t.json',
-  modeTightened: undefined,
-  releaseFailure: undefined,
-};
-
-test('render text: first line names the file, no secret, expiry in words', () => {
-  const text = render(result, 'text', 1_000_000);
-  assert.equal(text.split('\n')[0], 'Token saved to: out/t.json');
-  assert.ok(!text.includes(result.token));
-  assert.match(text, /^Expires: 1970-01-08T00:16:40\.000Z \(in 7 days\)$/m);
-  assert.match(text, /^Databases to create: a \(added\)$/m);
-  assert.match(text, /^Load it with: influxdb3 serve --permission-tokens-file out\/t\.json$/m);
-});
-
-test('render json: the documented fields, expiry_millis null without expiry, no permissions for admin', () => {
-  assert.deepEqual(JSON.parse(render(result, 'json', 0)), {
-    token: result.token,
-    name: 'app',
-    expiry_millis: Number(result.expiry),
-    permissions: ['db:a:read,write'],
-    output_file: 'out/t.json',
-    kind: 'permission',
-    created: true,
-    create_databases: ['a'],
-  });
-  const admin = JSON.parse(render({ ...result, kind: 'admin', expiry: null, permissions: undefined }, 'json', 0));
-  assert.equal(admin.expiry_millis, null);
-  assert.equal('permissions' in admin, false);
-  assert.equal('create_databases' in admin, false);
-});

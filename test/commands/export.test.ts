@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseOwner } from '../../src/commands/args';
-import { DEFAULT_SECRET_NAME, toRequest } from '../../src/commands/export';
+import { DEFAULT_SECRET_NAME } from '../../src/actions/export-request';
+import { toRequest } from '../../src/commands/export';
 import type { FlagValue } from '../../src/commands/types';
 import { isUsageError } from '../helpers';
 
@@ -11,8 +12,8 @@ const base = { file: ['t.json'], format: 'k8s-secret' } as const;
 
 describe('export usage errors', () => {
   const table: Array<[string, Record<string, FlagValue>, RegExp]> = [
-    ['no --file', { format: 'json' }, /needs --file/],
-    ['no --format', { file: ['t.json'] }, /needs --format, one of k8s-secret, env, files, json/],
+    ['no --file', { format: 'json' }, /^--file is required/],
+    ['no --format', { file: ['t.json'] }, /^--format is required: one of k8s-secret, env, files, json/],
     ['unknown format', { ...base, format: 'yaml' }, /--format "yaml" is not an export format/],
     ['same --file twice', { ...base, file: ['t.json', 't.json'] }, /--file "t.json" is given twice/],
     ['--prefix with k8s-secret', { ...base, prefix: 'X_' }, /--prefix only applies to --format env, not k8s-secret/],

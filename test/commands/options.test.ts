@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { quietIo } from '../../src/commands/options';
+import { lockTimeoutOf, quietIo } from '../../src/commands/options';
+import { InvalidInputError } from '../../src/errors';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../../src/store/store';
+import { createTokenArgs } from '../helpers';
 
 const CASES: ReadonlyArray<readonly [string, string, string]> = [
   ['a notice', 'notice: --host ignored\n', ''],
@@ -22,3 +25,17 @@ for (const [title, written, shown] of CASES) {
     if (shown === '') assert.deepEqual(seen, []);
   });
 }
+
+test('lockTimeoutOf: the store default when not given; a duration past MAX_SAFE_INTEGER ms is refused, not clamped', () => {
+  assert.equal(lockTimeoutOf(createTokenArgs({ outputFile: 't.json', permission: 'db:a:read', name: 'a' })), DEFAULT_LOCK_TIMEOUT_MS);
+  assert.equal(lockTimeoutOf(createTokenArgs({ outputFile: 't.json', permission: 'db:a:read', name: 'a', lockTimeout: '2m' })), 120_000);
+  // The last whole second under MAX_SAFE_INTEGER ms is taken; one more is refused.
+  assert.equal(
+    lockTimeoutOf(createTokenArgs({ outputFile: 't.json', permission: 'db:a:read', name: 'a', lockTimeout: '9007199254740s' })),
+    9_007_199_254_740_000,
+  );
+  assert.throws(
+    () => lockTimeoutOf(createTokenArgs({ outputFile: 't.json', permission: 'db:a:read', name: 'a', lockTimeout: '9007199254741s' })),
+    (e: unknown) => e instanceof InvalidInputError && e.field === '--lock-timeout' && /cannot be held exactly/.test(e.message),
+  );
+});

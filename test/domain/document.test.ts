@@ -25,7 +25,8 @@ import {
   replaceEntry,
   setAdminToken,
 } from '../../src/domain/document';
-import { expiredEntries, isExpired, successorName } from '../../src/domain/lifecycle';
+import { isExpired } from '../../src/domain/instant';
+import { expiredEntries, successorName } from '../../src/domain/lifecycle';
 import { readTokenFile } from '../../src/domain/server-reader';
 import { type AdminValues, type EntryValues, newAdminFile, newTokenEntry } from '../../src/domain/token-file';
 

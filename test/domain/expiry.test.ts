@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import type { HumanDuration } from '../../src/domain/duration';
-import { expiryMillis, parseInstant, type ExpirySpec } from '../../src/domain/expiry';
+import { type ExpirySpec, type ExpiryTerms, expiryMillis, parseInstant, resolveExpiry } from '../../src/domain/expiry';
+import { desiredState } from '../../src/domain/spec';
 import { InvalidInputError } from '../../src/errors';
 import { worded } from '../../src/commands/words';
 
@@ -208,4 +209,27 @@ test('an instant parsed in the past is then refused by expiryMillis', () => {
   const millis = parseInstant(text, '--expires-at');
   assert.equal(millis, Date.UTC(2020, 4, 31, 22));
   usageError(() => expiryMillis(instant(text, millis), NOW), 'is in the past');
+});
+
+test('resolveExpiry is the one rule: the flags (expiryMillis) and a spec (desiredState) refuse with the same reason', () => {
+  const cases: Array<[ExpiryTerms, string]> = [
+    [{ kind: 'duration', text: '0s', secs: 0n }, 'expiry'],
+    [{ kind: 'duration', text: '300000y', secs: 300_000n * 31_557_600n }, 'expiry'],
+    [{ kind: 'instant', text: '2020-01-01T00:00:00Z', millis: Date.UTC(2020, 0, 1) }, 'expires_at'],
+  ];
+  for (const [terms, key] of cases) {
+    const r = resolveExpiry(terms, NOW);
+    assert.ok(!r.ok);
+    const spec: ExpirySpec = terms.kind === 'duration' ? { kind: 'duration', text: terms.text, duration: { secs: terms.secs, nanos: 0 } } : terms;
+    assert.throws(
+      () => expiryMillis(spec, NOW),
+      (e: unknown) => e instanceof InvalidInputError && e.rest === ` ${r.reason}.`,
+    );
+    const checked = desiredState({ admin: { file: 'a.json', [key]: terms.text } }, NOW);
+    assert.ok(!checked.ok);
+    assert.deepEqual(
+      checked.problems.map((p) => [p.pointer, p.message]),
+      [[`/admin/${key}`, r.reason]],
+    );
+  }
 });

@@ -1,15 +1,13 @@
 /**
  * Property tests (fast-check) across the input grammars: durations (SPEC 6), permission
- * strings (SPEC 4) up to the CLI's toOptions, and database names (SPEC 5). The tables in
+ * strings (SPEC 4) up to the CLI's createTokenRequest, and database names (SPEC 5). The tables in
  * the neighbouring files pin examples; these check the laws on generated inputs.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 
-import { planOf } from '../../src/commands/create-token';
-const toOptions = (args: Parameters<typeof planOf>[0]) => planOf(args).opts;
-import { createTokenArgs, isUsageError } from '../helpers';
+import { createTokenArgs, createTokenRequest, isUsageError } from '../helpers';
 import { databaseNameProblem } from '../../src/domain/database-name';
 import { parseDuration } from '../../src/domain/duration';
 import { expiryMillis } from '../../src/domain/expiry';
@@ -219,7 +217,7 @@ test('property: fractional spans are exact at ns resolution (whole seconds for h
 });
 
 // ---------------------------------------------------------------------------------------
-// Permissions, up to the CLI's toOptions
+// Permissions, up to the CLI's createTokenRequest
 
 const permissionish = fc.oneof(
   fc.string({ unit: 'grapheme' }),
@@ -315,7 +313,7 @@ test('property: parsePermission never throws; an accepted string has a normal fo
   );
 });
 
-test('property: toOptions with any --permission returns its normal form, or throws a UsageError naming --permission', () => {
+test('property: createTokenRequest with any --permission returns its normal form, or throws a UsageError naming --permission', () => {
   fc.assert(
     fc.property(permissionish, fc.boolean(), (text, positional) => {
       // The docs' form: a bare --permission and the string as a positional.
@@ -323,9 +321,9 @@ test('property: toOptions with any --permission returns its normal form, or thro
         ? { permission: true, permissions: [text], name: 'n', outputFile: 'f.json' }
         : { permission: text, name: 'n', outputFile: 'f.json' };
       const r = parsePermission(text);
-      let opts: ReturnType<typeof toOptions> | undefined;
+      let opts: ReturnType<typeof createTokenRequest> | undefined;
       const e = usageErrorOf(() => {
-        opts = toOptions(createTokenArgs(args));
+        opts = createTokenRequest(createTokenArgs(args));
       });
       if (text === '') {
         assert.ok(e, 'an empty permission leaves none: refused');
@@ -337,7 +335,7 @@ test('property: toOptions with any --permission returns its normal form, or thro
         assert.equal(opts!.kind, 'permission');
         assert.deepEqual(opts!.kind === 'permission' ? opts!.permissions : undefined, [formatPermission(r.value)]);
       } else {
-        assert.ok(e, `${JSON.stringify(text)} refused by the grammar but accepted by toOptions`);
+        assert.ok(e, `${JSON.stringify(text)} refused by the grammar but accepted by createTokenRequest`);
         assert.match(e.message, /--permission/);
       }
     }),
@@ -385,7 +383,7 @@ const maybe = (absent: number, good: number, goodArb: fc.Arbitrary<unknown>, oth
   fc.oneof({ weight: absent, arbitrary: fc.constant(undefined) }, { weight: good, arbitrary: goodArb }, { weight: 1, arbitrary: other });
 const NOW = Date.UTC(2025, 5, 1);
 
-test('property: toOptions on any combination of flags returns coherent options or throws a UsageError only', () => {
+test('property: createTokenRequest on any combination of flags returns coherent options or throws a UsageError only', () => {
   fc.assert(
     fc.property(
       fc.boolean().chain((admin) =>
@@ -407,8 +405,8 @@ test('property: toOptions on any combination of flags returns coherent options o
         }),
       ),
       (args) => {
-        let opts: ReturnType<typeof toOptions> | undefined;
-        if (usageErrorOf(() => (opts = toOptions(createTokenArgs(args))))) return;
+        let opts: ReturnType<typeof createTokenRequest> | undefined;
+        if (usageErrorOf(() => (opts = createTokenRequest(createTokenArgs(args))))) return;
         const o = opts!;
         assert.equal(typeof o.outputFile, 'string');
         assert.ok(o.outputFile.length > 0);
@@ -495,7 +493,7 @@ test('property: the names SPEC 5 accepts work in db: permissions and in --create
       const r = parsePermission(`db:${names.join(',')}:write,read`);
       assert.ok(r.ok, r.ok ? '' : r.reason);
       assert.equal(formatPermission(r.value), `db:${[...new Set(names)].join(',')}:read,write`);
-      const o = toOptions(createTokenArgs({ permission: 'db:*:read', name: 'n', outputFile: 'f.json', createDatabases: names.join(',') }));
+      const o = createTokenRequest(createTokenArgs({ permission: 'db:*:read', name: 'n', outputFile: 'f.json', createDatabases: names.join(',') }));
       assert.deepEqual(o.kind === 'permission' ? o.createDatabases : undefined, names);
     }),
     { numRuns: 1000 },

@@ -1,6 +1,6 @@
 /**
  * Model-based tests of the create path (SPEC 2.1, 2.3, 4, 7, 9): random sequences of
- * commands run in-process through toOptions and createToken (fixed clock, seeded random
+ * commands run in-process through createTokenRequest and createToken (fixed clock, seeded random
  * source) against an in-memory model of what the permission tokens file must hold. After
  * every step the file is compared with the model exactly, down to its bytes; refused
  * commands must leave it byte-for-byte as it was, and nothing else in its directory.
@@ -14,11 +14,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 
-import { type CreateEnv, type CreateTokenResult, createToken } from '../../src/actions/create-token';
-import { planOf } from '../../src/commands/create-token';
-const toOptions = (args: Parameters<typeof planOf>[0]) => planOf(args).opts;
+import { type CreateTokenResult, createToken } from '../../src/actions/create-token';
+import type { ActionEnv } from '../../src/actions/env';
 import { FileError } from '../../src/errors';
-import { createTokenArgs, isUsageError, printedTokens, runCliAsync, tempDir } from '../helpers';
+import { createTokenArgs, createTokenRequest, isUsageError, printedTokens, runCliAsync, tempDir } from '../helpers';
 
 // ---------------------------------------------------------------------------------------
 // The model
@@ -44,7 +43,7 @@ interface Model {
 interface Real {
   dir: string;
   path: string;
-  env: CreateEnv;
+  env: ActionEnv;
 }
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -162,7 +161,7 @@ function argsFor(
 }
 
 async function create(args: Record<string, unknown>, r: Real): Promise<CreateTokenResult> {
-  return createToken(toOptions(createTokenArgs(args)), r.env);
+  return createToken(createTokenRequest(createTokenArgs(args)), r.env);
 }
 
 /** Runs `f`, which must be refused with `kind`; the directory must be exactly as it was. */
@@ -495,9 +494,10 @@ test('model: the tokens of a run are what the seeded random source gives, in ord
   const path = join(dir, 'tokens.json');
   const mint = seededRandomBytes(42);
   const expected = [0, 1, 2].map(() => `apiv3_${Buffer.from(mint(64)).toString('base64url')}`);
-  const env: CreateEnv = { now: () => NOW, randomBytes: seededRandomBytes(42) };
+  const env: ActionEnv = { now: () => NOW, randomBytes: seededRandomBytes(42) };
   const got: string[] = [];
-  for (const name of ['a', 'b', 'c']) got.push((await createToken(toOptions(createTokenArgs({ permission: 'db:*:read', name, outputFile: path })), env)).token);
+  for (const name of ['a', 'b', 'c'])
+    got.push((await createToken(createTokenRequest(createTokenArgs({ permission: 'db:*:read', name, outputFile: path })), env)).token);
   assert.deepEqual(got, expected);
   assert.deepEqual(
     (JSON.parse(readFileSync(path, 'utf8')) as ModelDoc).tokens.map((t) => t.token),

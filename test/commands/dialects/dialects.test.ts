@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { planOf } from '../../../src/commands/create-token';
+import { requestOf } from '../../../src/commands/create-token';
 import { readArgv } from '../../../src/commands/argv';
 import { COMMANDS } from '../../../src/commands';
 import { DIALECTS, type RequestInput } from '../../../src/commands/dialects';
@@ -28,7 +28,7 @@ function input(files: Record<string, string> = {}, env: Record<string, string> =
 function plan(line: string[], io: RequestInput = input()) {
   const reading = readArgv(['create', 'token', '--output-file', 't.json', ...line], COMMANDS);
   assert.equal(reading.kind, 'run');
-  return planOf(reading.kind === 'run' ? reading.args : (undefined as never), io);
+  return requestOf(reading.kind === 'run' ? reading.args : (undefined as never), io);
 }
 
 function refused(line: string[], io: RequestInput = input()): TokenFileError {
@@ -96,7 +96,7 @@ const OK: readonly (readonly [string, string[], Record<string, string>, 'admin' 
 
 for (const [label, line, files, kind, name, permissions] of OK) {
   test(`maps: ${label}`, () => {
-    const { opts } = plan(line, input(files));
+    const { request: opts } = plan(line, input(files));
     assert.equal(opts.kind, kind);
     assert.equal(opts.name, name);
     assert.deepEqual(opts.kind === 'permission' ? opts.permissions : undefined, permissions);
@@ -104,7 +104,7 @@ for (const [label, line, files, kind, name, permissions] of OK) {
 }
 
 test('maps: --admin --regenerate replaces the admin file, as --force does', () => {
-  const { opts } = plan(['--admin', '--regenerate']);
+  const { request: opts } = plan(['--admin', '--regenerate']);
   assert.equal(opts.kind === 'admin' && opts.force, true);
 });
 
@@ -116,14 +116,14 @@ test('maps: influx v2 --json asks for JSON output; --org is a notice', () => {
 
 test('maps: expiry from the influxctl --expires-at, the body expiry_secs, or --expiry', () => {
   const ctl = plan(['--read-database', 'a', '--expires-at', '2030-01-01T00:00:00+0000', 'd']);
-  assert.deepEqual(ctl.opts.expiry, { kind: 'instant', text: '2030-01-01T00:00:00+0000', millis: Date.UTC(2030, 0, 1) });
+  assert.deepEqual(ctl.request.expiry, { kind: 'instant', text: '2030-01-01T00:00:00+0000', millis: Date.UTC(2030, 0, 1) });
   assert.deepEqual(ctl.spelling, { name: 'the description argument', expiry: '--expires-at' });
   const body = plan(['--from-json', 'b.json'], input({ 'b.json': dbBody({ expiry_secs: 300000 }) }));
-  const http = body.opts.expiry;
+  const http = body.request.expiry;
   assert.equal(http?.kind === 'duration' && http.duration.secs, 300000n);
   // The library's errors about the expiry are worded with the body's key, not a flag.
   assert.equal(body.spelling.expiry, 'expiry_secs of --from-json b.json');
-  const v2 = plan(['--read-bucket', 'b', '--expiry', '7d']).opts.expiry;
+  const v2 = plan(['--read-bucket', 'b', '--expiry', '7d']).request.expiry;
   assert.equal(v2?.kind === 'duration' && v2.duration.secs, 604800n);
 });
 
@@ -264,7 +264,7 @@ const BYO_OK: readonly (readonly [string, string, Record<string, string>, Record
 for (const [label, source, files, env] of BYO_OK) {
   test(`token value from ${label}`, () => {
     for (const line of [['--permission', 'db:a:read', '--name', 'n'], ['--admin']]) {
-      const { opts } = plan([...line, '--token-value-from', source], input(files, env));
+      const { request: opts } = plan([...line, '--token-value-from', source], input(files, env));
       assert.equal(opts.tokenValue, env.TOKEN ?? env.T ?? STRONG);
     }
   });

@@ -1,8 +1,8 @@
-/** What every lifecycle action gets from its caller: the clock, the random source, the seam. */
+/** What every action gets from its caller: the clock, the random source, the fs seam; and what a write reports besides its result. */
 import type { RandomBytes } from '../domain/token';
 import type { FsSeam } from '../store/fs-seam';
 
-export interface LifecycleEnv {
+export interface ActionEnv {
   now: () => number;
   randomBytes: RandomBytes;
   seam?: FsSeam;
