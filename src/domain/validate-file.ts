@@ -146,6 +146,15 @@ export interface CheckOptions {
   warnings: boolean;
 }
 
+/**
+ * The readings checkRead found no error in. The post-write check counts an edit's runs of
+ * old entries as read only when they come from such a reading (store/verify.ts): a reading
+ * serde accepts may still hold what the server refuses (`*:*:*` in a permission file).
+ */
+const PASSED = new WeakSet<ServerRead>();
+/** Whether checkRead found no error in this very reading. */
+export const passedChecks = (read: ServerRead): boolean => PASSED.has(read);
+
 /** The verdict on a file the reader has read as `read.kind`: serde's problems first, then this tool's. */
 export function checkRead(read: ServerRead, now: number, opts: CheckOptions = { warnings: true }): Report {
   const schema: Problem[] = [];
@@ -163,6 +172,7 @@ export function checkRead(read: ServerRead, now: number, opts: CheckOptions = { 
   }
   const report: Report = { kind: read.kind, errors: merge(read.errors, schema, semantic), warnings };
   if (read.arrayForm) report.arrayForm = true;
+  if (report.errors.length === 0) PASSED.add(read);
   return report;
 }
 

@@ -16,7 +16,16 @@ export function encodeChunks(pieces: readonly string[], emit: (bytes: Buffer, en
   const scratch = Buffer.allocUnsafe(Math.min(total, CHUNK_CHARS) * 3);
   let used = 0;
   let encoded = 0;
-  for (const piece of pieces) {
+  let held = '';
+  for (let p = 0; p < pieces.length; p++) {
+    // A pair split between two pieces is encoded whole: its high half waits for the next piece.
+    let piece = held + pieces[p]!;
+    held = '';
+    const tail = piece.charCodeAt(piece.length - 1);
+    if (p < pieces.length - 1 && tail >= 0xd800 && tail <= 0xdbff) {
+      held = piece.slice(-1);
+      piece = piece.slice(0, -1);
+    }
     for (let i = 0; i < piece.length;) {
       let end = Math.min(i + CHUNK_CHARS, piece.length);
       // Never split a surrogate pair: each half alone would be written as U+FFFD.

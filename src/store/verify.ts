@@ -13,7 +13,7 @@ import { FileError } from '../errors';
 import type { RenderedText } from '../domain/document';
 import { type KnownRun, type ServerRead, readTokenFile } from '../domain/server-reader';
 import { detectKind } from '../domain/token-file';
-import { checkRead } from '../domain/validate-file';
+import { checkRead, passedChecks } from '../domain/validate-file';
 import { type Text, joinText } from './text';
 
 /**
@@ -24,7 +24,8 @@ import { type Text, joinText } from './text';
 export function verifiedTokenFile(text: Text, label: string): Text {
   const { checked, known, written } = typeof text === 'object' && 'pieces' in text ? withoutRuns(text) : { checked: joinText(text), known: [], written: text };
   let read = readTokenFile(checked, 'permission', { known });
-  if (detectKind(read.members.map((m) => m.key)) === 'admin') read = readTokenFile(checked, 'admin');
+  // An admin file has no tokens array, so no run can stand in it: read every byte written.
+  if (detectKind(read.members.map((m) => m.key)) === 'admin') read = readTokenFile(known.length > 0 ? joinText(written) : checked, 'admin');
   // Only errors count here, so the clock does not matter.
   const { errors } = checkRead(read, 0, { warnings: false });
   if (errors.length > 0 || read.arrayForm) {
@@ -39,9 +40,9 @@ export function verifiedTokenFile(text: Text, label: string): Text {
 
 /**
  * The text to read, the runs left out of it, and where they stood. A run counts as read
- * only when it is exactly a sequence of canonical entries of the base's reading, one right
- * after another with the canonical separator between them, and comes after the run before
- * it in the base (so no entry is counted twice); otherwise its bytes are read like any.
+ * only when it is exactly a sequence of canonical entries of a base reading that passed
+ * the checks (in object form), and comes after the run before it in the base (so no entry
+ * is counted twice); otherwise its bytes are read like any.
  */
 function withoutRuns(text: RenderedText): { checked: string; known: KnownRun[]; written: string[] } {
   const { base, runs, pieces } = text;
@@ -75,10 +76,11 @@ function withoutRuns(text: RenderedText): { checked: string; known: KnownRun[]; 
  */
 function namesOfRun(read: ServerRead, start: number, end: number): readonly (string | undefined)[] | undefined {
   const { entries } = read;
-  if (read.kind !== 'permission' || read.errors.length > 0) return undefined;
+  if (read.kind !== 'permission' || read.errors.length > 0 || read.arrayForm || !passedChecks(read)) return undefined;
   const first = firstAtOrAfter(entries, start, (e) => e.start);
   const last = firstAtOrAfter(entries, end, (e) => e.end);
   if (entries[first]?.start !== start || entries[last]?.end !== end || last < first) return undefined;
+  for (let k = first; k <= last; k++) if (!entries[k]!.canonical) return undefined;
   return read.names.slice(first, last + 1);
 }
 

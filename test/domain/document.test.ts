@@ -643,3 +643,13 @@ test('isExpired and expiredEntries compare exactly, beyond what a double holds',
     ['min'],
   );
 });
+
+test('removing 150,000 entries at once (prune, delete, apply --prune) copies the rest without a spread of 150,000 arguments', () => {
+  const n = 150_001;
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) lines.push(`{"token":"apiv3_x${i}","name":"t${i}","permissions":["db:a:read"]}`);
+  const base = `{"tokens":[${lines.join(',')}]}`;
+  const doc = open(base);
+  const next = removeEntries(doc, new Set(doc.names.filter((_, i) => i > 0)));
+  assert.deepEqual(readTokenFile(documentText(next), 'permission').names, ['t0']);
+});

@@ -39,3 +39,8 @@ test('nothing to encode, nothing emitted', () => {
   assert.equal(encoded([]).calls, 0);
   assert.equal(encoded(['', '']).calls, 0);
 });
+
+test('a surrogate pair split between two pieces is encoded whole (what the check reads is what is written)', () => {
+  const pieces = ['{"tokens": [], "x": "\ud83d', '\ude00"}'];
+  assert.ok(encoded(pieces).bytes.equals(Buffer.from(pieces.join(''), 'utf8')));
+});
