@@ -66,7 +66,7 @@ export function getToken(
       [name],
       tokens.map((t) => t.name),
     );
-  const place = kind === 'admin' ? { start: 0, end: text.length } : loaded.read.entries[index]!;
+  const place = kind === 'admin' ? { start: 0, end: text.length } : loaded.read.entries.at(index)!;
   return { ...tokens[index]!, kind, text, start: place.start, end: place.end };
 }
 

@@ -13,7 +13,16 @@
  * the canonical layout (json/layout.ts). Pure.
  */
 import { appendToArray, layoutStrings, layoutValue, renderObject } from './json/layout';
-import { type AdminValues, type EntryPlace, type EntryValues, type MemberPlace, type ServerRead, readEntry, readMembers, readTokenFile } from './server-reader';
+import {
+  type AdminValues,
+  type EntryPlaces,
+  type EntryValues,
+  type MemberPlace,
+  type ServerRead,
+  readEntry,
+  readMembers,
+  readTokenFile,
+} from './server-reader';
 import type { FileKind } from './token-file';
 
 const ENTRY_ORDER = ['token', 'name', 'expiry_millis', 'permissions'] as const;
@@ -27,8 +36,6 @@ const KNOWN: Record<FileKind | 'entry', ReadonlySet<string>> = {
 
 /** The entry separator of a canonical tokens array. */
 const ENTRY_SEPARATOR = ',\n    ';
-const COMMA_CODE = 0x2c;
-const NEWLINE_CODE = 0x0a;
 
 /** A member: its key as written and its value laid out for its place. */
 interface Member {
@@ -37,8 +44,12 @@ interface Member {
   readonly value: string;
 }
 
-/** An entry of the tokens array: a span of the base text (canonical already), its members, or new text. */
-type Entry = EntryPlace | readonly Member[] | string;
+/**
+ * An entry of the tokens array: the index of a canonical entry of the base reading (its
+ * bytes are kept), its members, or new text. An index, not an object: 100,000 of them
+ * cost the collector nothing.
+ */
+type Entry = number | readonly Member[] | string;
 
 interface TokensArray {
   readonly entries: readonly Entry[];
@@ -97,7 +108,9 @@ export function openDocument(text: string, read: ServerRead): TokenDocument {
   if (read.kind === 'admin') return { kind: 'admin', base: text, baseRead: read, members: members(text, read.members, 0, KNOWN.admin) };
   const top: TopMember[] = read.members.map((p) => {
     if (p.key !== 'tokens') return members(text, [p], 0, KNOWN.permission)[0]!;
-    const entries = read.entries.map((e): Entry => (e.canonical ? e : members(text, readMembers(text, e.start), 2, KNOWN.entry)));
+    const places = read.entries;
+    const entries = new Array<Entry>(places.length);
+    for (let k = 0; k < places.length; k++) entries[k] = places.canonical(k) ? k : members(text, readMembers(text, places.start(k)), 2, KNOWN.entry);
     return { rawKey: text.slice(p.keyStart, p.keyEnd), key: p.key, value: { entries } };
   });
   return { kind: 'permission', base: text, baseRead: read, members: top, names: read.names as string[], databases: read.databases ?? undefined };
@@ -119,8 +132,8 @@ export function entryAt(doc: PermissionDocument, index: number): EntryValues {
   const entry = tokensOf(doc).entries[index];
   if (entry === undefined) throw new RangeError(`no entry ${index}`);
   if (typeof entry === 'string') return readEntry(entry, { start: 0, end: entry.length, canonical: true });
-  if (!Array.isArray(entry)) return readEntry(doc.base, entry as EntryPlace);
-  const text = renderObject(entry as Member[], 2);
+  if (typeof entry === 'number') return readEntry(doc.base, baseEntries(doc).at(entry)!);
+  const text = renderObject(entry, 2);
   return readEntry(text, { start: 0, end: text.length, canonical: false });
 }
 
@@ -245,7 +258,7 @@ export function replaceEntry(doc: PermissionDocument, name: string, change: Entr
   const index = findEntry(doc, name);
   if (index === -1) throw new RangeError(`no entry named ${JSON.stringify(name)}`);
   const entries = [...tokensOf(doc).entries];
-  let list = entryMembers(doc.base, entries[index]!);
+  let list = entryMembers(doc, entries[index]!);
   list = setMember(list, 'token', JSON.stringify(change.token), ENTRY_ORDER);
   if ('expiry' in change)
     list = setMember(list, 'expiry_millis', change.expiry === null || change.expiry === undefined ? undefined : String(change.expiry), ENTRY_ORDER);
@@ -253,11 +266,18 @@ export function replaceEntry(doc: PermissionDocument, name: string, change: Entr
   return withTokens(doc, entries, doc.names);
 }
 
-function entryMembers(base: string, entry: Entry): readonly Member[] {
-  if (Array.isArray(entry)) return entry as Member[];
-  const text = typeof entry === 'string' ? entry : base;
-  const start = typeof entry === 'string' ? 0 : (entry as EntryPlace).start;
+function entryMembers(doc: PermissionDocument, entry: Entry): readonly Member[] {
+  if (typeof entry === 'object') return entry;
+  const text = typeof entry === 'string' ? entry : doc.base;
+  const start = typeof entry === 'string' ? 0 : baseEntries(doc).start(entry);
   return members(text, readMembers(text, start), 2, KNOWN.entry);
+}
+
+/** The places of the base's entries, which the document's kept entries index. */
+function baseEntries(doc: DocumentBase): EntryPlaces {
+  // Only an opened document has kept entries, and it has the base's reading.
+  if (doc.baseRead === undefined) throw new TypeError('the document has no base reading');
+  return doc.baseRead.entries;
 }
 
 /**
@@ -310,7 +330,7 @@ export function renderDocument(doc: TokenDocument): RenderedText {
   doc.members.forEach((m, i) => {
     out.push(`${i === 0 ? '' : TOP_SEPARATOR}${m.rawKey}: `);
     if (typeof m.value === 'string') out.push(m.value);
-    else renderTokens(doc.base, m.value, out, runs);
+    else renderTokens(doc, m.value, out, runs);
   });
   out.push('\n}\n');
   return { pieces: out, runs, ...(doc.baseRead && { base: { text: doc.base, read: doc.baseRead } }) };
@@ -325,8 +345,9 @@ export function documentText(doc: TokenDocument): string {
  * Pushes the tokens array. Runs of entries that were neighbours in the original text go
  * out as one slice of it (recorded in `runs`); runs of new entries as one joined string.
  */
-function renderTokens(base: string, array: TokensArray, out: string[], runs: Array<RenderedText['runs'][number]>): void {
+function renderTokens(doc: DocumentBase, array: TokensArray, out: string[], runs: Array<RenderedText['runs'][number]>): void {
   const { entries } = array;
+  const base = doc.base;
   if (entries.length === 0) {
     out.push('[]');
     return;
@@ -334,6 +355,7 @@ function renderTokens(base: string, array: TokensArray, out: string[], runs: Arr
   out.push('[\n    ');
   let runStart = -1;
   let runEnd = -1;
+  let runLast = -1;
   let fresh: string[] = [];
   const flush = (): void => {
     if (runStart !== -1) {
@@ -345,25 +367,23 @@ function renderTokens(base: string, array: TokensArray, out: string[], runs: Arr
   };
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
-    if (typeof entry === 'object' && !Array.isArray(entry)) {
-      const span = entry as EntryPlace;
-      // Neighbours in the base: only a separator lies between them there (an entry is longer than that).
-      if (
-        runStart !== -1 &&
-        span.start === runEnd + ENTRY_SEPARATOR.length &&
-        base.charCodeAt(runEnd) === COMMA_CODE &&
-        base.charCodeAt(runEnd + 1) === NEWLINE_CODE
-      ) {
-        runEnd = span.end;
+    if (typeof entry === 'number') {
+      const places = baseEntries(doc);
+      const start = places.start(entry);
+      // The next entry of the base, after the canonical separator: the run goes on.
+      if (runStart !== -1 && entry === runLast + 1 && start === runEnd + ENTRY_SEPARATOR.length && base.startsWith(ENTRY_SEPARATOR, runEnd)) {
+        runEnd = places.end(entry);
+        runLast = entry;
         continue;
       }
       flush();
       if (i > 0) out.push(ENTRY_SEPARATOR);
-      runStart = span.start;
-      runEnd = span.end;
+      runStart = start;
+      runEnd = places.end(entry);
+      runLast = entry;
       continue;
     }
-    const text = typeof entry === 'string' ? entry : renderObject(entry as Member[], 2);
+    const text = typeof entry === 'string' ? entry : renderObject(entry, 2);
     if (runStart !== -1 || fresh.length === 0) {
       flush();
       if (i > 0) out.push(ENTRY_SEPARATOR);

@@ -77,20 +77,20 @@ function withoutRuns(text: RenderedText): { checked: string; known: KnownRun[]; 
 function namesOfRun(read: ServerRead, start: number, end: number): readonly (string | undefined)[] | undefined {
   const { entries } = read;
   if (read.kind !== 'permission' || read.errors.length > 0 || read.arrayForm || !passedChecks(read)) return undefined;
-  const first = firstAtOrAfter(entries, start, (e) => e.start);
-  const last = firstAtOrAfter(entries, end, (e) => e.end);
-  if (entries[first]?.start !== start || entries[last]?.end !== end || last < first) return undefined;
-  for (let k = first; k <= last; k++) if (!entries[k]!.canonical) return undefined;
+  const first = firstAtOrAfter(entries.length, start, (k) => entries.start(k));
+  const last = firstAtOrAfter(entries.length, end, (k) => entries.end(k));
+  if (last >= entries.length || last < first || entries.start(first) !== start || entries.end(last) !== end) return undefined;
+  for (let k = first; k <= last; k++) if (!entries.canonical(k)) return undefined;
   return read.names.slice(first, last + 1);
 }
 
-/** The index of the first entry whose `at` is at least `offset` (entries lie in file order). */
-function firstAtOrAfter(entries: ServerRead['entries'], offset: number, at: (e: ServerRead['entries'][number]) => number): number {
+/** The first index below `length` whose `at` is at least `offset` (entries lie in file order), or `length`. */
+function firstAtOrAfter(length: number, offset: number, at: (index: number) => number): number {
   let lo = 0;
-  let hi = entries.length;
+  let hi = length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (at(entries[mid]!) < offset) lo = mid + 1;
+    if (at(mid) < offset) lo = mid + 1;
     else hi = mid;
   }
   return lo;

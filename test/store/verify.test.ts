@@ -102,18 +102,18 @@ function soundlyVerified(text: RenderedText): void {
 test('runs out of an entry place are refused, or read as bytes; the text written is what was checked', () => {
   const base = namedFile(['a', 'b', 'c']);
   const { entries } = readTokenFile(base, 'permission');
-  const all: [number, number] = [entries[0]!.start, entries[2]!.end];
-  const first: [number, number] = [entries[0]!.start, entries[0]!.end];
+  const all: [number, number] = [entries.at(0)!.start, entries.at(2)!.end];
+  const first: [number, number] = [entries.at(0)!.start, entries.at(0)!.end];
   // Where they belong: loads.
   assert.doesNotThrow(() => verifiedTokenFile(withRuns(base, ['{"tokens": [', all, ']}']), 'f'));
   // Inside a string of another member: the tokens array never meets it.
   refused(withRuns(base, ['{"x": "', all, '", "tokens": []}']), /where the tokens array has no entry/);
   // Two runs with no separator between them.
-  refused(withRuns(base, ['{"tokens": [', first, [entries[1]!.start, entries[2]!.end], ']}']), /where the tokens array has no entry/);
+  refused(withRuns(base, ['{"tokens": [', first, [entries.at(1)!.start, entries.at(2)!.end], ']}']), /where the tokens array has no entry/);
   // The same entries twice: the second is read as bytes, and its names repeat.
   refused(withRuns(base, ['{"tokens": [', all, ', ', all, ']}']), /also used/);
   // Bounds that are not an entry's: read as bytes (half an entry is not JSON).
-  refused(withRuns(base, ['{"tokens": [', [entries[0]!.start + 1, entries[0]!.end], ']}']), /must be an object/);
+  refused(withRuns(base, ['{"tokens": [', [entries.at(0)!.start + 1, entries.at(0)!.end], ']}']), /must be an object/);
   // A piece that differs from its run is written as the run it claims, which is what was read.
   const lying = withRuns(base, ['{"tokens": [', all, ']}']);
   const swapped: RenderedText = { ...lying, pieces: lying.pieces.map((p, i) => (i === 1 ? '{"oops": 1}' : p)) };
@@ -123,7 +123,7 @@ test('runs out of an entry place are refused, or read as bytes; the text written
 test('a run in a text that reads as an admin file: every byte written is read', () => {
   const base = fileOf([entry('a'), entry('b')]);
   const { entries } = readTokenFile(base, 'permission');
-  const all: [number, number] = [entries[0]!.start, entries[1]!.end];
+  const all: [number, number] = [entries.at(0)!.start, entries.at(1)!.end];
   soundlyVerified(withRuns(base, [`{"token": "${freshToken()}", "name": "_admin", "x": "`, all, '"}\n']));
 });
 
@@ -133,7 +133,7 @@ test('runs count as read only from a base that passed the checks: serde reads *:
   assert.equal(readTokenFile(base, 'permission').errors.length, 0);
   assert.notDeepEqual(fullVerdict(base), []);
   const { entries } = readTokenFile(base, 'permission');
-  soundlyVerified(withRuns(base, ['{\n  "tokens": [\n    ', [entries[0]!.start, entries[1]!.end], '\n  ]\n}\n'], false));
+  soundlyVerified(withRuns(base, ['{\n  "tokens": [\n    ', [entries.at(0)!.start, entries.at(1)!.end], '\n  ]\n}\n'], false));
 });
 
 test('an entry in the array form never counts as read (the check refuses the array form)', () => {
@@ -141,13 +141,13 @@ test('an entry in the array form never counts as read (the check refuses the arr
   const base = `{"tokens": [${JSON.stringify(entry('a'))}, ["${t}", "b", null, ["db:a:read"]]]}`;
   const read = readTokenFile(base, 'permission');
   assert.equal(read.errors.length, 0);
-  soundlyVerified(withRuns(base, ['{"tokens": [', [read.entries[0]!.start, read.entries[1]!.end], ']}'], false));
+  soundlyVerified(withRuns(base, ['{"tokens": [', [read.entries.at(0)!.start, read.entries.at(1)!.end], ']}'], false));
 });
 
 test('pointers of fresh entries around runs, runs misplaced in every other place, whitespace and escaped keys', () => {
   const base = fileOf([entry('a'), entry('b'), entry('c')]);
   const { entries } = readTokenFile(base, 'permission');
-  const [e0, e1, e2] = [entries[0]!, entries[1]!, entries[2]!];
+  const [e0, e1, e2] = [entries.at(0)!, entries.at(1)!, entries.at(2)!];
   const bad = JSON.stringify({ token: freshToken(), name: 'n', permissions: ['*:*:*'] });
   const good = JSON.stringify({ token: freshToken(), name: 'g', permissions: ['db:a:read'] });
   const refusedAt = (t: RenderedText, pointer: RegExp): void =>
