@@ -225,10 +225,7 @@ export function appendEntries(doc: PermissionDocument, entries: readonly EntryVa
 
 /** Removes every entry whose name is in `names`. */
 export function removeEntries(doc: PermissionDocument, names: ReadonlySet<string>): PermissionDocument {
-  const gone: number[] = [];
-  doc.names.forEach((n, i) => {
-    if (names.has(n)) gone.push(i);
-  });
+  const gone = placesOf(doc.names, names);
   if (gone.length === 0) return doc;
   // Whole stretches between the removed entries are copied at once (a big file, few removed).
   const without = <T>(list: readonly T[]): T[] => {
@@ -245,6 +242,20 @@ export function removeEntries(doc: PermissionDocument, names: ReadonlySet<string
     return out;
   };
   return withTokens(doc, without(tokensOf(doc).entries), without(doc.names));
+}
+
+/**
+ * The indexes of the names in `wanted`, in order. A few are looked up one by one (a delete
+ * of one token among 100,000 then hashes no name); many, through the set.
+ */
+function placesOf(list: readonly string[], wanted: ReadonlySet<string>): number[] {
+  const out: number[] = [];
+  if (wanted.size > 8) {
+    for (let i = 0; i < list.length; i++) if (wanted.has(list[i]!)) out.push(i);
+    return out;
+  }
+  for (const name of wanted) for (let i = list.indexOf(name); i !== -1; i = list.indexOf(name, i + 1)) out.push(i);
+  return out.sort((a, b) => a - b);
 }
 
 export interface EntryChange {
@@ -365,10 +376,11 @@ function renderTokens(doc: DocumentBase, array: TokensArray, out: string[], runs
     runStart = -1;
     fresh = [];
   };
+  let places: EntryPlaces | undefined;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
     if (typeof entry === 'number') {
-      const places = baseEntries(doc);
+      places ??= baseEntries(doc);
       const start = places.start(entry);
       // The next entry of the base, after the canonical separator: the run goes on.
       if (runStart !== -1 && entry === runLast + 1 && start === runEnd + ENTRY_SEPARATOR.length && base.startsWith(ENTRY_SEPARATOR, runEnd)) {

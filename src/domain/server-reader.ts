@@ -173,6 +173,12 @@ export interface ServerRead {
   /** Each entry's name, in file order (undefined where it could not be read). */
   readonly names: ReadonlyArray<string | undefined>;
   /**
+   * Read with known runs: the indexes of the entries read from the text, not counted from
+   * a run. A run's names are those of a reading that passed the checks, so they differ
+   * from one another (and runs never repeat an entry): only these can repeat a name.
+   */
+  readonly fresh?: readonly number[];
+  /**
    * The entries whose values were read: all of them with `values`; otherwise every entry
    * outside the canonical layout and, of the canonical ones, the first of each distinct
    * list of permissions (what is left to check of the rest: their grammar is the regex's).
@@ -305,6 +311,7 @@ class Pass {
   databaseItems: Array<string | undefined> = [];
   names: Array<string | undefined> = [];
   read: ReadEntry[] = [];
+  readonly fresh: number[] = [];
   /** The next of the known runs to take. */
   nextKnown = 0;
 
@@ -440,6 +447,7 @@ class Pass {
         took = false;
         index = this.entries.length - 1;
       } else {
+        if (known) this.fresh.push(index);
         CANONICAL_ENTRY.lastIndex = i;
         const m = CANONICAL_ENTRY.exec(text);
         if (m !== null) {
@@ -645,6 +653,7 @@ export function readTokenFile(text: string, kind: ServerKind, opts: ReadOptions 
     entries: pass.entries,
     names: pass.names,
     read: pass.read,
+    ...(pass.known.length > 0 && { fresh: pass.fresh }),
   };
 }
 

@@ -63,6 +63,20 @@ const schemaView = (v: Partial<EntryValues>): Record<string, unknown> => ({
   ...(v.permissions !== undefined && { permissions: v.permissions }),
 });
 
+/** Whether any name repeats (only then are they placed). */
+function repeatedName(read: ServerRead): boolean {
+  const { names, fresh } = read;
+  // After an edit, only the few names read from the text can repeat one (see ServerRead.fresh).
+  if (fresh !== undefined && fresh.length <= 8) {
+    return fresh.some((k) => {
+      const name = names[k];
+      return name !== undefined && (names.indexOf(name) !== k || names.indexOf(name, k + 1) !== -1);
+    });
+  }
+  // Sorting tells whether any name repeats at a third of the cost of a Map.
+  return repeatsAName(names.filter((n): n is string => n !== undefined));
+}
+
 function checkPermissionFile(read: ServerRead, now: number, schema: Problem[], errors: Problem[], warnings: Problem[] | undefined): void {
   const declared = new Set<string>();
   read.databaseItems.forEach((db, i) => {
@@ -73,9 +87,7 @@ function checkPermissionFile(read: ServerRead, now: number, schema: Problem[], e
     else if (declared.has(db)) warnings?.push({ pointer, message: `the database ${JSON.stringify(db)} is listed twice` });
     declared.add(db);
   });
-  const names = read.names.filter((n): n is string => n !== undefined);
-  // Sorting tells whether any name repeats at a third of the cost of a Map; only then are they placed.
-  if (repeatsAName(names)) {
+  if (repeatedName(read)) {
     const first = new Map<string, number>();
     read.names.forEach((name, i) => {
       if (name === undefined) return;

@@ -50,9 +50,15 @@ test('an append to a big file: the old entries count as read, the new one is rea
   assert.equal(joinText(verifiedTokenFile(rendered, 'tokens.json')), documentText(doc));
 });
 
-test('a new entry named like one in a run is refused', () => {
-  const doc = appendEntries(opened(namedFile(['a', 'b', 'c'])), [newTokenEntry(freshToken(), 'b', null, ['db:a:read'])]);
-  refused(renderDocument(doc), /"b" is also used/);
+test('a new entry named like one in a run, or like another new one, is refused (a few new entries or many)', () => {
+  const added = (names: string[]) => names.map((n) => newTokenEntry(freshToken(), n, null, ['db:a:read']));
+  const base = (): ReturnType<typeof opened> => opened(namedFile(['a', 'b', 'c']));
+  refused(renderDocument(appendEntries(base(), added(['b']))), /"b" is also used/);
+  refused(renderDocument(appendEntries(base(), added(['z', 'z']))), /"z" is also used/);
+  const many = Array.from({ length: 12 }, (_, i) => `n${i}`);
+  refused(renderDocument(appendEntries(base(), added([...many, 'c']))), /"c" is also used/);
+  refused(renderDocument(appendEntries(base(), added([...many, 'n3']))), /"n3" is also used/);
+  assert.doesNotThrow(() => verifiedTokenFile(renderDocument(appendEntries(base(), added(many))), 'f'));
 });
 
 test('a delete leaves two runs around the gap, both counted, and the file loads', () => {
