@@ -253,13 +253,22 @@ const PLAIN = '[^"\\\\\\x00-\\x1f]';
 /**
  * One entry exactly as the canonical layout writes it at depth 2, with plain strings, an
  * apiv3_ token, a non-empty name and an expiry of at most 18 digits (surely inside i64,
- * never -0). Captures: token, name, expiry digits, the permission list's inner text.
+ * never -0). With `values`, it captures the token, name, expiry digits and the permission
+ * list's inner text; without, the name and the list only, what an edit needs of every
+ * entry (each capture is a string made for each of 100,000 entries).
  */
-const CANONICAL_ENTRY = new RegExp(
-  `\\{\\n      "token": "(apiv3_${PLAIN}*)",\\n      "name": "(${PLAIN}+)",(?:\\n      "expiry_millis": (0|-?[1-9]\\d{0,17}),)?` +
-    `\\n      "permissions": \\[\\n        ("${PLAIN}*"(?:,\\n        "${PLAIN}*")*)\\n      \\]\\n    \\}`,
-  'y',
-);
+const canonicalEntry = (values: boolean): RegExp => {
+  const take = values ? '(' : '(?:';
+  return new RegExp(
+    `\\{\\n      "token": "${take}apiv3_${PLAIN}*)",\\n      "name": "(${PLAIN}+)",(?:\\n      "expiry_millis": ${take}0|-?[1-9]\\d{0,17}),)?` +
+      `\\n      "permissions": \\[\\n        ("${PLAIN}*"(?:,\\n        "${PLAIN}*")*)\\n      \\]\\n    \\}`,
+    'y',
+  );
+};
+/** Captures: 1 token, 2 name, 3 expiry digits, 4 the list. */
+const CANONICAL_ENTRY = canonicalEntry(true);
+/** The same grammar; captures: 1 name, 2 the list. */
+const CANONICAL_SHAPE = canonicalEntry(false);
 const PERMISSION_SEPARATOR = '",\n        "';
 
 const I64_MIN = -(2n ** 63n);
@@ -448,15 +457,24 @@ class Pass {
         index = this.entries.length - 1;
       } else {
         if (known) this.fresh.push(index);
-        CANONICAL_ENTRY.lastIndex = i;
-        const m = CANONICAL_ENTRY.exec(text);
+        const rx = this.allValues ? CANONICAL_ENTRY : CANONICAL_SHAPE;
+        rx.lastIndex = i;
+        const m = rx.exec(text);
         if (m !== null) {
-          const end = CANONICAL_ENTRY.lastIndex;
+          const end = rx.lastIndex;
           this.entries.add(i, end, true);
-          this.names.push(m[2]!);
           // The first entry with its list of permissions puts the list in `shared`.
-          const distinct = !shared.lists.has(m[4]!);
-          if (this.allValues || distinct) read.push({ index, values: canonicalValues(m, shared), distinct });
+          if (this.allValues) {
+            this.names.push(m[2]!);
+            const distinct = !shared.lists.has(m[4]!);
+            read.push({ index, values: canonicalValues(m, shared), distinct });
+          } else {
+            this.names.push(m[1]!);
+            if (!shared.lists.has(m[2]!)) {
+              CANONICAL_ENTRY.lastIndex = i;
+              read.push({ index, values: canonicalValues(CANONICAL_ENTRY.exec(text)!, shared), distinct: true });
+            }
+          }
           i = end;
         } else {
           this.i = i;
