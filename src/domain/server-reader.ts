@@ -267,6 +267,20 @@ const canonicalEntry = (values: boolean): RegExp => {
 };
 /** Captures: 1 token, 2 name, 3 expiry digits, 4 the list. */
 const CANONICAL_ENTRY = canonicalEntry(true);
+
+/**
+ * The fast path's match at `i`, or null. An entry the regular expression cannot take (a
+ * list of millions of permissions overflows V8's backtracking stack) takes the walk.
+ */
+function matchAt(rx: RegExp, text: string, i: number): RegExpExecArray | null {
+  rx.lastIndex = i;
+  try {
+    return rx.exec(text);
+  } catch (e) {
+    if (e instanceof RangeError) return null;
+    throw e;
+  }
+}
 /** The same grammar; captures: 1 name, 2 the list. */
 const CANONICAL_SHAPE = canonicalEntry(false);
 const PERMISSION_SEPARATOR = '",\n        "';
@@ -458,8 +472,7 @@ class Pass {
       } else {
         if (known) this.fresh.push(index);
         const rx = this.allValues ? CANONICAL_ENTRY : CANONICAL_SHAPE;
-        rx.lastIndex = i;
-        const m = rx.exec(text);
+        const m = matchAt(rx, text, i);
         if (m !== null) {
           const end = rx.lastIndex;
           this.entries.add(i, end, true);
@@ -471,8 +484,7 @@ class Pass {
           } else {
             this.names.push(m[1]!);
             if (!shared.lists.has(m[2]!)) {
-              CANONICAL_ENTRY.lastIndex = i;
-              read.push({ index, values: canonicalValues(CANONICAL_ENTRY.exec(text)!, shared), distinct: true });
+              read.push({ index, values: canonicalValues(matchAt(CANONICAL_ENTRY, text, i)!, shared), distinct: true });
             }
           }
           i = end;
@@ -681,8 +693,7 @@ export function readTokenFile(text: string, kind: ServerKind, opts: ReadOptions 
  */
 export function readEntry(text: string, place: EntryPlace): EntryValues {
   if (place.canonical) {
-    CANONICAL_ENTRY.lastIndex = place.start;
-    const m = CANONICAL_ENTRY.exec(text);
+    const m = matchAt(CANONICAL_ENTRY, text, place.start);
     if (m !== null) return canonicalValues(m);
   }
   const pass = new Pass(text, true);
