@@ -3,7 +3,7 @@
  * (YAML or JSON, `-` for stdin), checked whole (schema, rules, outputs' options) before any
  * file is touched, then applied in one transaction; outputs run after the files are written.
  */
-import { shQuote } from '../output/escape';
+import { shCommand } from '../output/escape';
 import { writeNotices } from './notices';
 import { dirname, isAbsolute } from 'node:path';
 import { type ApplyResult, SpecProblems, StaleTokens, applyOutput, applySpec, outputRequestsOf } from '../actions/apply';
@@ -104,7 +104,7 @@ function staleWords(e: StaleTokens): FileError {
   const names = e.stale.map((s) => `${JSON.stringify(s.name)} (${s.file})`).join(', ');
   return new FileError(
     'ESTALE',
-    `--fail-if-stale: the current token${e.stale.length === 1 ? '' : 's'} ${names} expired and would be handed out; nothing was written. Give ${JSON.stringify(first.of)} renew_before and a relative expiry in the spec, or rotate it: ${BIN} rotate token --file ${shQuote(first.file)} --token-name ${shQuote(first.of)} --expiry 90d`,
+    `--fail-if-stale: the current token${e.stale.length === 1 ? '' : 's'} ${names} expired and would be handed out; nothing was written. Give ${JSON.stringify(first.of)} renew_before and a relative expiry in the spec, or rotate it: ${shCommand([BIN, 'rotate', 'token', '--file', first.file, '--token-name', first.of, '--expiry', '90d'])}`,
     { cause: e },
   );
 }

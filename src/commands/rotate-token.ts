@@ -13,7 +13,7 @@ import type { RunEnv } from '../main';
 import { fileOf, given, isJson, text, tokenNameOf } from './args';
 import { FILE, FILE_POSITIONAL, LOCK_TIMEOUT, TEXT_OR_JSON, TOKEN_NAME, lockTimeoutOf } from './options';
 import { emitAs } from './output';
-import { escapeText, shCommand, shQuote } from '../output/escape';
+import { escapeText, shCommand } from '../output/escape';
 import { BIN } from './argv';
 import { type Spelling, expiryFlags, worded } from './words';
 import type { CommandModule, ParsedArgs } from './types';
@@ -52,9 +52,9 @@ function steps(r: RotateResult): string[] {
   if (r.inPlace) return [];
   return [
     `Start or restart the server with ${shCommand([flag, r.file])}: it creates ${JSON.stringify(r.name)} (it skips names it already has).`,
-    `Move the clients to the new token: ${BIN} get token --file ${shQuote(r.file)} --token-name ${shQuote(r.name)}`,
+    `Move the clients to the new token: ${shCommand([BIN, 'get', 'token', '--file', r.file, '--token-name', r.name])}`,
     `When no client uses ${JSON.stringify(r.oldName)} any more, delete it online: ${onlineDelete(r.oldName)}`,
-    `Then delete it here: ${BIN} delete token --file ${shQuote(r.file)} --token-name ${shQuote(r.oldName)}`,
+    `Then delete it here: ${shCommand([BIN, 'delete', 'token', '--file', r.file, '--token-name', r.oldName])}`,
   ];
 }
 
@@ -77,7 +77,7 @@ function render(r: RotateResult, json: boolean, now: number): string {
   if (r.inPlace) {
     lines.push(`Replaced the token string of ${JSON.stringify(r.name)} in ${escapeText(r.file)} (hash ${tokenHash(r.token)}).`);
     lines.push(`Expires: ${expiryLine(r.expiry, now)}`);
-    lines.push(`Print it with: ${BIN} get token --file ${shQuote(r.file)} --token-name ${shQuote(r.name)}`);
+    lines.push(`Print it with: ${shCommand([BIN, 'get', 'token', '--file', r.file, '--token-name', r.name])}`);
   } else {
     lines.push(
       `Added ${JSON.stringify(r.name)} to ${escapeText(r.file)}, the successor of ${JSON.stringify(r.oldName)} (hash ${tokenHash(r.token)}), with the same permissions; ${JSON.stringify(r.oldName)} is kept.`,

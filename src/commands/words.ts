@@ -5,7 +5,7 @@
  * key); errors every command shares (the lock timeout, a file that would not load) are
  * worded once, by the launcher, with `worded(e)`.
  */
-import { shQuote } from '../output/escape';
+import { shCommand } from '../output/escape';
 import { parseDuration } from '../domain/duration';
 import { type ExpirySpec, parseInstant } from '../domain/expiry';
 import { FileError, InvalidInputError, LockError, UsageError } from '../errors';
@@ -49,7 +49,7 @@ export function worded(e: unknown, spelling: Spelling = {}): unknown {
   }
   // A file that would not load, placed at its first problem: the validate command lists all of them.
   if (e instanceof FileError && e.code === 'EINVALIDFILE' && e.pointer !== undefined && e.file !== undefined) {
-    return new FileError('EINVALIDFILE', `${e.message} Run \`${BIN} validate ${shQuote(e.file)}\` for every problem.`, {
+    return new FileError('EINVALIDFILE', `${e.message} Run \`${shCommand([BIN, 'validate', e.file])}\` for every problem.`, {
       file: e.file,
       pointer: e.pointer,
       cause: e,

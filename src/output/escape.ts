@@ -37,13 +37,17 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 /**
  * A word for a POSIX shell: as is when it is plain, else in single quotes (a `'` as `'\''`).
  * A word holding a control character cannot show it raw, so the whole word is made by
- * printf at run time from octal escapes: `"$(printf '%b' 'a\0033b')"`. (Command substitution
- * drops trailing line breaks, so a line break at the very end of a word is the one thing
- * this cannot carry; dash has no `$'...'`.)
+ * printf at run time from octal escapes: `"$(printf '%b' 'a\0033b')"`. Command substitution
+ * drops trailing line breaks (and dash has no `$'...'`), so a word that ends in one is
+ * carried by shCommand, which can put an assignment before the command.
  */
-export function shQuote(word: string): string {
+function shQuote(word: string): string {
   if (PLAIN.test(word)) return word;
   if (!CONTROL.test(word)) return `'${word.replace(/'/g, `'\\''`)}'`;
+  return printfWord(word);
+}
+
+function printfWord(word: string): string {
   // printf's %b reads \0ooo and \\ in its argument; the format stays fixed, so a word that
   // begins with "-" or holds "%" is never read as an option or a conversion.
   let arg = '';
@@ -56,9 +60,21 @@ export function shQuote(word: string): string {
   return `"$(printf '%b' '${arg}')"`;
 }
 
-/** A command line of words, each quoted. */
+/**
+ * A command line of words, each quoted, that gives the command exactly these words when
+ * pasted into a POSIX shell. A word ending in a line break is made with a dot after it and
+ * kept in a variable set before the command, the dot cut off where the word is used:
+ * `_otk1="$(printf '%b' 'a\0012.')"; influxdb3 delete token --token-name "${_otk1%.}"`.
+ */
 export function shCommand(words: readonly string[]): string {
-  return words.map(shQuote).join(' ');
+  const set: string[] = [];
+  const line = words.map((w) => {
+    if (!w.endsWith('\n')) return shQuote(w);
+    const name = `_otk${set.length + 1}`;
+    set.push(`${name}=${printfWord(`${w}.`)}`);
+    return `"\${${name}%.}"`;
+  });
+  return [...set, line.join(' ')].join('; ');
 }
 
 /** Belt and braces: no message may carry a token string, whatever produced it (main's error line, validate's problems, export's loader errors). */

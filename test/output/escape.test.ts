@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { escapeLines, escapeText, shCommand, shQuote } from '../../src/output/escape';
+import { escapeLines, escapeText, shCommand } from '../../src/output/escape';
 
 test('escapeText: C0, DEL, C1 and bidi controls become escapes; everything else stays', () => {
   const table: Array<[string, string]> = [
@@ -19,7 +19,7 @@ test('escapeText: C0, DEL, C1 and bidi controls become escapes; everything else 
   assert.equal(escapeLines('one\x1b]52;c;x\x07\ntwo\n'), 'one\\e]52;c;x\\a\ntwo\n');
 });
 
-test('shQuote: sh reads back exactly the word, whatever it holds', () => {
+test('shCommand: sh reads back exactly the words, whatever they hold, line breaks at the end included', () => {
   const words = [
     'plain',
     '',
@@ -34,16 +34,26 @@ test('shQuote: sh reads back exactly the word, whatever it holds', () => {
     '%s%d',
     'a\x1bb',
     'a\nb',
+    'a\n',
+    '\n',
+    'a\n\n',
+    'a.\n',
     '\u202eevil',
     "mixed 'q' \x07 %b \\0 -x",
   ];
   for (const w of words) {
-    const line = `printf '%s\\0' ${shQuote(w)}`;
-    const r = spawnSync('sh', ['-c', line], { encoding: 'utf8' });
-    assert.equal(r.status, 0, `${JSON.stringify(w)}: ${line}: ${r.stderr}`);
-    assert.equal(r.stdout, `${w}\0`, `${JSON.stringify(w)} via ${line}`);
-    assert.doesNotMatch(shQuote(w), /[\x00-\x1f\x7f\u202e]/, 'nothing raw in the printed word');
+    // Each word alone, and with another that ends in a line break in the same command.
+    for (const line of [shCommand(['printf', '%s\\0', w]), shCommand(['printf', '%s\\0', w, 'b\n'])]) {
+      const r = spawnSync('sh', ['-c', line], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `${JSON.stringify(w)}: ${line}: ${r.stderr}`);
+      assert.ok(r.stdout === `${w}\0` || r.stdout === `${w}\0b\n\0`, `${JSON.stringify(w)} via ${line}: ${JSON.stringify(r.stdout)}`);
+      assert.doesNotMatch(line, /[\x00-\x1f\x7f\u202e]/, 'nothing raw in the printed command');
+    }
   }
-  assert.equal(shQuote(''), "''");
+  assert.equal(shCommand(['a', '']), "a ''");
   assert.equal(shCommand(['influxdb3', 'delete', 'token', '--token-name', 'a b']), "influxdb3 delete token --token-name 'a b'");
+  assert.equal(
+    shCommand(['influxdb3', 'delete', 'token', '--token-name', 'a\n']),
+    `_otk1="$(printf '%b' 'a\\0012.')"; influxdb3 delete token --token-name "\${_otk1%.}"`,
+  );
 });
