@@ -26,7 +26,9 @@ import type { CommandModule, ParsedArgs } from './types';
 function specError(source: string, problems: readonly Problem[]): UsageError {
   const first = problems[0]!;
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
-  return new UsageError(`${source} at ${first.pointer || '/'}: ${first.message}${more}; nothing was written.`);
+  // A key of megabytes is named by its first characters: the line stays a line.
+  const at = first.pointer.length > 200 ? `${first.pointer.slice(0, 200)}…` : first.pointer || '/';
+  return new UsageError(`${source} at ${at}: ${first.message}${more}; nothing was written.`);
 }
 
 /** SPEC 17: a spec nests 64 levels at most. */

@@ -38,7 +38,8 @@ export function keysAt(name: SchemaName, instancePath: string): readonly string[
   return (generated.tokenSpecKeys as Record<string, string[]>)[place] ?? [];
 }
 
-function describe(e: AjvError, name: SchemaName): Problem {
+/** One problem in words; `guess` looks for the key a misspelt one meant. */
+function describe(e: AjvError, name: SchemaName, guess: boolean): Problem {
   switch (e.keyword) {
     case 'required': {
       const field = String(e.params.missingProperty);
@@ -58,9 +59,11 @@ function describe(e: AjvError, name: SchemaName): Problem {
     case 'additionalProperties': {
       // Only the apply spec is closed: a misspelt key must not be silently ignored.
       const key = String(e.params.additionalProperty);
-      const meant = closest(key, keysAt(name, e.instancePath));
+      const meant = guess ? closest(key, keysAt(name, e.instancePath)) : undefined;
       const hint = meant === undefined ? '' : ` (did you mean ${JSON.stringify(meant)}?)`;
-      return { pointer: `${e.instancePath}/${escapePointerToken(key)}`, keyword: e.keyword, message: `unknown key ${JSON.stringify(key)}${hint}` };
+      // The pointer names the key; the sentence shows at most its first 64 characters.
+      const shown = key.length > 64 ? `${JSON.stringify(key.slice(0, 64)).slice(0, -1)}…"` : JSON.stringify(key);
+      return { pointer: `${e.instancePath}/${escapePointerToken(key)}`, keyword: e.keyword, message: `unknown key ${shown}${hint}` };
     }
     case 'enum':
       return { pointer: e.instancePath, keyword: e.keyword, message: `must be one of ${(e.params.allowedValues as unknown[]).map(String).join(', ')}` };
@@ -72,12 +75,15 @@ function describe(e: AjvError, name: SchemaName): Problem {
   }
 }
 
+const GUESSED = 16;
+
 /** Every schema problem of `data` against the named schema; [] when it conforms. */
 export function schemaProblems(name: SchemaName, data: unknown, pointerPrefix = ''): Problem[] {
   const validate = VALIDATORS[name];
   if (validate(data)) return [];
-  const problems = (validate.errors ?? []).map((e) => {
-    const p = describe(e, name);
+  // A spec of 300,000 unknown keys is refused as fast as one: only the first few get a guess.
+  const problems = (validate.errors ?? []).map((e, i) => {
+    const p = describe(e, name, i < GUESSED);
     return { ...p, pointer: pointerPrefix + p.pointer };
   });
   // An unknown key first: a misspelt one (`permisions`) is why a required one is missing.

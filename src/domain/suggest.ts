@@ -42,7 +42,10 @@ export function closest(typed: string, candidates: readonly string[]): string | 
   let bestDistance = limit + 1;
   let tied = false;
   for (const c of candidates) {
-    const d = distance(f, folded(c));
+    const g = folded(c);
+    // The distance is at least the difference in length: a key of megabytes meets no table.
+    if (Math.abs(g.length - f.length) > limit) continue;
+    const d = distance(f, g);
     if (d < bestDistance) [best, bestDistance, tied] = [c, d, false];
     else if (d === bestDistance) tied = true;
   }
