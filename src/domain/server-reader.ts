@@ -332,7 +332,7 @@ class Pass {
   arrayForm = false;
   readonly entries = new EntryColumns();
   databaseItems: Array<string | undefined> = [];
-  names: Array<string | undefined> = [];
+  readonly names: Array<string | undefined> = [];
   read: ReadEntry[] = [];
   readonly fresh: number[] = [];
   /** The next of the known runs to take. */
@@ -354,7 +354,9 @@ class Pass {
     if (run === undefined || run.at < from || run.at > i) return false;
     this.nextKnown++;
     this.entries.addRun(run.at, run.names.length);
-    this.names = this.names.concat(run.names);
+    // Pushed, not concatenated: an edit of a file whose canonical entries alternate with
+    // others has thousands of short runs, and each concat copied every name so far.
+    for (const name of run.names) this.names.push(name);
     return true;
   }
 
