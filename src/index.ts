@@ -62,9 +62,74 @@ export interface WriteOptions {
   readonly owner?: { readonly uid: number; readonly gid: number };
 }
 
+/**
+ * The caller's clock and random source, held to what they promise: a finite number of
+ * milliseconds, and exactly the bytes asked for.
+ */
 function envOf(env: LibraryEnv | undefined): { now: () => number; randomBytes: RandomBytes } {
-  return { now: env?.now ?? Date.now, randomBytes: env?.randomBytes ?? ((n) => cryptoRandomBytes(n)) };
+  const now = env?.now;
+  const random = env?.randomBytes;
+  return {
+    now:
+      now === undefined
+        ? Date.now
+        : () => {
+            const t = now();
+            if (typeof t !== 'number' || !Number.isFinite(t))
+              throw new InvalidInputError('env.now', ' returned no finite number of milliseconds; return Date.now() or a fixed instant.');
+            return t;
+          },
+    randomBytes:
+      random === undefined
+        ? (n) => cryptoRandomBytes(n)
+        : (n) => {
+            const bytes = random(n);
+            if (!(bytes instanceof Uint8Array) || bytes.length !== n)
+              throw new InvalidInputError('env.randomBytes', ` returned no ${n} bytes; return crypto.randomBytes(size) or a Uint8Array of that size.`);
+            return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+          },
+  };
 }
+
+type FieldType = 'string' | 'boolean' | 'number' | 'strings' | 'expiry' | 'owner' | 'object';
+
+const IS: Record<FieldType, (v: unknown) => boolean> = {
+  string: (v) => typeof v === 'string',
+  boolean: (v) => typeof v === 'boolean',
+  number: (v) => typeof v === 'number' && Number.isFinite(v),
+  strings: (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'),
+  expiry: (v) => typeof v === 'string' || v instanceof Date,
+  owner: (v) => typeof v === 'object' && v !== null && Number.isInteger((v as { uid?: unknown }).uid) && Number.isInteger((v as { gid?: unknown }).gid),
+  object: (v) => typeof v === 'object' && v !== null,
+};
+const WORDS: Record<FieldType, string> = {
+  string: 'a string',
+  boolean: 'true or false',
+  number: 'a finite number',
+  strings: 'an array of strings',
+  expiry: 'a duration string, an RFC 3339 instant string or a Date',
+  owner: 'an object { uid, gid } of integers',
+  object: 'an object',
+};
+
+/**
+ * The request as its type says, checked at the library's edge (a JavaScript caller has no
+ * compiler to do it): a field of the wrong type is EINVALID naming the field, never a
+ * TypeError from deep inside. `name?` marks an optional field.
+ */
+function checkedRequest<T>(request: T, operation: string, fields: Record<string, FieldType | `${FieldType}?`>): T {
+  if (typeof request !== 'object' || request === null) throw new InvalidInputError(operation, "'s request must be an object; see the library's documentation.");
+  for (const [field, spec] of Object.entries(fields)) {
+    const optional = spec.endsWith('?');
+    const type = spec.replace('?', '') as FieldType;
+    const value = (request as Record<string, unknown>)[field];
+    if (value === undefined && optional) continue;
+    if (value === undefined || !IS[type](value)) throw new InvalidInputError(field, ` must be ${WORDS[type]} (${operation}).`);
+  }
+  return request;
+}
+
+const WRITE_FIELDS = { lockTimeoutMs: 'number?', owner: 'owner?' } as const;
 
 const RFC3339_START = /^\d{4}-\d{2}-\d{2}[Tt ]/;
 
@@ -150,6 +215,24 @@ export interface CreateTokenResult {
 }
 
 export async function createToken(request: CreateTokenRequest, env?: LibraryEnv): Promise<CreateTokenResult> {
+  checkedRequest(request, 'createToken', {
+    file: 'string',
+    name: 'string?',
+    admin: 'boolean?',
+    permissions: 'strings?',
+    createDatabases: 'strings?',
+    expiry: 'expiry?',
+    ifNotExists: 'boolean?',
+    failIfStale: 'boolean?',
+    force: 'boolean?',
+    tokenValue: 'string?',
+    ...WRITE_FIELDS,
+  });
+  if (request.admin && (request.permissions !== undefined || request.createDatabases !== undefined))
+    throw new InvalidInputError(
+      'permissions',
+      ' and createDatabases belong to permission tokens; an admin token (admin: true) has full access and takes neither.',
+    );
   const e = envOf(env);
   let tokenValue: string | undefined;
   if (request.tokenValue !== undefined) {
@@ -210,6 +293,7 @@ export interface TokenFileContents {
 
 /** Reads a token file as the server reads it (exact values), refusing one the server would not load (EINVALIDFILE). */
 export function readTokenFile(file: string, env?: LibraryEnv): TokenFileContents {
+  checkedRequest({ file }, 'readTokenFile', { file: 'string' });
   const read = listTokens(file, { now: envOf(env).now });
   return { file, kind: read.kind, tokens: read.tokens.map((t) => ({ name: t.name, token: t.token, expiry: t.expiry, permissions: t.permissions })) };
 }
@@ -239,6 +323,9 @@ export interface ValidateResult {
 
 /** The server's verdict on a file, with every problem; throws only when it cannot be read at all. */
 export function validateFile(request: ValidateRequest, env?: LibraryEnv): ValidateResult {
+  checkedRequest(request, 'validateFile', { file: 'string', kind: 'string?' });
+  if (request.kind !== undefined && request.kind !== 'admin' && request.kind !== 'permission')
+    throw new InvalidInputError('kind', ` must be 'admin' or 'permission' (validateFile), or left out to check both.`);
   const r = validateTokenFile({ file: request.file, ...(request.kind && { kind: request.kind }) }, { now: envOf(env).now });
   return { file: r.file, valid: r.loadsAs.length > 0, loadsAs: r.loadsAs, errors: r.errors, warnings: r.warnings, tokenCount: r.tokenCount };
 }
@@ -257,6 +344,7 @@ export interface DeleteTokensResult {
 }
 
 export async function deleteTokens(request: DeleteTokensRequest, env?: LibraryEnv): Promise<DeleteTokensResult> {
+  checkedRequest(request, 'deleteTokens', { file: 'string', names: 'strings', ifExists: 'boolean?', ...WRITE_FIELDS });
   const r = await deleteAction(
     { file: request.file, names: request.names, ifExists: request.ifExists ?? false, lockTimeoutMs: request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS },
     envOf(env),
@@ -287,6 +375,7 @@ export interface RotateTokenResult {
 }
 
 export async function rotateToken(request: RotateTokenRequest, env?: LibraryEnv): Promise<RotateTokenResult> {
+  checkedRequest(request, 'rotateToken', { file: 'string', name: 'string', newName: 'string?', expiry: 'expiry?', inPlace: 'boolean?', ...WRITE_FIELDS });
   const r = await rotateAction(
     {
       file: request.file,
@@ -315,6 +404,7 @@ export interface PruneResult {
 
 /** Removes the expired tokens of a permission tokens file. */
 export async function prune(request: PruneRequest, env?: LibraryEnv): Promise<PruneResult> {
+  checkedRequest(request, 'prune', { file: 'string', dryRun: 'boolean?', ...WRITE_FIELDS });
   const r = await pruneAction(
     { file: request.file, dryRun: request.dryRun ?? false, lockTimeoutMs: request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS },
     envOf(env),
@@ -345,6 +435,14 @@ export interface ApplyResult {
 
 /** Makes the token files (and the spec's outputs) match the spec, in one transaction. Spec problems: EINVALID with `pointer`. */
 export async function apply(request: ApplyRequest, env?: LibraryEnv): Promise<ApplyResult> {
+  checkedRequest(request, 'apply', {
+    spec: 'object',
+    dryRun: 'boolean?',
+    prune: 'boolean?',
+    replaceDrifted: 'boolean?',
+    failIfStale: 'boolean?',
+    ...WRITE_FIELDS,
+  });
   const e = envOf(env);
   const checked = desiredState(request.spec, e.now());
   if (!checked.ok) {
@@ -396,6 +494,16 @@ export interface ExportTokensResult {
 }
 
 export async function exportTokens(request: ExportTokensRequest, env?: LibraryEnv): Promise<ExportTokensResult> {
+  checkedRequest(request, 'exportTokens', {
+    files: 'strings',
+    format: 'string',
+    tokenNames: 'strings?',
+    secretName: 'string?',
+    namespace: 'string?',
+    prefix: 'string?',
+    output: 'string?',
+    ...WRITE_FIELDS,
+  });
   // export's rules, as the CLI and apply's outputs have them, named by the request's fields.
   const req = exportRequestOf(
     {
