@@ -3,14 +3,15 @@
  * jobs, done here once for every human-facing line and every printed command:
  *
  *  - escapeText: a control character (C0, DEL, C1) or a bidirectional override/isolate
- *    (U+202A-202E, U+2066-2069) is shown as an escape (`\e`, `\n`, `\u202e`), so no name can
+ *    (U+202A-202E, U+2066-2069) or a line or paragraph separator (U+2028, U+2029, which
+ *    some terminals break lines at) is shown as an escape (`\e`, `\n`, `\u202e`), so no name can
  *    move the cursor, set the clipboard (OSC 52), fake a row or reorder what is read;
  *  - shQuote: a word of a command line the user is told to run, quoted for POSIX sh so that
  *    pasting it runs exactly that command with exactly that word.
  */
 
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-const UNSAFE_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069]/g;
+const UNSAFE_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069]/g;
 
 const NAMED: Readonly<Record<string, string>> = { '\x07': '\\a', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\v': '\\v', '\f': '\\f', '\r': '\\r', '\x1b': '\\e' };
 
@@ -32,7 +33,7 @@ export function escapeLines(text: string): string {
 }
 
 const PLAIN = /^[A-Za-z0-9_@%+=:,./-]+$/;
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069]/;
 
 /**
  * A word for a POSIX shell: as is when it is plain, else in single quotes (a `'` as `'\''`).

@@ -13,6 +13,7 @@ test('escapeText: C0, DEL, C1 and bidi controls become escapes; everything else 
     ['\x9b1m', '\\x9b1m'],
     ['abc\u202etxt', 'abc\\u202etxt'],
     ['\u2066x\u2069', '\\u2066x\\u2069'],
+    ['a\u2028b\u2029c', 'a\\u2028b\\u2029c'],
     ['héllo ✓ 日本', 'héllo ✓ 日本'],
   ];
   for (const [raw, shown] of table) assert.equal(escapeText(raw), shown, JSON.stringify(raw));
