@@ -3,7 +3,7 @@
  * (YAML or JSON, `-` for stdin), checked whole (schema, rules, outputs' options) before any
  * file is touched, then applied in one transaction; outputs run after the files are written.
  */
-import { shCommand } from '../output/escape';
+import { escapeText, shCommand } from '../output/escape';
 import { writeNotices } from './notices';
 import { dirname, isAbsolute } from 'node:path';
 import { type ApplyResult, SpecProblems, StaleTokens, applyOutput, applySpec, outputRequestsOf } from '../actions/apply';
@@ -27,7 +27,7 @@ function specError(source: string, problems: readonly Problem[]): UsageError {
   const first = problems[0]!;
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
   // A key of megabytes is named by its first characters: the line stays a line.
-  const at = first.pointer.length > 200 ? `${first.pointer.slice(0, 200)}…` : first.pointer || '/';
+  const at = escapeText(first.pointer.length > 200 ? `${first.pointer.slice(0, 200)}…` : first.pointer || '/');
   return new UsageError(`${source} at ${at}: ${first.message}${more}; nothing was written.`);
 }
 

@@ -7,6 +7,7 @@
  */
 import { UsageError } from '../errors';
 import { closest } from '../domain/suggest';
+import { escapeText } from '../output/escape';
 import type { CommandModule, FlagSpec, FlagValue, ParsedArgs } from './types';
 
 export const BIN = 'influxdb3-offline-tokens';
@@ -147,7 +148,8 @@ export function readArgv(words: readonly string[], registry: readonly CommandMod
       else {
         const hint = guess(spelled, known);
         // A long flag is named without its `=value`; a short one whole (`-hV` is no bundle).
-        const shown = spelled.startsWith('--') ? spelled : word;
+        // Escaped here: the one-line error would turn a line break in it into a space.
+        const shown = escapeText(spelled.startsWith('--') ? spelled : word);
         fail(`unknown option ${shown} for "${commandName(path)}"${hint ? ` (did you mean ${hint}?)` : ''}; ${helpHint(path)}`);
       }
       continue;

@@ -285,3 +285,14 @@ describe('stdout that cannot be written', () => {
     });
   }
 });
+
+test('a line break in an unknown flag or a spec key is shown escaped in the one-line error, not as a space', () => {
+  const dir = tempDir();
+  const flag = runCli(['show', 'tokens', '--na\nme', 'x'], { cwd: dir });
+  assert.equal(flag.status, 2);
+  assert.equal(flag.stderr, 'error: unknown option --na\\nme for "show tokens"; run `influxdb3-offline-tokens show tokens --help` for the usage.\n');
+  writeFileSync(join(dir, 'nl.yaml'), 'permissions:\n  file: p.json\n  tokens:\n    - name: a\n      permissions: ["db:x:read"]\n      "a\\nb": 1\n');
+  const key = runCli(['apply', '-f', 'nl.yaml', '--dry-run'], { cwd: dir });
+  assert.equal(key.status, 2);
+  assert.equal(key.stderr, 'error: nl.yaml at /permissions/tokens/0/a\\nb: unknown key "a\\nb"; nothing was written.\n');
+});
