@@ -46,7 +46,7 @@ function parseSpec(text: string, source: string): unknown {
   if (text.trimStart().startsWith('{')) {
     const json = parseJson(text, MAX_SPEC_DEPTH);
     if (json.ok) {
-      // YAML refuses a repeated key (uniqueKeys); so does this reader.
+      // A repeated key is refused in YAML (parseYaml) and so in JSON.
       const twice = json.duplicate;
       if (twice) throw specError(source, [{ pointer: twice.pointer, message: `the key ${JSON.stringify(twice.key)} is given a second time; give it once` }]);
       return json.value;

@@ -13,7 +13,6 @@
  *    and success is reported only once it is done.
  *
  * The renames are nested in writeFileAtomic's beforeRename hooks: a failure while
- * writing any temp file cancels every rename. The renames are nested in writeFileAtomic's beforeRename hooks: a failure while
  * writing any temp file cancels every rename. Only a failing rename after an earlier one
  * (the temp files are already complete and beside their targets) could leave a file
  * changed, and then the earlier files are written back with what they held.

@@ -76,7 +76,8 @@ function withoutRuns(text: RenderedText): { checked: string; known: KnownRun[]; 
  */
 function namesOfRun(read: ServerRead, start: number, end: number): readonly (string | undefined)[] | undefined {
   const { entries } = read;
-  if (read.kind !== 'permission' || read.errors.length > 0 || read.arrayForm || !passedChecks(read)) return undefined;
+  // A reading that passed the checks has no error of serde's either; the array form passes them but is never edited.
+  if (read.kind !== 'permission' || read.arrayForm || !passedChecks(read)) return undefined;
   const first = firstAtOrAfter(entries.length, start, (k) => entries.start(k));
   const last = firstAtOrAfter(entries.length, end, (k) => entries.end(k));
   if (last >= entries.length || last < first || entries.start(first) !== start || entries.end(last) !== end) return undefined;

