@@ -58,11 +58,12 @@ export const nodeFs: FsSeam = {
   unlink: (p) => fs.unlinkSync(p),
   rmdir: (p) => fs.rmdirSync(p),
   symlink: (target, p) => fs.symlinkSync(target, p),
-  lock: (file, o) =>
+  lock: async (file, o) => {
     // Loaded only to take a lock: it brings signal-exit, whose listeners must not be there
     // outside the locked section (interrupts.ts).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    (require('proper-lockfile') as typeof import('proper-lockfile')).lock(file, {
+    const { lockSync } = require('proper-lockfile') as typeof import('proper-lockfile');
+    const release = lockSync(file, {
       // The file may not exist yet: the very first writer must hold the lock too.
       realpath: false,
       lockfilePath: o.lockfilePath,
@@ -70,52 +71,48 @@ export const nodeFs: FsSeam = {
       update: o.updateMs,
       retries: 0,
       onCompromised: o.onCompromised,
-      // Plain fs rather than graceful-fs's queueing: the store already bounds its retries
-      // (with the lock directory made 0700 and its holder recorded: lockFs below).
-      // Asynchronous on purpose: between its steps the event loop takes in SIGINT/SIGTERM,
-      // which the store then honours at its next safe point (interrupts.ts); with
-      // synchronous calls a signal sent while the lock was being taken went unseen (exit 0).
+      // Synchronous on purpose: each asynchronous step (mkdir, probe, rmdir) went through
+      // the thread pool, and under load every such step waited for the scheduler while the
+      // lock was held: 64 writers held it about 90 ms each instead of a few. A signal that
+      // comes during these calls is taken at the next turn of the event loop, which the
+      // store makes right after the lock is taken and right after it is released
+      // (interrupts.ts). Plain fs rather than graceful-fs's queueing: the store already
+      // bounds its retries.
       fs: lockFs,
-    }),
+    });
+    return async () => release();
+  },
 };
 
 /**
- * fs as proper-lockfile sees it, with two changes. The lock directory is made 0700 from
- * the start (its own mkdir takes the umask as it is: 0777 under umask 000, open to others
- * until a chmod), and records its holder (holder.ts) so that a waiter on this machine
- * knows at once when the holder died; every removal takes that record out first. The
- * other calls reach fs itself (the prototype), so a test that patches fs sees them. (A new
- * object, too: proper-lockfile caches the mtime precision on the fs it gets, and an ESM
- * namespace, as the library's .mjs has, is frozen.)
+ * The fs calls proper-lockfile makes in its synchronous mode, with two changes. The lock
+ * directory is made 0700 from the start (its own mkdir takes the umask as it is: 0777
+ * under umask 000, open to others until a chmod), and records its holder (holder.ts) so
+ * that a waiter on this machine knows at once when the holder died; every removal takes
+ * that record out first. Each call reaches fs when it is made, so a test that patches fs
+ * sees it. Plain enumerable properties: proper-lockfile copies this object with a spread.
  */
-const lockFs: typeof fs = Object.create(fs, {
-  mkdir: {
-    value: (p: string, cb: (e: NodeJS.ErrnoException | null) => void) =>
-      fs.mkdir(p, DIR_MODE_LOCK, (err) => {
-        if (err) return cb(err);
-        try {
-          writeHolder(p);
-        } catch (e) {
-          // Without its record the lock is only known by its mtime: still a lock.
-          void e;
-        }
-        cb(null);
-      }),
+const lockFs = {
+  mkdirSync: (p: string): void => {
+    fs.mkdirSync(p, DIR_MODE_LOCK);
+    try {
+      writeHolder(p);
+    } catch {
+      // Without its record the lock is only known by its mtime: still a lock.
+    }
   },
-  rmdir: {
-    value: (p: string, cb: (e: NodeJS.ErrnoException | null) => void) => fs.unlink(join(p, HOLDER_FILE), () => fs.rmdir(p, cb)),
+  rmdirSync: (p: string): void => {
+    try {
+      fs.unlinkSync(join(p, HOLDER_FILE));
+    } catch {
+      // Not there (the record could not be written): the rmdir says what matters.
+    }
+    fs.rmdirSync(p);
   },
-  rmdirSync: {
-    value: (p: string) => {
-      try {
-        fs.unlinkSync(join(p, HOLDER_FILE));
-      } catch {
-        // Not there (the record could not be written): the rmdir says what matters.
-      }
-      fs.rmdirSync(p);
-    },
-  },
-}) as typeof fs;
+  statSync: (p: string): fs.Stats => fs.statSync(p),
+  utimesSync: (p: string, atime: Date, mtime: Date): void => fs.utimesSync(p, atime, mtime),
+  realpathSync: (p: string): string => fs.realpathSync(p),
+} as unknown as typeof fs;
 
 const DIR_MODE_LOCK = 0o700;
 

@@ -55,7 +55,8 @@ export function holderRecord(pid: number, start: string): string {
 }
 
 let self: string | undefined;
-function selfRecord(): string {
+/** This process's record, read from /proc once: called before a lock is taken, so that the reads are not made while it is held. */
+export function selfRecord(): string {
   self ??= holderRecord(process.pid, startTimeOf(process.pid) ?? '');
   return self;
 }

@@ -48,6 +48,9 @@ export async function whileBusy<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } finally {
+    // A signal that came during the last synchronous steps (the lock's release) reaches its
+    // listener only at a turn of the event loop: make one before the listeners go.
+    await nextTurn();
     if (--busy === 0) {
       for (const s of WATCHED) {
         const kept = before?.get(s) ?? [];
@@ -55,6 +58,15 @@ export async function whileBusy<T>(work: () => Promise<T>): Promise<T> {
       }
     }
   }
+}
+
+/**
+ * One turn of the event loop, in which signals that arrived during synchronous work reach
+ * their listener (libuv delivers them in its poll phase). It does not give the CPU away,
+ * as waiting for the thread pool does.
+ */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** A safe point: no lock attempt in flight, and any lock held is released by a finally. */

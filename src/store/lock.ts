@@ -9,7 +9,7 @@ import { FileError, IoError, LockError } from '../errors';
 import type { FsSeam, Release } from './fs-seam';
 import { checkInterrupted } from './interrupts';
 import { lockWaitStarted } from './progress';
-import { HOLDER_FILE, deadHolder, sameHolder } from './holder';
+import { HOLDER_FILE, deadHolder, sameHolder, selfRecord } from './holder';
 import { DIR_MODE, type Trust, trustExisting } from './target';
 import { errnoOf, io, lstatIfExists } from './sys';
 
@@ -60,6 +60,7 @@ export async function acquire(target: string, timeoutMs: number, seam: FsSeam, t
 async function take(target: string, timeoutMs: number, seam: FsSeam, trust: Trust | undefined, waiting: () => void): Promise<HeldLock> {
   const lockfilePath = `${target}.lock`;
   const deadline = Date.now() + timeoutMs;
+  selfRecord();
   let compromised: Error | undefined;
   for (let attempt = 0; ; attempt++) {
     try {

@@ -5,9 +5,9 @@
  *
  * The CLI appends to a file of 20,000 tokens so that a run lasts long enough for a signal
  * to land at random points of it. Two more tests hold the process inside the two moments
- * where proper-lockfile has an asynchronous step while a lock directory exists (its mtime
- * probe right after the mkdir, and the rmdir of the release) by slowing those fs calls
- * down with a `--require` preload, and signal it exactly there.
+ * where a lock directory exists but the lock is not yet (or no longer) the store's to
+ * guard (proper-lockfile's mtime probe right after its mkdir, and the rmdir of the release)
+ * by blocking those fs calls with a `--require` preload, and signal it exactly there.
  */
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
@@ -95,22 +95,22 @@ describe('SIGINT / SIGTERM at a random instant of an append', () => {
 });
 
 /**
- * Loaded with `node --require` before the CLI: the first fs.utimes (PROBE) or fs.rmdir
- * (RELEASE) of a `.lock` path is delayed by 3 s and announced on stderr, so the test can
- * signal the process while it is there. Everything else is untouched.
+ * Loaded with `node --require` before the CLI: the first fs.utimesSync (PROBE) or
+ * fs.rmdirSync (RELEASE) of a `.lock` path is announced on stderr and then blocks for 3 s
+ * (the lock is taken and released synchronously), so the test can signal the process while
+ * it is there. Everything else is untouched.
  */
 const PRELOAD = `
 const fs = require('node:fs');
 const which = process.env.OTK_SLOW;
-const method = which === 'PROBE' ? 'utimes' : 'rmdir';
+const method = which === 'PROBE' ? 'utimesSync' : 'rmdirSync';
 const real = fs[method];
 let done = false;
 fs[method] = function (p, ...rest) {
   if (!done && String(p).endsWith('.lock')) {
     done = true;
     fs.writeSync(2, 'OTK-' + which + '\\n');
-    setTimeout(() => real.call(fs, p, ...rest), 3000);
-    return;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
   }
   return real.call(fs, p, ...rest);
 };
