@@ -53,11 +53,11 @@ function objectKeys(schema) {
   return out;
 }
 
-/** signal-exit's one `assert` (see src/shims/assert.ts); yargs, which help loads, keeps Node's. */
-const signalExitAssert = {
-  name: 'signal-exit-assert',
+/** proper-lockfile's signal-exit, as the one hook it uses (see src/shims/signal-exit.ts). */
+const signalExitHook = {
+  name: 'signal-exit-hook',
   setup(build) {
-    build.onResolve({ filter: /^assert$/ }, (args) => (/[\\/]signal-exit[\\/]/.test(args.importer) ? { path: join(root, 'src/shims/assert.ts') } : undefined));
+    build.onResolve({ filter: /^signal-exit$/ }, (args) => (/[\\/]proper-lockfile[\\/]/.test(args.importer) ? { path: join(root, 'src/shims/signal-exit.ts') } : undefined));
   },
 };
 
@@ -73,7 +73,7 @@ async function bundle() {
     minify: true,
     legalComments: 'none',
     alias: { 'graceful-fs': join(root, 'src/shims/graceful-fs.ts') },
-    plugins: [signalExitAssert],
+    plugins: [signalExitHook],
     // yaml is bundled too (the package has no run-time dependencies, so it installs from an
     // empty cache); esbuild wraps each module in a function run on first require, so only
     // apply reading a YAML spec evaluates it.
@@ -98,7 +98,7 @@ async function library() {
     target: 'node20',
     legalComments: 'none',
     alias: { 'graceful-fs': join(root, 'src/shims/graceful-fs.ts') },
-    plugins: [signalExitAssert],
+    plugins: [signalExitHook],
     logLevel: 'warning',
   };
   await esbuild.build({ ...common, format: 'cjs', outfile: join(root, 'dist/index.cjs') });

@@ -21,7 +21,7 @@ import { parseOwner, text } from './args';
 import { DRY_RUN, LOCK_TIMEOUT, OWNER, lockTimeoutOf } from './options';
 import { BIN } from './argv';
 import { emitAs } from './output';
-import type { CommandModule, ParsedArgs } from './types';
+import type { CommandBody, ParsedArgs } from './types';
 
 function specError(source: string, problems: readonly Problem[]): UsageError {
   const first = problems[0]!;
@@ -164,8 +164,7 @@ function readSpecText(source: string, env: Pick<RunEnv, 'stdin'>): string {
   return bytes.toString('utf8');
 }
 
-const applyCommand: CommandModule = {
-  paths: [['apply']],
+const applyCommand: CommandBody = {
   describe: 'Make the token files match a spec (YAML or JSON), in one transaction, idempotently',
   flags: {
     filename: { type: 'string', aliases: ['f'], required: true, describe: 'The spec file (YAML or JSON), or - for stdin' },

@@ -10,7 +10,7 @@ import type { RunEnv } from '../main';
 import { BIN, GLOBAL_SPELLINGS } from './argv';
 import { words } from './args';
 import { emit } from './output';
-import type { CommandModule, ParsedArgs } from './types';
+import type { CommandBody, CommandModule, ParsedArgs } from './types';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
 type Shell = (typeof SHELLS)[number];
@@ -184,8 +184,7 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
   await emit(env, completionScript(shell as Shell, COMMANDS), 'the completion script was made');
 }
 
-const command: CommandModule = {
-  paths: [['completion']],
+const command: CommandBody = {
   describe: 'Print a shell completion script (bash, zsh or fish) for commands, flags and flag values',
   positionals: [{ name: 'shell', describe: `The shell: ${SHELLS.join(' or ')}` }],
   flags: {},

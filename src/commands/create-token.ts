@@ -13,7 +13,7 @@ import { notices, render, reword, staleWarning } from './create-token-words';
 import { DIALECT_FLAGS, type RequestInput, TOKEN_FLAGS, tokenRequestOf } from './dialects';
 import { LOCK_TIMEOUT, OUTPUT_FILE, OWNER, lockTimeoutOf } from './options';
 import { emitAs } from './output';
-import type { CommandModule, FlagSpec, ParsedArgs } from './types';
+import type { CommandBody, FlagSpec, ParsedArgs } from './types';
 import type { Spelling } from './words';
 
 const ONLINE = 'Online only (accepted so server command lines work unchanged; ignored):';
@@ -126,13 +126,7 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
   await emitAs(env, format !== 'json', render(result, format, now), done);
 }
 
-const command: CommandModule = {
-  // influxctl's and influx v2's verbs, so their lines work with only the binary swapped.
-  paths: [
-    ['create', 'token'],
-    ['token', 'create'],
-    ['auth', 'create'],
-  ],
+const command: CommandBody = {
   describe: 'Create a token and write it to a permission tokens file (or, with --admin, an admin token file)',
   positionals: [
     {

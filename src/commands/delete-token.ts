@@ -7,7 +7,7 @@ import { fileOf, given, isJson, list } from './args';
 import { FILE, FILE_POSITIONAL, LOCK_TIMEOUT, TEXT_OR_JSON, lockTimeoutOf } from './options';
 import { emitAs } from './output';
 import { escapeText } from '../output/escape';
-import type { CommandModule, ParsedArgs } from './types';
+import type { CommandBody, ParsedArgs } from './types';
 import { UsageError } from '../errors';
 
 const USAGE = 'delete token --file tokens.json --token-name NAME';
@@ -31,8 +31,7 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
   await emitAs(env, !isJson(args), render(result, isJson(args)), `${file} was updated`);
 }
 
-const command: CommandModule = {
-  paths: [['delete', 'token'], ['revoke', 'token'], ['revoke']],
+const command: CommandBody = {
   describe: 'Remove tokens from a permission tokens file, and print the online step for servers that already loaded them',
   positionals: [FILE_POSITIONAL],
   flags: {

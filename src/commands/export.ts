@@ -11,7 +11,7 @@ import { given, list, text } from './args';
 import { emit, emitText } from './output';
 import { escapeText } from '../output/escape';
 import { LOCK_TIMEOUT, OWNER, lockTimeoutOf } from './options';
-import type { CommandModule, ParsedArgs } from './types';
+import type { CommandBody, ParsedArgs } from './types';
 
 /** export's flags by the request's field they set. */
 const FLAG_OF: Record<ExportField, string> = {
@@ -45,8 +45,7 @@ export function toRequest(args: ParsedArgs): ExportRequest {
   );
 }
 
-export const exportCommand: CommandModule = {
-  paths: [['export']],
+export const exportCommand: CommandBody = {
   describe: 'Hand tokens to clients: a Kubernetes Secret, Compose env lines, one file per token, or JSON',
   flags: {
     file: {

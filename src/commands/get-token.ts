@@ -5,7 +5,7 @@ import { layoutValue } from '../domain/json/layout';
 import type { RunEnv } from '../main';
 import { FILE, FILE_POSITIONAL, LOCK_TIMEOUT, TEXT_OR_JSON, TOKEN_NAME } from './options';
 import { emit } from './output';
-import type { CommandModule, ParsedArgs } from './types';
+import type { CommandBody, ParsedArgs } from './types';
 
 const USAGE = 'get token --file tokens.json --token-name NAME';
 
@@ -20,8 +20,7 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
   );
 }
 
-const command: CommandModule = {
-  paths: [['get', 'token']],
+const command: CommandBody = {
   describe: 'Print one token string (and a newline) on stdout, nothing else; --format json prints its entry',
   positionals: [FILE_POSITIONAL],
   flags: {

@@ -8,7 +8,7 @@ import { fileOf, given, isJson } from './args';
 import { DRY_RUN, FILE, FILE_POSITIONAL, LOCK_TIMEOUT, TEXT_OR_JSON, lockTimeoutOf } from './options';
 import { emitAs } from './output';
 import { escapeText } from '../output/escape';
-import type { CommandModule, ParsedArgs } from './types';
+import type { CommandBody, ParsedArgs } from './types';
 
 const USAGE = 'prune --file tokens.json';
 
@@ -42,8 +42,7 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
   await emitAs(env, !isJson(args), render(result, isJson(args), now), result.dryRun ? `${file} was read` : `${file} was updated`);
 }
 
-const command: CommandModule = {
-  paths: [['prune']],
+const command: CommandBody = {
   describe: 'Remove the expired tokens of a permission tokens file (--dry-run lists them)',
   positionals: [FILE_POSITIONAL],
   flags: { file: FILE, 'dry-run': { ...DRY_RUN, describe: 'List the expired tokens and change nothing' }, format: TEXT_OR_JSON, 'lock-timeout': LOCK_TIMEOUT },

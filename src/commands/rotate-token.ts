@@ -16,7 +16,7 @@ import { emitAs } from './output';
 import { escapeText, shCommand } from '../output/escape';
 import { BIN } from './argv';
 import { type Spelling, expiryFlags, worded } from './words';
-import type { CommandModule, ParsedArgs } from './types';
+import type { CommandBody, ParsedArgs } from './types';
 
 const USAGE = 'rotate token --file tokens.json --token-name NAME';
 const REGENERATE = 'influxdb3 create token --admin --regenerate';
@@ -108,8 +108,7 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
   await emitAs(env, !isJson(args), render(result, isJson(args), now), `${opts.file} was updated`);
 }
 
-const command: CommandModule = {
-  paths: [['rotate', 'token']],
+const command: CommandBody = {
   describe: 'Give a token a successor with a fresh string (or --in-place, a fresh string under the same name)',
   positionals: [FILE_POSITIONAL],
   flags: {

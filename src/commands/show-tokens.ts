@@ -5,7 +5,7 @@ import type { RunEnv } from '../main';
 import { fileOf, text } from './args';
 import { FILE, FILE_POSITIONAL, LOCK_TIMEOUT } from './options';
 import { emitAs } from './output';
-import type { CommandModule, ParsedArgs } from './types';
+import type { CommandBody, ParsedArgs } from './types';
 
 const USAGE = 'show tokens --file tokens.json';
 
@@ -19,8 +19,7 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
   await emitAs(env, format === 'pretty', renderTokens(tokens, now, format, file, kind), `${file} was read`);
 }
 
-const command: CommandModule = {
-  paths: [['show', 'tokens'], ['list']],
+const command: CommandBody = {
   describe: 'List the tokens of a token file: name, hash, expiry, permissions (never the token string)',
   positionals: [FILE_POSITIONAL],
   flags: {

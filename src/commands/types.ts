@@ -73,3 +73,6 @@ export interface CommandModule {
   readonly examples?: readonly (readonly [string, string])[];
   run(args: ParsedArgs, env: RunEnv): Promise<void>;
 }
+
+/** What a command's own module declares: everything but the words that select it, which the registry holds (index.ts). */
+export type CommandBody = Omit<CommandModule, 'paths'>;

@@ -11,7 +11,7 @@ import { given, text, words } from './args';
 import { emitAs } from './output';
 import { escapeText, shCommand } from '../output/escape';
 import { BIN } from './argv';
-import type { CommandModule, ParsedArgs } from './types';
+import type { CommandBody, ParsedArgs } from './types';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** The file name that stands for standard input. */
@@ -125,8 +125,7 @@ async function run(args: ParsedArgs, env: RunEnv): Promise<void> {
   if (verdicts.some((v) => !v.valid)) throw failure(verdicts);
 }
 
-const command: CommandModule = {
-  paths: [['validate']],
+const command: CommandBody = {
   describe: 'Tell whether `influxdb3 serve` would load token files, and report every problem',
   positionals: [{ name: 'files', describe: 'Admin token files or permission tokens files; - reads standard input', variadic: true }],
   flags: {

@@ -6,7 +6,18 @@
  * shown are chosen first, so a value within half of the smaller unit of a whole number of
  * the larger one reads as that whole number: 1y is "1 year", 1M is "1 month".
  */
-import humanizeDuration from 'humanize-duration';
+import type HumanizeDuration from 'humanize-duration';
+
+/**
+ * Loaded on first use: its tables of a hundred languages cost every start-up (66 KB of
+ * young heap) and most runs (a create without an expiry, a validate) show no duration.
+ */
+let humanize: typeof HumanizeDuration | undefined;
+function humanizeDuration(...args: Parameters<typeof HumanizeDuration>): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  humanize ??= require('humanize-duration') as typeof HumanizeDuration;
+  return humanize(...args);
+}
 
 type Unit = 'y' | 'mo' | 'd' | 'h' | 'm' | 's';
 

@@ -3,7 +3,29 @@
  * single step fail (ENOSPC on write, EIO on fsync, EXDEV on rename...) and check that the
  * original error is the one reported and nothing is left behind.
  */
-import * as fs from 'node:fs';
+import {
+  type Stats,
+  chmodSync,
+  closeSync,
+  fchmodSync,
+  fchownSync,
+  fstatSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  utimesSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { HOLDER_FILE, writeHolder } from './holder';
 
@@ -19,13 +41,13 @@ export interface LockOptions {
 }
 
 export interface FsSeam {
-  lstat(path: string): fs.Stats;
+  lstat(path: string): Stats;
   readlink(path: string): string;
   mkdir(path: string, mode: number): string | undefined;
   chmod(path: string, mode: number): void;
   readdir(path: string): string[];
   open(path: string, flags: number, mode?: number): number;
-  fstat(fd: number): fs.Stats;
+  fstat(fd: number): Stats;
   readAll(fd: number): Buffer;
   write(fd: number, data: Uint8Array, offset: number): number;
   fsync(fd: number): void;
@@ -41,23 +63,23 @@ export interface FsSeam {
 }
 
 export const nodeFs: FsSeam = {
-  lstat: (p) => fs.lstatSync(p),
-  readlink: (p) => fs.readlinkSync(p),
+  lstat: (p) => lstatSync(p),
+  readlink: (p) => readlinkSync(p),
   mkdir: (p, mode) => makeDirectories(p, mode),
-  chmod: (p, mode) => fs.chmodSync(p, mode),
-  readdir: (p) => fs.readdirSync(p),
-  open: (p, flags, mode) => fs.openSync(p, flags, mode),
-  fstat: (fd) => fs.fstatSync(fd),
-  readAll: (fd) => fs.readFileSync(fd),
-  write: (fd, data, offset) => fs.writeSync(fd, data, offset, data.length - offset),
-  fsync: (fd) => fs.fsyncSync(fd),
-  fchmod: (fd, mode) => fs.fchmodSync(fd, mode),
-  fchown: (fd, uid, gid) => fs.fchownSync(fd, uid, gid),
-  close: (fd) => fs.closeSync(fd),
-  rename: (from, to) => fs.renameSync(from, to),
-  unlink: (p) => fs.unlinkSync(p),
-  rmdir: (p) => fs.rmdirSync(p),
-  symlink: (target, p) => fs.symlinkSync(target, p),
+  chmod: (p, mode) => chmodSync(p, mode),
+  readdir: (p) => readdirSync(p),
+  open: (p, flags, mode) => openSync(p, flags, mode),
+  fstat: (fd) => fstatSync(fd),
+  readAll: (fd) => readFileSync(fd),
+  write: (fd, data, offset) => writeSync(fd, data, offset, data.length - offset),
+  fsync: (fd) => fsyncSync(fd),
+  fchmod: (fd, mode) => fchmodSync(fd, mode),
+  fchown: (fd, uid, gid) => fchownSync(fd, uid, gid),
+  close: (fd) => closeSync(fd),
+  rename: (from, to) => renameSync(from, to),
+  unlink: (p) => unlinkSync(p),
+  rmdir: (p) => rmdirSync(p),
+  symlink: (target, p) => symlinkSync(target, p),
   lock: async (file, o) => {
     // Loaded only to take a lock: it brings signal-exit, whose listeners must not be there
     // outside the locked section (interrupts.ts).
@@ -94,7 +116,7 @@ export const nodeFs: FsSeam = {
  */
 const lockFs = {
   mkdirSync: (p: string): void => {
-    fs.mkdirSync(p, DIR_MODE_LOCK);
+    mkdirSync(p, DIR_MODE_LOCK);
     try {
       writeHolder(p);
     } catch {
@@ -103,16 +125,16 @@ const lockFs = {
   },
   rmdirSync: (p: string): void => {
     try {
-      fs.unlinkSync(join(p, HOLDER_FILE));
+      unlinkSync(join(p, HOLDER_FILE));
     } catch {
       // Not there (the record could not be written): the rmdir says what matters.
     }
-    fs.rmdirSync(p);
+    rmdirSync(p);
   },
-  statSync: (p: string): fs.Stats => fs.statSync(p),
-  utimesSync: (p: string, atime: Date, mtime: Date): void => fs.utimesSync(p, atime, mtime),
-  realpathSync: (p: string): string => fs.realpathSync(p),
-} as unknown as typeof fs;
+  statSync: (p: string): Stats => statSync(p),
+  utimesSync: (p: string, atime: Date, mtime: Date): void => utimesSync(p, atime, mtime),
+  realpathSync: (p: string): string => realpathSync(p),
+} as unknown as typeof import('node:fs');
 
 const DIR_MODE_LOCK = 0o700;
 
@@ -126,7 +148,7 @@ function makeDirectories(dir: string, mode: number): string | undefined {
   const missing: string[] = [];
   for (let d = dir; ;) {
     try {
-      if (fs.statSync(d).isDirectory()) break;
+      if (statSync(d).isDirectory()) break;
       throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), { code: 'ENOTDIR', syscall: 'mkdir', path: dir });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
@@ -138,10 +160,10 @@ function makeDirectories(dir: string, mode: number): string | undefined {
   }
   for (let i = missing.length - 1; i >= 0; i--) {
     try {
-      fs.mkdirSync(missing[i]!, { mode });
+      mkdirSync(missing[i]!, { mode });
     } catch (e) {
       // Another writer made it first: the same directory, which is all this needs.
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !fs.statSync(missing[i]!).isDirectory()) throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(missing[i]!).isDirectory()) throw e;
     }
   }
   return missing[missing.length - 1];
