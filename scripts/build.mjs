@@ -57,7 +57,9 @@ function objectKeys(schema) {
 const signalExitHook = {
   name: 'signal-exit-hook',
   setup(build) {
-    build.onResolve({ filter: /^signal-exit$/ }, (args) => (/[\\/]proper-lockfile[\\/]/.test(args.importer) ? { path: join(root, 'src/shims/signal-exit.ts') } : undefined));
+    build.onResolve({ filter: /^signal-exit$/ }, (args) =>
+      /[\\/]proper-lockfile[\\/]/.test(args.importer) ? { path: join(root, 'src/shims/signal-exit.ts') } : undefined,
+    );
   },
 };
 
