@@ -8,7 +8,7 @@ import { InvalidInputError } from '../errors';
 import { envNameProblem } from '../output/env';
 import { fileNameProblem } from '../output/files';
 import { namespaceProblem, secretKeyProblem, secretNameProblem } from '../output/k8s-secret';
-import { type Owner, ownerOf } from '../store/target';
+import { type Owner, ownerFrom } from '../store/target';
 import { EXPORT_FORMATS, type ExportFormat, type ExportRequest } from './export';
 
 export const DEFAULT_SECRET_NAME = 'influxdb3-tokens';
@@ -90,12 +90,4 @@ export function exportRequestOf(ask: ExportAsk, spell: (field: ExportField) => s
     owner: typeof ask.owner === 'string' ? ownerFrom(ask.owner, spell('owner')) : ask.owner,
     lockTimeoutMs: ask.lockTimeoutMs,
   };
-}
-
-/** UID[:GID] as text, or InvalidInputError naming it as `label`. */
-export function ownerFrom(text: string, label: string): Owner {
-  const owner = ownerOf(text);
-  if (!owner)
-    throw new InvalidInputError(label, ` ${JSON.stringify(text)} is not UID or UID:GID; give numeric ids, such as ${label} 1500 or ${label} 1500:1500.`);
-  return owner;
 }

@@ -1,8 +1,7 @@
 /** Typed reads of ParsedArgs for handlers; the reader has already refused repeats and bad spellings. */
 import { parseDuration } from '../domain/duration';
 import { InvalidInputError, UsageError } from '../errors';
-import type { Owner } from '../store/target';
-import { ownerFrom } from '../actions/export-request';
+import { type Owner, ownerFrom } from '../store/target';
 import type { ParsedArgs } from './types';
 
 /** A single-value string flag, or undefined when not given. */

@@ -5,7 +5,7 @@
  */
 import { type Stats, constants } from 'node:fs';
 import { isAbsolute, join, sep } from 'node:path';
-import { FileError, UnsafePathError } from '../errors';
+import { FileError, InvalidInputError, UnsafePathError } from '../errors';
 import { type FsSeam, nodeFs } from './fs-seam';
 import { errnoOf, io, withFd } from './sys';
 
@@ -94,6 +94,14 @@ export function ownerOf(text: string): Owner | undefined {
   const uid = Number(m?.[1]);
   const gid = m?.[2] === undefined ? -1 : Number(m[2]);
   return !m || uid > 0xfffffffe || gid > 0xfffffffe ? undefined : { uid, gid };
+}
+
+/** UID[:GID] as text, or InvalidInputError naming it as `label`. */
+export function ownerFrom(text: string, label: string): Owner {
+  const owner = ownerOf(text);
+  if (!owner)
+    throw new InvalidInputError(label, ` ${JSON.stringify(text)} is not UID or UID:GID; give numeric ids, such as ${label} 1500 or ${label} 1500:1500.`);
+  return owner;
 }
 
 /**
