@@ -79,51 +79,41 @@ export interface EntryPlace {
   readonly canonical: boolean;
 }
 
-/** Where each entry of the tokens array lies, in file order. */
-export interface EntryPlaces {
-  readonly length: number;
-  start(index: number): number;
-  end(index: number): number;
-  canonical(index: number): boolean;
-  /** The place of entry `index` as an object (made when asked), or undefined past the end. */
-  at(index: number): EntryPlace | undefined;
-}
-
 /**
- * The places kept in three columns, not one object per entry: 100,000 objects that live as
- * long as the reading were copied by every scavenge (16 ms of an append to 100,000 tokens).
- * Offsets fit in 32 bits: a token file is at most 256 MiB.
+ * Where each entry of the tokens array lies, in file order: three columns, not one object
+ * per entry (100,000 objects that live as long as the reading were copied by every
+ * scavenge: 16 ms of an append to 100,000 tokens). Offsets fit in 32 bits: a token file
+ * is at most 256 MiB.
  */
-class EntryColumns implements EntryPlaces {
+export class EntryPlaces {
   private starts = new Int32Array(256);
   private ends = new Int32Array(256);
   private flags = new Uint8Array(256);
   length = 0;
 
   add(start: number, end: number, canonical: boolean): void {
-    if (this.length === this.starts.length) this.grow(this.length * 2);
+    if (this.length === this.starts.length) this.grow(this.length + 1);
     this.starts[this.length] = start;
     this.ends[this.length] = end;
-    this.flags[this.length] = canonical ? 1 : 0;
-    this.length++;
+    this.flags[this.length++] = canonical ? 1 : 0;
   }
   /** `count` zero-width canonical places at `at` (a known run's entries). */
   addRun(at: number, count: number): void {
-    if (this.length + count > this.starts.length) this.grow(Math.max(this.length * 2, this.length + count));
-    this.starts.fill(at, this.length, this.length + count);
-    this.ends.fill(at, this.length, this.length + count);
-    this.flags.fill(1, this.length, this.length + count);
-    this.length += count;
+    const size = this.length + count;
+    this.grow(size);
+    this.starts.fill(at, this.length, size);
+    this.ends.fill(at, this.length, size);
+    this.flags.fill(1, this.length, size);
+    this.length = size;
   }
   private grow(size: number): void {
-    const more = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(size);
-      b.set(a);
-      return b;
-    };
-    this.starts = more(this.starts, (n) => new Int32Array(n));
-    this.ends = more(this.ends, (n) => new Int32Array(n));
-    this.flags = more(this.flags, (n) => new Uint8Array(n));
+    if (size <= this.starts.length) return;
+    const n = Math.max(this.length * 2, size);
+    const [starts, ends, flags] = [new Int32Array(n), new Int32Array(n), new Uint8Array(n)];
+    starts.set(this.starts);
+    ends.set(this.ends);
+    flags.set(this.flags);
+    [this.starts, this.ends, this.flags] = [starts, ends, flags];
   }
   start(index: number): number {
     return this.starts[index]!;
@@ -134,6 +124,7 @@ class EntryColumns implements EntryPlaces {
   canonical(index: number): boolean {
     return this.flags[index] === 1;
   }
+  /** The place of entry `index` as an object (made when asked), or undefined past the end. */
   at(index: number): EntryPlace | undefined {
     if (!(index >= 0 && index < this.length)) return undefined;
     return { start: this.start(index), end: this.end(index), canonical: this.canonical(index) };
@@ -331,7 +322,7 @@ class Pass {
   readonly errors: ServerProblem[] = [];
   readonly warnings: ServerProblem[] = [];
   arrayForm = false;
-  readonly entries = new EntryColumns();
+  readonly entries = new EntryPlaces();
   databaseItems: Array<string | undefined> = [];
   readonly names: Array<string | undefined> = [];
   read: ReadEntry[] = [];
