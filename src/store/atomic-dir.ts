@@ -14,7 +14,7 @@
 import { type Stats, constants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { FileError, LockError } from '../errors';
+import { FileError, InterruptedError, LockError } from '../errors';
 import { type FsSeam, nodeFs } from './fs-seam';
 import { checkInterrupted, whileBusy } from './interrupts';
 import { acquire, assertLockHeld, release } from './lock';
@@ -89,7 +89,7 @@ async function writeDirectory(req: DirectoryWrite): Promise<DirectoryOutcome> {
     for (const name of entries.links) if (!wanted.has(name)) removeQuietly(join(dir, name), seam);
     for (const old of entries.tsDirs) if (old !== ts) removeTree(join(dir, old), seam);
   } catch (e) {
-    if (e instanceof FileError || e instanceof LockError) throw e;
+    if (e instanceof FileError || e instanceof LockError || e instanceof InterruptedError) throw e;
     throw io(`write the files in ${req.path}`, e);
   } finally {
     await release(lock);

@@ -81,8 +81,8 @@ export const nodeFs: FsSeam = {
   rmdir: (p) => rmdirSync(p),
   symlink: (target, p) => symlinkSync(target, p),
   lock: async (file, o) => {
-    // Loaded only to take a lock: it brings signal-exit, whose listeners must not be there
-    // outside the locked section (interrupts.ts).
+    // Loaded only to take a lock: unbundled, it brings signal-exit, whose listeners must not
+    // be there outside the locked section (interrupts.ts; the bundles shim it).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { lockSync } = require('proper-lockfile') as typeof import('proper-lockfile');
     const release = lockSync(file, {

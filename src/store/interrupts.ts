@@ -13,9 +13,10 @@ import { InterruptedError } from '../errors';
 type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 const SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 /**
- * proper-lockfile loads signal-exit, which listens to these for the rest of the process (to
- * remove held locks on the way out). A JavaScript listener waits for the thread, so once
- * the locked work is over, every listener added during it is removed again.
+ * Unbundled (the tests' build), proper-lockfile loads the real signal-exit, which listens
+ * to these for the rest of the process (the bundles give it an exit hook only:
+ * shims/signal-exit.ts). A JavaScript listener waits for the thread, so once the locked
+ * work is over, every listener added during it is removed again.
  */
 const WATCHED: readonly NodeJS.Signals[] = [
   'SIGINT',
@@ -61,12 +62,14 @@ export async function whileBusy<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /**
- * One turn of the event loop, in which signals that arrived during synchronous work reach
- * their listener (libuv delivers them in its poll phase). It does not give the CPU away,
- * as waiting for the thread pool does.
+ * A turn of the event loop, in which signals that arrived during synchronous work reach
+ * their listener (libuv delivers them in its poll phase). Two immediates: called from an
+ * I/O callback (a library caller's `await readFile`), the first one runs before the next
+ * poll phase; the second always runs after one. It does not give the CPU away, as waiting
+ * for the thread pool does.
  */
 export function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 /** A safe point: no lock attempt in flight, and any lock held is released by a finally. */

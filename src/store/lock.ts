@@ -7,9 +7,9 @@ import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { FileError, IoError, LockError } from '../errors';
 import type { FsSeam, Release } from './fs-seam';
-import { checkInterrupted } from './interrupts';
+import { checkInterrupted, nextTurn } from './interrupts';
 import { lockWaitStarted } from './progress';
-import { HOLDER_FILE, deadHolder, sameHolder, selfRecord } from './holder';
+import { HOLDER_FILE, deadHolder, ownRecord, sameHolder, selfRecord } from './holder';
 import { DIR_MODE, type Trust, trustExisting } from './target';
 import { errnoOf, io, lstatIfExists } from './sys';
 
@@ -44,17 +44,24 @@ export interface HeldLock {
   identity: Stats;
 }
 
-/** The lock of `target` (a canonical path), waiting at most `timeoutMs` for other writers. */
+/**
+ * The lock of `target` (a canonical path), waiting at most `timeoutMs` for other writers.
+ * The lock is taken synchronously; the turn of the event loop after it lets a signal sent
+ * meanwhile be noted, for the caller's checkInterrupted right after (it owns the release).
+ */
 export async function acquire(target: string, timeoutMs: number, seam: FsSeam, trust?: Trust): Promise<HeldLock> {
   // Started when the lock is first found held: a wait past a second is reported, once.
   let endWait: (() => void) | undefined;
+  let held: HeldLock;
   try {
-    return await take(target, timeoutMs, seam, trust, () => {
+    held = await take(target, timeoutMs, seam, trust, () => {
       endWait ??= lockWaitStarted(`${target}.lock`);
     });
   } finally {
     endWait?.();
   }
+  await nextTurn();
+  return held;
 }
 
 async function take(target: string, timeoutMs: number, seam: FsSeam, trust: Trust | undefined, waiting: () => void): Promise<HeldLock> {
@@ -182,11 +189,15 @@ function heldFresh(lockfilePath: string, seam: FsSeam): boolean {
   }
 }
 
-/** Is the lock still ours? Throws LockError ECOMPROMISED when it was taken over. */
+/**
+ * Is the lock still ours? Throws LockError ECOMPROMISED when it was taken over. Ours: the
+ * same directory (inode) holding our record; without a record, the mtime it had when taken
+ * (a lock held across a wait of over a second for another one has been refreshed since).
+ */
 export function assertLockHeld(lock: HeldLock, seam: FsSeam): void {
   const compromised = lock.compromised();
   const now = compromised ? undefined : lstatIfExists(lock.path, seam);
-  if (!now || now.ino !== lock.identity.ino || now.mtimeMs !== lock.identity.mtimeMs) {
+  if (!now || now.ino !== lock.identity.ino || !(ownRecord(lock.path) ?? now.mtimeMs === lock.identity.mtimeMs)) {
     throw new LockError(
       'ECOMPROMISED',
       `The lock ${lock.path} was taken over while this command held it (it was paused or too slow); nothing was written. Run the command again.`,

@@ -21,7 +21,7 @@ import type { Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { FileError, LockError } from '../errors';
 import { type FsSeam, nodeFs } from './fs-seam';
-import { checkInterrupted, nextTurn, whileBusy } from './interrupts';
+import { checkInterrupted, whileBusy } from './interrupts';
 import { type HeldLock, STALE_MS, acquire, assertLockHeld, release } from './lock';
 import { type ExistingFile, type Snapshot, missingFile, readSnapshot, sameFile } from './read';
 import { FILE_MODE, type Text, fsyncDirectory, removeAbandonedTemps, writeFileAtomic } from './atomic-write';
@@ -107,8 +107,6 @@ async function transaction<R>(req: TransactionRequest<R>): Promise<TransactionOu
   let outcome: TransactionOutcome<R> | undefined;
   try {
     for (const i of order) locks[i] = await acquire(targets[i]!, req.lockTimeoutMs, seam, trust);
-    // The lock is taken synchronously: a signal sent meanwhile is seen after this turn.
-    await nextTurn();
     checkInterrupted();
     const snaps: Snapshot[] = targets.map((t, i) => {
       removeAbandonedTemps(t, STALE_MS, seam);

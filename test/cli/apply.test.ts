@@ -1,6 +1,6 @@
 /** apply through the real binary: plan output, usage errors, stdin, concurrency. */
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -207,5 +207,20 @@ describe('apply (CLI)', () => {
       .tokens.map((t: { name: string }) => t.name)
       .sort();
     assert.deepEqual(names, ['one', 'two']);
+  });
+
+  it('holds its first lock while it waits over a second for the second one (the refresh timer touches the first)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'spec.yaml'), SPEC.replace(/outputs:[\s\S]*/, ''));
+    mkdirSync(join(dir, 'tokens'));
+    // perm.json's lock is held (by nobody: a fresh directory) for 2.5 s; admin.json's is taken first (sorted paths).
+    const lock = join(dir, 'tokens/perm.json.lock');
+    mkdirSync(lock, { mode: 0o700 });
+    const timer = setTimeout(() => rmdirSync(lock), 2_500);
+    const r = await runCliAsync(['apply', '-f', 'spec.yaml'], { cwd: dir });
+    clearTimeout(timer);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(tokensIn(readFileSync(join(dir, 'tokens/perm.json'), 'utf8')).length, 1);
+    assert.equal(existsSync(join(dir, 'tokens/admin.json.lock')), false);
   });
 });

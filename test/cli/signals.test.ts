@@ -161,6 +161,48 @@ describe('a signal while proper-lockfile is between two steps with the lock dire
   }
 });
 
+/** The same two moments for `export --format files`, whose lock is its directory's `..data.lock`. */
+async function signalInsideExport(which: 'PROBE' | 'RELEASE', sig: Sig): Promise<void> {
+  const dir = tempDir('otk-signals');
+  const file = join(dir, 'tokens.json');
+  writeTokenFile(file, 3);
+  const out = join(dir, 'out');
+  const preload = join(tempDir('otk-preload'), 'slow.js');
+  writeFileSync(preload, PRELOAD);
+  const run = startCli(['export', '--file', file, '--format', 'files', '--output', out], { nodeArgs: ['--require', preload], env: { OTK_SLOW: which } });
+  let signalled = false;
+  run.child.stderr.on('data', () => {
+    if (!signalled && run.stderr().includes(`OTK-${which}\n`)) {
+      signalled = true;
+      run.child.kill(sig);
+    }
+  });
+  const r = await run.done;
+  const ctx = `status=${r.status} signal=${r.signal} stderr=${JSON.stringify(r.stderr)}`;
+  assert.ok(signalled, `the process never reached the slowed step: ${ctx}`);
+  assert.equal(r.status, STATUS[sig], ctx);
+  // Signalled while taking the lock: no file written; while releasing: the whole set is there. No lock left either way.
+  const left = readdirSync(out).sort();
+  if (which === 'PROBE') assert.deepEqual(left, [], ctx);
+  else
+    assert.deepEqual(
+      left.filter((n) => !n.startsWith('..2')),
+      ['..data', 'seed-0', 'seed-1', 'seed-2'],
+      ctx,
+    );
+}
+
+describe('a signal while export --format files takes or releases its lock', () => {
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    test(`${sig} while the lock is being taken: nothing written, exit ${STATUS[sig]}`, { timeout: 30_000 }, async () => {
+      await signalInsideExport('PROBE', sig);
+    });
+    test(`${sig} while the lock is being released: the new set in place, exit ${STATUS[sig]}`, { timeout: 30_000 }, async () => {
+      await signalInsideExport('RELEASE', sig);
+    });
+  }
+});
+
 /** Bytes the process has written so far (Linux's /proc), or undefined where there is none. */
 function written(pid: number): number | undefined {
   try {
