@@ -116,21 +116,21 @@ fs[method] = function (p, ...rest) {
 };
 `;
 
-async function signalInside(which: 'PROBE' | 'RELEASE', sig: Sig): Promise<void> {
-  const dir = tempDir('otk-signals');
-  const file = join(dir, 'tokens.json');
-  writeTokenFile(file, 3);
-  const before = readFileSync(file, 'utf8');
+/**
+ * Runs the CLI with `args` under the preload and sends `sig` once it is stopped at `which`
+ * (`atStop` runs then, while the process is inside the blocked call); returns its result,
+ * having checked it got there and exited with the signal's status.
+ */
+async function signalledAt(args: string[], which: 'PROBE' | 'RELEASE', sig: Sig, atStop: () => void = () => undefined): Promise<string> {
   const preload = join(tempDir('otk-preload'), 'slow.js');
   writeFileSync(preload, PRELOAD);
-  const run = startCli(args(file, 'late'), { nodeArgs: ['--require', preload], env: { OTK_SLOW: which } });
+  const run = startCli(args, { nodeArgs: ['--require', preload], env: { OTK_SLOW: which } });
   let signalled = false;
   // Runs after startCli's own listener, so run.stderr() already holds this chunk.
   run.child.stderr.on('data', () => {
     if (!signalled && run.stderr().includes(`OTK-${which}\n`)) {
       signalled = true;
-      // The lock directory exists right now: the process is inside the slowed-down call.
-      assert.ok(existsSync(`${file}.lock`), 'the lock directory exists while the process is stopped there');
+      atStop();
       run.child.kill(sig);
     }
   });
@@ -139,6 +139,18 @@ async function signalInside(which: 'PROBE' | 'RELEASE', sig: Sig): Promise<void>
   assert.ok(signalled, `the process never reached the slowed ${which === 'PROBE' ? 'lock probe' : 'release'}: ${ctx}`);
   assert.equal(r.status, STATUS[sig], ctx);
   assert.equal(r.signal, null, ctx);
+  return ctx;
+}
+
+async function signalInside(which: 'PROBE' | 'RELEASE', sig: Sig): Promise<void> {
+  const dir = tempDir('otk-signals');
+  const file = join(dir, 'tokens.json');
+  writeTokenFile(file, 3);
+  const before = readFileSync(file, 'utf8');
+  const ctx = await signalledAt(args(file, 'late'), which, sig, () => {
+    // The lock directory exists right now: the process is inside the slowed-down call.
+    assert.ok(existsSync(`${file}.lock`), 'the lock directory exists while the process is stopped there');
+  });
   const after = readFileSync(file, 'utf8');
   if (which === 'PROBE') {
     // Signalled while taking the lock: nothing read or written yet.
@@ -167,20 +179,7 @@ async function signalInsideExport(which: 'PROBE' | 'RELEASE', sig: Sig): Promise
   const file = join(dir, 'tokens.json');
   writeTokenFile(file, 3);
   const out = join(dir, 'out');
-  const preload = join(tempDir('otk-preload'), 'slow.js');
-  writeFileSync(preload, PRELOAD);
-  const run = startCli(['export', '--file', file, '--format', 'files', '--output', out], { nodeArgs: ['--require', preload], env: { OTK_SLOW: which } });
-  let signalled = false;
-  run.child.stderr.on('data', () => {
-    if (!signalled && run.stderr().includes(`OTK-${which}\n`)) {
-      signalled = true;
-      run.child.kill(sig);
-    }
-  });
-  const r = await run.done;
-  const ctx = `status=${r.status} signal=${r.signal} stderr=${JSON.stringify(r.stderr)}`;
-  assert.ok(signalled, `the process never reached the slowed step: ${ctx}`);
-  assert.equal(r.status, STATUS[sig], ctx);
+  const ctx = await signalledAt(['export', '--file', file, '--format', 'files', '--output', out], which, sig);
   // Signalled while taking the lock: no file written; while releasing: the whole set is there. No lock left either way.
   const left = readdirSync(out).sort();
   if (which === 'PROBE') assert.deepEqual(left, [], ctx);
