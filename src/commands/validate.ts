@@ -6,10 +6,9 @@ import { FileError, UsageError, isToolError } from '../errors';
 import { type FileKind, KIND_LABEL } from '../domain/token-file';
 import type { Problem } from '../domain/validate-file';
 import type { RunEnv } from '../main';
-import { redactSecrets } from '../output/escape';
 import { given, text, words } from './args';
 import { emitAs } from './output';
-import { escapeText, shCommand } from '../output/escape';
+import { escapeText, redactSecrets, shCommand } from '../output/escape';
 import { BIN } from './argv';
 import type { CommandBody, ParsedArgs } from './types';
 

@@ -116,17 +116,7 @@ function alive(pid: number): boolean {
   }
 }
 
-/**
- * Whether the record in `lockDir` is this process's own: undefined when there is none to
- * read (the record could not be written). Tells a lock still held from one taken over and
- * made anew at the same inode, whatever the refresh timer did to the directory's mtime.
- */
-export function ownRecord(lockDir: string): boolean | undefined {
-  const h = readHolder(lockDir);
-  return h === undefined ? undefined : `${JSON.stringify(h)}\n` === selfRecord();
-}
-
-/** Reads the record again: still the same dead holder (not a new one that took the lock meanwhile)? */
+/** Whether the record in `lockDir` is `record` (what holderRecord wrote, without its newline): still that dead holder, or still this process. */
 export function sameHolder(lockDir: string, record: string): boolean {
   const h = readHolder(lockDir);
   return h !== undefined && JSON.stringify(h) === record;

@@ -9,7 +9,7 @@ import { FileError, IoError, LockError } from '../errors';
 import type { FsSeam, Release } from './fs-seam';
 import { checkInterrupted, nextTurn } from './interrupts';
 import { lockWaitStarted } from './progress';
-import { HOLDER_FILE, deadHolder, ownRecord, sameHolder, selfRecord } from './holder';
+import { HOLDER_FILE, deadHolder, sameHolder, selfRecord } from './holder';
 import { DIR_MODE, type Trust, trustExisting } from './target';
 import { errnoOf, io, lstatIfExists } from './sys';
 
@@ -67,6 +67,7 @@ export async function acquire(target: string, timeoutMs: number, seam: FsSeam, t
 async function take(target: string, timeoutMs: number, seam: FsSeam, trust: Trust | undefined, waiting: () => void): Promise<HeldLock> {
   const lockfilePath = `${target}.lock`;
   const deadline = Date.now() + timeoutMs;
+  // This process's holder record, read from /proc now rather than inside the locked section.
   selfRecord();
   let compromised: Error | undefined;
   for (let attempt = 0; ; attempt++) {
@@ -191,13 +192,15 @@ function heldFresh(lockfilePath: string, seam: FsSeam): boolean {
 
 /**
  * Is the lock still ours? Throws LockError ECOMPROMISED when it was taken over. Ours: the
- * same directory (inode) holding our record; without a record, the mtime it had when taken
- * (a lock held across a wait of over a second for another one has been refreshed since).
+ * same directory (inode) with the mtime it had when taken, or, when the refresh timer has
+ * moved that (a lock held across a wait of over a second for another one), holding our
+ * holder record. The record is read only then: not in every writer's locked section.
  */
 export function assertLockHeld(lock: HeldLock, seam: FsSeam): void {
   const compromised = lock.compromised();
   const now = compromised ? undefined : lstatIfExists(lock.path, seam);
-  if (!now || now.ino !== lock.identity.ino || !(ownRecord(lock.path) ?? now.mtimeMs === lock.identity.mtimeMs)) {
+  const ours = now !== undefined && now.ino === lock.identity.ino && (now.mtimeMs === lock.identity.mtimeMs || sameHolder(lock.path, selfRecord().trimEnd()));
+  if (!ours) {
     throw new LockError(
       'ECOMPROMISED',
       `The lock ${lock.path} was taken over while this command held it (it was paused or too slow); nothing was written. Run the command again.`,
